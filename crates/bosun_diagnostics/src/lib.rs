@@ -1,0 +1,7 @@
+//! bosun's findings model and the one place that renders it.
+//!
+//! Invariant: no IO here except writing to the `Write` a renderer is handed.
+
+mod model;
+
+pub use model::*;

@@ -1,0 +1,383 @@
+//! The one findings model. Every check in bosun (Dockerfile rules, image checks,
+//! vulnerability matches, policy) reports a [`Finding`]; renderers, the policy gate and
+//! the exit code read nothing else.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// One scale for every kind of check, from a style hint to a critical CVE, so that a
+/// single `--failure-threshold` works across lint, image and vulnerability findings.
+///
+/// hadolint's levels map as `style`, `info`, `warning`, `error`; CVSS-style levels map
+/// as `low`, `medium` (= warning), `high` (= error), `critical`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Style,
+    Info,
+    Low,
+    Warning,
+    Error,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 6] = [
+        Severity::Style,
+        Severity::Info,
+        Severity::Low,
+        Severity::Warning,
+        Severity::Error,
+        Severity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Style => "style",
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// SARIF has only three levels (plus `none`).
+    pub fn sarif_level(self) -> &'static str {
+        match self {
+            Severity::Style | Severity::Info | Severity::Low => "note",
+            Severity::Warning => "warning",
+            Severity::Error | Severity::Critical => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown severity `{0}` (expected one of: style, info, low, warning, error, critical)")]
+pub struct UnknownSeverity(pub String);
+
+impl FromStr for Severity {
+    type Err = UnknownSeverity;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "style" => Severity::Style,
+            "info" | "information" | "note" | "negligible" => Severity::Info,
+            "low" => Severity::Low,
+            "warning" | "warn" | "medium" | "moderate" => Severity::Warning,
+            "error" | "high" => Severity::Error,
+            "critical" => Severity::Critical,
+            _ => return Err(UnknownSeverity(s.to_string())),
+        })
+    }
+}
+
+/// A byte range in a text file, with 1-based line and column (in characters) of both
+/// ends precomputed so that machine formats need not re-read the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Span {
+    /// Computes line and column of a byte range in `source`. Out-of-range or
+    /// mid-character offsets are clamped, never a panic.
+    pub fn from_offsets(source: &str, start: usize, end: usize) -> Span {
+        let start = clamp_to_char(source, start.min(source.len()));
+        let end = clamp_to_char(source, end.clamp(start, source.len()));
+        let (start_line, start_column) = line_col(source, start);
+        let (end_line, end_column) = line_col(source, end);
+        Span {
+            start,
+            end,
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
+fn clamp_to_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// 1-based line and 1-based column in characters of byte offset `at`.
+pub fn line_col(source: &str, at: usize) -> (usize, usize) {
+    let before = &source[..at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = source[line_start..at].chars().count() + 1;
+    (line, column)
+}
+
+/// Where a finding is. Dockerfile checks point into a file; image checks into a layer,
+/// the config or the history; vulnerability checks at a package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Location {
+    /// A span in a text file (a Dockerfile, a config file). `span` is `None` for
+    /// findings about the file as a whole (e.g. a missing `.dockerignore`).
+    File { path: String, span: Option<Span> },
+    /// A path inside one layer of an image.
+    Layer {
+        image: String,
+        layer_index: usize,
+        layer_digest: String,
+        path: String,
+        /// The history entry (`created_by`) that made this layer, when known.
+        created_by: Option<String>,
+    },
+    /// A field of the image config, e.g. `config.Env[2]`, `config.User`,
+    /// `history[3].created_by`.
+    ImageConfig { image: String, field: String },
+    /// A package, identified by its purl, optionally where it was found.
+    Package {
+        purl: String,
+        image: Option<String>,
+        path: Option<String>,
+    },
+}
+
+impl Location {
+    pub fn file(path: impl Into<String>, span: Option<Span>) -> Location {
+        Location::File {
+            path: path.into(),
+            span,
+        }
+    }
+
+    /// A short, single-line rendering of the location (`path:line:col`, `layer 3 /etc/x`).
+    pub fn short(&self) -> String {
+        match self {
+            Location::File {
+                path,
+                span: Some(s),
+            } => format!("{path}:{}:{}", s.start_line, s.start_column),
+            Location::File { path, span: None } => path.clone(),
+            Location::Layer {
+                image,
+                layer_index,
+                path,
+                ..
+            } => format!("{image} layer {layer_index} /{}", path.trim_start_matches('/')),
+            Location::ImageConfig { image, field } => format!("{image} {field}"),
+            Location::Package { purl, .. } => purl.clone(),
+        }
+    }
+}
+
+/// How safe it is to apply a fix without a human looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applicability {
+    /// Shown as advice only; never applied.
+    DisplayOnly,
+    /// May change behaviour; applied with `--unsafe-fixes`.
+    Unsafe,
+    /// Keeps behaviour; applied with `--fix`.
+    Safe,
+}
+
+/// Replace bytes `start..end` of the file with `content`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(start: usize, end: usize, content: impl Into<String>) -> Edit {
+        Edit {
+            start,
+            end,
+            content: content.into(),
+        }
+    }
+    pub fn insert(at: usize, content: impl Into<String>) -> Edit {
+        Edit::replace(at, at, content)
+    }
+    pub fn delete(start: usize, end: usize) -> Edit {
+        Edit::replace(start, end, "")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, imperative: "Add `--no-install-recommends`".
+    pub title: String,
+    /// Non-overlapping edits, applied together or not at all.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Safe,
+            title: title.into(),
+            edits,
+        }
+    }
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Unsafe,
+            title: title.into(),
+            edits,
+        }
+    }
+    pub fn display_only(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::DisplayOnly,
+            title: title.into(),
+            edits,
+        }
+    }
+}
+
+/// One problem at one place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable code: hadolint's (`DL3008`) where it is hadolint's check, else bosun's.
+    pub code: String,
+    /// Kebab-case name describing the pattern, e.g. `apt-get-install-unpinned`.
+    pub name: String,
+    pub severity: Severity,
+    /// What is wrong, specific to this place.
+    pub message: String,
+    pub location: Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_url: Option<String>,
+}
+
+impl Finding {
+    /// A finding for `rule` at `location`, with the rule's default severity and page.
+    pub fn new(rule: &RuleMeta, message: impl Into<String>, location: Location) -> Finding {
+        Finding {
+            code: rule.code.to_string(),
+            name: rule.name.to_string(),
+            severity: rule.severity,
+            message: message.into(),
+            location,
+            fix: None,
+            help_url: Some(rule.help_url()),
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
+    /// Order for stable output: file/location, then position, then code.
+    pub fn sort_key(&self) -> (String, usize, usize, String) {
+        match &self.location {
+            Location::File { path, span } => (
+                path.clone(),
+                span.map_or(0, |s| s.start_line),
+                span.map_or(0, |s| s.start_column),
+                self.code.clone(),
+            ),
+            Location::Layer {
+                image,
+                layer_index,
+                path,
+                ..
+            } => (format!("{image}\0{path}"), *layer_index, 0, self.code.clone()),
+            other => (other.short(), 0, 0, self.code.clone()),
+        }
+    }
+}
+
+/// Whether a rule can produce fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+/// What every rule declares about itself: the catalogue, `bosun rule CODE`, the
+/// generated docs and SARIF's rule metadata all read this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// Other names users may know the rule by: hadolint codes, BuildKit check names.
+    pub aliases: &'static [&'static str],
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    /// One line: what the rule flags.
+    pub summary: &'static str,
+    /// Markdown page: what it does, why it matters, a bad and a good example.
+    pub docs: &'static str,
+}
+
+/// Base of the rule pages in the repository.
+pub const DOCS_BASE_URL: &str = "https://github.com/bosun-dev/bosun/blob/main/docs/rules";
+
+impl RuleMeta {
+    pub fn help_url(&self) -> String {
+        format!("{DOCS_BASE_URL}/{}.md", self.code)
+    }
+
+    /// True when `name` is this rule's code, name or one of its aliases
+    /// (case-insensitive).
+    pub fn is_named(&self, name: &str) -> bool {
+        self.code.eq_ignore_ascii_case(name)
+            || self.name.eq_ignore_ascii_case(name)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_scale_is_ordered_and_parses_peer_names() {
+        assert!(Severity::Style < Severity::Info);
+        assert!(Severity::Warning < Severity::Error);
+        assert_eq!("MEDIUM".parse::<Severity>().unwrap(), Severity::Warning);
+        assert_eq!("high".parse::<Severity>().unwrap(), Severity::Error);
+        assert!("bogus".parse::<Severity>().is_err());
+    }
+
+    #[test]
+    fn span_line_and_column_are_one_based_and_clamped() {
+        let src = "FROM a\nRUN é x\n";
+        let s = Span::from_offsets(src, 7, 12);
+        assert_eq!((s.start_line, s.start_column), (2, 1));
+        assert_eq!((s.end_line, s.end_column), (2, 5));
+        // Mid-character and past-the-end offsets never panic.
+        let s = Span::from_offsets(src, 12, 999);
+        assert_eq!(s.end, src.len());
+    }
+}

@@ -1,0 +1,1 @@
+//! Dockerfile syntax and semantics, exactly as BuildKit reads them.
