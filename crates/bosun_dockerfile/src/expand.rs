@@ -937,6 +937,8 @@ fn go_extract(s: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
 
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+
     fn env(pairs: &[(&str, &str)]) -> VarMap {
         let mut m = VarMap::new();
         for (k, v) in pairs {
@@ -1006,7 +1008,7 @@ mod tests {
 
     #[test]
     fn prefix_suffix_patterns() {
-        let cases: &[(&str, &[(&str, &str)], &str)] = &[
+        let cases: &[Case] = &[
             (
                 "${FOO#()[]{\\}^$.\\*\\?|\\\\}",
                 &[("FOO", "()[]{}^$.*?|\\x")],
@@ -1033,7 +1035,7 @@ mod tests {
 
     #[test]
     fn replacement() {
-        let cases: &[(&str, &[(&str, &str)], &str)] = &[
+        let cases: &[Case] = &[
             (
                 "${FOO/$NEEDLE/.} - ${FOO//$NEEDLE/.}",
                 &[("FOO", "/foo*/*/*.txt"), ("NEEDLE", "\\*/")],
@@ -1061,7 +1063,7 @@ mod tests {
             ("${FOO/$BAR/ww}", &[("FOO", "xxyy"), ("BAR", "")], "wwxxyy"),
             ("${FOO///}", &[("FOO", "xxyy")], "xxyy"),
             ("${FOO///}", &[], ""),
-            ("${FOO//x/<\\$0>}", &[("FOO", "axb")], "a<x>b"),
+            ("${FOO//x/<\\$0>}", &[("FOO", "axb")], "a<\\x>b"),
         ];
         for (input, pairs, want) in cases {
             assert_eq!(run(input, pairs).unwrap().value, *want, "{input}");
