@@ -357,11 +357,34 @@ impl LogicalLine {
     }
 }
 
+/// The instructions BuildKit knows, upper-case.
+pub const KNOWN_INSTRUCTIONS: [&str; 18] = [
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
 /// One instruction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Instruction {
     /// The instruction, upper-case (`RUN`, `COPY`, ...). Unknown words are kept
-    /// (upper-cased): BuildKit's parser accepts any word; the build rejects it later.
+    /// (ASCII upper-cased): BuildKit's parser accepts any word; the build rejects it
+    /// later (see [`Instruction::is_known`]).
     pub cmd: String,
     /// The keyword as written, with its range.
     pub keyword: Word,
@@ -424,6 +447,12 @@ impl Instruction {
     /// The ONBUILD trigger's cmd, if this is ONBUILD with a trigger.
     pub fn sub_cmd(&self) -> Option<&str> {
         self.onbuild.as_deref().map(|i| i.cmd.as_str())
+    }
+
+    /// True for the 18 instructions BuildKit knows (unknown words parse, but the
+    /// build rejects them).
+    pub fn is_known(&self) -> bool {
+        KNOWN_INSTRUCTIONS.contains(&self.cmd.as_str())
     }
 
     /// Shell form (not JSON) for RUN/CMD/ENTRYPOINT-like instructions.

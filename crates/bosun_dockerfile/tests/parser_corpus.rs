@@ -1,0 +1,60 @@
+//! Conformance with BuildKit's parser on 2,101 real Dockerfiles: `bosun parse
+//! --format json` output must equal the reference output (`oracle.jsonl`, made with
+//! BuildKit's Go parser) line for line, as JSON values and as text.
+
+use bosun_dockerfile::{dump::parse_json_line, parse_bytes};
+use std::path::Path;
+
+#[test]
+fn corpus_matches_buildkit_oracle() {
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/dockerfiles"
+    ));
+    let Ok(oracle) = std::fs::read_to_string(root.join("oracle.jsonl")) else {
+        eprintln!("skipping: oracle.jsonl not found under {}", root.display());
+        return;
+    };
+    let mut total = 0;
+    let mut mismatches = Vec::new();
+    let start = std::time::Instant::now();
+    for line in oracle.lines() {
+        let Ok(expected) = serde_json::from_str::<serde_json::Value>(line) else {
+            panic!("bad oracle line: {line}");
+        };
+        let Some(file) = expected.get("file").and_then(|f| f.as_str()) else {
+            panic!("oracle line without file: {line}");
+        };
+        total += 1;
+        let bytes = std::fs::read(root.join(file)).unwrap_or_default();
+        let df = parse_bytes(&bytes);
+        let got_text = parse_json_line(file, &df);
+        let got: serde_json::Value = match serde_json::from_str(&got_text) {
+            Ok(v) => v,
+            Err(e) => {
+                mismatches.push(format!("{file}: invalid JSON output ({e}): {got_text}"));
+                continue;
+            }
+        };
+        if got != expected {
+            mismatches.push(format!("{file}:\n  expected {line}\n  got      {got_text}"));
+        } else if got_text != line {
+            mismatches.push(format!(
+                "{file}: same values, different text:\n  expected {line}\n  got      {got_text}"
+            ));
+        }
+    }
+    eprintln!(
+        "oracle agreement: {}/{} in {:?}",
+        total - mismatches.len(),
+        total,
+        start.elapsed()
+    );
+    assert_eq!(total, 2101, "expected 2,101 oracle entries");
+    assert!(
+        mismatches.is_empty(),
+        "{} of {total} files differ from BuildKit:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
