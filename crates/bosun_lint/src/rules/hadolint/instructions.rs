@@ -1,0 +1,1786 @@
+//! hadolint's checks of instructions (everything but the commands inside RUN).
+
+use super::facts::facts;
+use super::{report, rule, unquote};
+use crate::context::Context;
+use bosun_diagnostics::{Edit, Fix};
+use bosun_dockerfile::{Instruction, TextRange};
+use std::collections::HashSet;
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL1001,
+    "DL1001",
+    "hadolint-ignore-pragma",
+    Info,
+    None,
+    "An inline `# hadolint ignore=` pragma silences a rule.",
+    r#"## What it does
+
+Flags every inline `# hadolint ignore=...` (and `# hadolint global ignore=...`) comment.
+It is off by default: turn it on (`--select DL1001`) in projects that want every
+exception recorded in the configuration file instead of scattered through Dockerfiles.
+
+## Why is this bad?
+
+Inline ignores hide findings where reviewers rarely look, and they outlive the reason
+they were added.
+
+## Example
+
+```dockerfile bad
+FROM debian:12
+# hadolint ignore=DL3008
+RUN apt-get install -y --no-install-recommends curl
+```
+
+```dockerfile good
+FROM debian:12
+RUN apt-get install -y --no-install-recommends curl=7.88.1-10
+```
+
+## References
+
+- hadolint `DL1001` (same code, off by default there too)
+"#,
+    check_dl1001,
+    off
+);
+
+fn check_dl1001(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for c in &df.comments {
+        let t = c.text.trim_start();
+        let Some(rest) = t.strip_prefix("hadolint") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix("global").map_or(rest, str::trim_start);
+        let rest = rest.strip_prefix("stage").map_or(rest, str::trim_start);
+        if rest.starts_with("ignore=") {
+            report(
+                ctx,
+                &DL1001,
+                "Please refrain from using inline ignore pragmas `# hadolint ignore=...`",
+                c.range,
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3000,
+    "DL3000",
+    "workdir-relative-path",
+    Error,
+    None,
+    "WORKDIR should be an absolute path.",
+    r#"## What it does
+
+Flags a `WORKDIR` whose path is relative.
+
+## Why is this bad?
+
+A relative `WORKDIR` is resolved against the previous working directory, which may
+come from the base image and change under you. An absolute path says where files go.
+
+## Example
+
+```dockerfile bad
+FROM debian:12
+WORKDIR app
+```
+
+```dockerfile good
+FROM debian:12
+WORKDIR /app
+```
+
+Paths that start with a variable (`$HOME/app`) and Windows paths (`C:\app`) are
+accepted.
+
+## References
+
+- hadolint `DL3000`
+"#,
+    check_dl3000
+);
+
+fn is_absolute(path: &str) -> bool {
+    let p = unquote(path);
+    let b = p.as_bytes();
+    p.starts_with('/')
+        || p.starts_with('$')
+        || p.starts_with('\\')
+        || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+}
+
+fn check_dl3000(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in all_instructions(df) {
+        if !ins.is("WORKDIR") {
+            continue;
+        }
+        let path = ins.args.text.trim();
+        if path.is_empty() || is_absolute(path) {
+            continue;
+        }
+        let range = ins.args.range();
+        report(
+            ctx,
+            &DL3000,
+            format!("Use an absolute WORKDIR instead of `{path}`"),
+            range,
+        );
+    }
+}
+
+/// Instructions plus ONBUILD triggers.
+fn all_instructions(df: &bosun_dockerfile::Dockerfile) -> impl Iterator<Item = &Instruction> {
+    df.instructions
+        .iter()
+        .flat_map(|i| std::iter::once(i).chain(i.onbuild.as_deref()))
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3011,
+    "DL3011",
+    "expose-port-out-of-range",
+    Error,
+    None,
+    "EXPOSE a port between 0 and 65535.",
+    r#"## What it does
+
+Flags `EXPOSE` ports (or port ranges) above 65535.
+
+## Why is this bad?
+
+TCP and UDP ports are 16-bit numbers; a larger port cannot be published and the
+instruction is a mistake.
+
+## Example
+
+```dockerfile bad
+FROM nginx:1.27
+EXPOSE 80800
+```
+
+```dockerfile good
+FROM nginx:1.27
+EXPOSE 8080
+```
+
+Ports given by variables are not checked.
+
+## References
+
+- hadolint `DL3011`
+"#,
+    check_dl3011
+);
+
+fn check_dl3011(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in all_instructions(df).filter(|i| i.is("EXPOSE")) {
+        for w in &ins.words {
+            let t = unquote(&w.text);
+            if t.contains('$') {
+                continue;
+            }
+            let port = t.split('/').next().unwrap_or("");
+            let too_big = port.split('-').any(|p| {
+                !p.is_empty()
+                    && p.bytes().all(|b| b.is_ascii_digit())
+                    && p.parse::<u64>().map_or(true, |n| n > 65535)
+            });
+            if too_big {
+                report(
+                    ctx,
+                    &DL3011,
+                    format!("Port `{t}` is out of range: valid UNIX ports range from 0 to 65535"),
+                    w.range,
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3012,
+    "DL3012",
+    "multiple-healthchecks",
+    Error,
+    None,
+    "A stage should have at most one HEALTHCHECK.",
+    r#"## What it does
+
+Flags a second `HEALTHCHECK` in the same stage.
+
+## Why is this bad?
+
+Only the last `HEALTHCHECK` of a stage takes effect; the earlier ones are dead code
+that readers may believe in.
+
+## Example
+
+```dockerfile bad
+FROM nginx:1.27
+HEALTHCHECK CMD curl -f http://localhost/ || exit 1
+HEALTHCHECK CMD wget -q -O /dev/null http://localhost/ || exit 1
+```
+
+```dockerfile good
+FROM nginx:1.27
+HEALTHCHECK CMD curl -f http://localhost/ || exit 1
+```
+
+## References
+
+- hadolint `DL3012`
+"#,
+    check_dl3012
+);
+
+fn check_dl3012(ctx: &mut Context<'_>) {
+    repeated_in_stage(
+        ctx,
+        "HEALTHCHECK",
+        &DL3012,
+        "Multiple `HEALTHCHECK` instructions in one stage: only the last one takes effect",
+    );
+}
+
+fn repeated_in_stage(
+    ctx: &mut Context<'_>,
+    cmd: &str,
+    rule: &'static crate::registry::Rule,
+    msg: &str,
+) {
+    let df = ctx.dockerfile;
+    let mut seen = false;
+    for ins in &df.instructions {
+        if ins.is("FROM") {
+            seen = false;
+        } else if ins.is(cmd) {
+            if seen {
+                report(ctx, rule, msg, ins.keyword.range);
+            }
+            seen = true;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3021,
+    "DL3021",
+    "copy-multiple-sources-dest-not-dir",
+    Error,
+    Always,
+    "With several sources, the COPY destination must end with `/`.",
+    r#"## What it does
+
+Flags a `COPY` (or `ADD`) with more than one source whose destination does not end
+with `/`.
+
+## Why is this bad?
+
+When several files are copied, the destination must be a directory; BuildKit fails the
+build if it does not end with `/`.
+
+## Example
+
+```dockerfile bad
+FROM debian:12
+COPY a.txt b.txt /app
+```
+
+```dockerfile good
+FROM debian:12
+COPY a.txt b.txt /app/
+```
+
+## Fix safety
+
+The fix appends `/` to the destination: the build fails without it, so it is safe.
+
+## References
+
+- hadolint `DL3021`
+"#,
+    check_dl3021
+);
+
+/// Sources and destination words of a COPY/ADD (heredoc words included as sources).
+fn copy_paths(ins: &Instruction) -> Option<(&[bosun_dockerfile::Word], &bosun_dockerfile::Word)> {
+    let (dest, sources) = ins.words.split_last()?;
+    Some((sources, dest))
+}
+
+fn check_dl3021(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in all_instructions(df).filter(|i| i.is("COPY") || i.is("ADD")) {
+        let Some((sources, dest)) = copy_paths(ins) else {
+            continue;
+        };
+        if sources.len() < 2 {
+            continue;
+        }
+        let d = unquote(&dest.text);
+        if d.ends_with('/') || d.ends_with('\\') || d.contains('$') {
+            continue;
+        }
+        let fix_at = if ins.json {
+            dest.range.end.saturating_sub(1)
+        } else if df.text(dest.range).ends_with(['"', '\'']) {
+            dest.range.end - 1
+        } else {
+            dest.range.end
+        };
+        report(
+            ctx,
+            &DL3021,
+            format!(
+                "`{}` with more than 2 arguments requires the last argument to end with `/`",
+                ins.cmd
+            ),
+            dest.range,
+        )
+        .fix(Fix::safe(
+            "Add a trailing `/` to the destination",
+            vec![Edit::insert(fix_at, "/")],
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3022,
+    "DL3022",
+    "copy-from-unknown-stage",
+    Warning,
+    None,
+    "`COPY --from` should name an earlier stage or an image.",
+    r#"## What it does
+
+Flags `COPY --from=<name>` where `<name>` is neither an earlier stage (by name or
+index) nor an image reference.
+
+## Why is this bad?
+
+A `--from` that names no stage is pulled as an image named like that: a typo in a stage
+name silently turns into a registry pull (or a build failure).
+
+## Example
+
+```dockerfile bad
+FROM golang:1.22 AS build
+RUN go build -o /app .
+FROM debian:12
+COPY --from=buld /app /app
+```
+
+```dockerfile good
+FROM golang:1.22 AS build
+RUN go build -o /app .
+FROM debian:12
+COPY --from=build /app /app
+```
+
+## Differences from hadolint
+
+- `--from` values with variables are resolved through the global `ARG` defaults
+  (`COPY --from=${BUILDER}`), and are not reported when they cannot be resolved.
+- Image references are recognised by a tag (`:`), a registry path (`/`) or a digest
+  (`@`); hadolint accepts only `:`.
+- Stage names are compared case-insensitively, as BuildKit does.
+
+## References
+
+- hadolint `DL3022`
+"#,
+    check_dl3022
+);
+
+fn check_dl3022(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let f = facts(df);
+    for (i, ins) in df.instructions.iter().enumerate() {
+        if !(ins.is("COPY") || ins.is("ADD")) {
+            continue;
+        }
+        let Some(flag) = ins.flag("from") else {
+            continue;
+        };
+        let Some(raw) = flag.value.as_deref() else {
+            continue;
+        };
+        let value = bosun_dockerfile::expand::expand(raw, &f.global_args)
+            .unwrap_or_else(|_| raw.to_string());
+        if value.is_empty() || value.contains('$') || raw.contains('$') && value == raw {
+            continue;
+        }
+        if value.contains([':', '/', '@']) {
+            continue;
+        }
+        let here = f.stage_index_of(i).unwrap_or(0);
+        if f.find_stage(&value, here + 1).is_some() {
+            continue;
+        }
+        // Only earlier stages count: a later stage of that name is still an error.
+        report(
+            ctx,
+            &DL3022,
+            format!("`COPY --from={value}` does not reference a previously defined `FROM` alias"),
+            flag.range,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3023,
+    "DL3023",
+    "copy-from-own-stage",
+    Error,
+    None,
+    "`COPY --from` cannot copy from the stage it is in.",
+    r#"## What it does
+
+Flags `COPY --from=<name>` inside the stage called `<name>`.
+
+## Why is this bad?
+
+A stage cannot copy from itself: BuildKit rejects the cycle.
+
+## Example
+
+```dockerfile bad
+FROM debian:12 AS app
+COPY --from=app /etc/hosts /tmp/hosts
+```
+
+```dockerfile good
+FROM debian:12 AS base
+FROM debian:12 AS app
+COPY --from=base /etc/hosts /tmp/hosts
+```
+
+## References
+
+- hadolint `DL3023`
+"#,
+    check_dl3023
+);
+
+fn check_dl3023(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let f = facts(df);
+    for (i, ins) in df.instructions.iter().enumerate() {
+        if !(ins.is("COPY") || ins.is("ADD")) {
+            continue;
+        }
+        let (Some(flag), Some(stage)) = (ins.flag("from"), f.stage_index_of(i)) else {
+            continue;
+        };
+        let Some(v) = flag.value.as_deref() else {
+            continue;
+        };
+        let own = f.stages.get(stage).and_then(|s| s.name.as_deref());
+        let by_index = v.parse::<usize>().ok() == Some(stage);
+        if by_index || own.is_some_and(|n| n.eq_ignore_ascii_case(v)) {
+            report(
+                ctx,
+                &DL3023,
+                format!("`COPY --from={v}` cannot reference its own `FROM` alias"),
+                flag.range,
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3024,
+    "DL3024",
+    "duplicate-stage-name",
+    Error,
+    None,
+    "Stage names must be unique.",
+    r#"## What it does
+
+Flags a `FROM ... AS <name>` whose name an earlier stage already has (compared
+case-insensitively, as BuildKit does).
+
+## Why is this bad?
+
+BuildKit rejects duplicate stage names; before that, references to the name become
+ambiguous.
+
+## Example
+
+```dockerfile bad
+FROM debian:12 AS build
+FROM debian:12 AS build
+```
+
+```dockerfile good
+FROM debian:12 AS build
+FROM debian:12 AS test
+```
+
+## References
+
+- hadolint `DL3024`
+"#,
+    check_dl3024
+);
+
+fn check_dl3024(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let mut seen: HashSet<String> = HashSet::new();
+    for ins in df.instructions.iter().filter(|i| i.is("FROM")) {
+        let Some(name) = ins.words.get(2).filter(|_| {
+            ins.words
+                .get(1)
+                .is_some_and(|w| w.text.eq_ignore_ascii_case("as"))
+        }) else {
+            continue;
+        };
+        if !seen.insert(name.text.to_ascii_lowercase()) {
+            report(
+                ctx,
+                &DL3024,
+                format!(
+                    "Stage name `{}` is already used: `FROM` aliases must be unique",
+                    name.text
+                ),
+                name.range,
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3025,
+    "DL3025",
+    "cmd-entrypoint-shell-form",
+    Warning,
+    Sometimes,
+    "Use the JSON (exec) form for CMD and ENTRYPOINT.",
+    r#"## What it does
+
+Flags `CMD` and `ENTRYPOINT` written in shell form.
+
+## Why is this bad?
+
+The shell form runs the program as a child of `/bin/sh -c`: the shell is PID 1, so
+`SIGTERM` from `docker stop` never reaches the program, which is killed after the
+timeout. An `ENTRYPOINT` in shell form also ignores `CMD` and `docker run` arguments.
+
+## Example
+
+```dockerfile bad
+FROM node:20
+CMD node server.js
+```
+
+```dockerfile good
+FROM node:20
+CMD ["node", "server.js"]
+```
+
+## Differences from hadolint
+
+`HEALTHCHECK CMD` in shell form is not reported (hadolint does): a health check is not
+PID 1 and gets no signals, so the shell form is harmless there.
+
+## Fix safety
+
+When the command is plain words (no variables, quotes, globs, redirections or
+operators), the fix rewrites it as a JSON array. It is unsafe: the program no longer
+runs under a shell (no `$VAR` expansion from the shell, different PID 1).
+
+## References
+
+- hadolint `DL3025`
+- Docker docs: "Shell and exec form"
+"#,
+    check_dl3025
+);
+
+fn check_dl3025(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in all_instructions(df) {
+        if !(ins.is("CMD") || ins.is("ENTRYPOINT")) || ins.json {
+            continue;
+        }
+        let text = ins.args.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let range = ins.args.range();
+        let fix = json_form(text).map(|json| {
+            Fix::unsafe_(
+                "Rewrite in JSON (exec) form",
+                vec![Edit::replace(range.start, range.end, json)],
+            )
+        });
+        let r = report(
+            ctx,
+            &DL3025,
+            format!("Use arguments JSON notation for `{}`", ins.cmd),
+            range,
+        );
+        if let Some(fix) = fix {
+            r.fix(fix);
+        }
+    }
+}
+
+/// `["a", "b"]` for a command of plain words; `None` when shell syntax is involved.
+pub(crate) fn json_form(text: &str) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.is_empty() || !words.iter().all(|w| w.chars().all(plain)) || text.contains('\n') {
+        return None;
+    }
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    Some(format!("[{}]", quoted.join(", ")))
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3029,
+    "DL3029",
+    "from-platform-flag",
+    Warning,
+    None,
+    "Do not pin the platform with `FROM --platform`.",
+    r#"## What it does
+
+Flags `FROM --platform=...` with a fixed platform or a variable other than the
+BuildKit-provided `$BUILDPLATFORM`.
+
+## Why is this bad?
+
+A hard-wired platform makes the image build for that platform whatever the builder is
+asked for, which breaks multi-platform builds or runs the image under emulation.
+
+## Example
+
+```dockerfile bad
+FROM --platform=linux/amd64 debian:12
+```
+
+```dockerfile good
+FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+```
+
+## Differences from hadolint
+
+hadolint flags every `--platform`. `--platform=$BUILDPLATFORM` is the documented way to
+run build tools natively in a cross-compiling stage, so it is not reported;
+`--platform=$TARGETPLATFORM` is left to `DL3065`.
+
+## References
+
+- hadolint `DL3029`
+"#,
+    check_dl3029
+);
+
+fn platform_var(v: &str) -> Option<&str> {
+    let v = v.trim();
+    let name = v
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| v.strip_prefix('$'))?;
+    Some(name)
+}
+
+fn check_dl3029(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in df.instructions.iter().filter(|i| i.is("FROM")) {
+        let Some(flag) = ins.flag("platform") else {
+            continue;
+        };
+        let v = flag.value.as_deref().unwrap_or("");
+        if matches!(platform_var(v), Some("BUILDPLATFORM" | "TARGETPLATFORM")) {
+            continue;
+        }
+        report(
+            ctx,
+            &DL3029,
+            format!("Do not use `--platform={v}` with `FROM`"),
+            flag.range,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3043,
+    "DL3043",
+    "onbuild-forbidden-trigger",
+    Error,
+    None,
+    "ONBUILD cannot trigger FROM, MAINTAINER or ONBUILD.",
+    r#"## What it does
+
+Flags `ONBUILD FROM`, `ONBUILD MAINTAINER` and `ONBUILD ONBUILD`.
+
+## Why is this bad?
+
+These triggers are not allowed: the downstream build fails when it runs them.
+
+## Example
+
+```dockerfile bad
+FROM debian:12
+ONBUILD FROM alpine:3.20
+```
+
+```dockerfile good
+FROM debian:12
+ONBUILD RUN echo "building on top"
+```
+
+## References
+
+- hadolint `DL3043`
+"#,
+    check_dl3043
+);
+
+fn check_dl3043(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in df.instructions.iter().filter(|i| i.is("ONBUILD")) {
+        if let Some(t) = ins.onbuild.as_deref() {
+            if t.is("FROM") || t.is("MAINTAINER") || t.is("ONBUILD") {
+                report(
+                    ctx,
+                    &DL3043,
+                    format!("`{}` cannot be triggered from within `ONBUILD`", t.cmd),
+                    t.keyword.range,
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3044,
+    "DL3044",
+    "env-self-reference",
+    Error,
+    None,
+    "Do not use a variable in the same ENV that defines it.",
+    r#"## What it does
+
+Flags `ENV A=1 B=$A`: a value that refers to a variable defined earlier in the same
+`ENV` instruction (and not before it).
+
+## Why is this bad?
+
+All values of one `ENV` are expanded before any of them is set, so `$A` is the old
+value of `A` (usually empty), not `1`.
+
+## Example
+
+```dockerfile bad
+FROM debian:12
+ENV APP_HOME=/app APP_BIN=$APP_HOME/bin
+```
+
+```dockerfile good
+FROM debian:12
+ENV APP_HOME=/app
+ENV APP_BIN=$APP_HOME/bin
+```
+
+## Differences from hadolint
+
+Only references *after* the definition are reported: `ENV B=$A A=1` reads the earlier
+`A` as anyone would expect, and hadolint's report of it is a false alarm.
+
+## References
+
+- hadolint `DL3044`
+"#,
+    check_dl3044
+);
+
+/// `$name` or `${name...}` occurs in `text`.
+fn refers_to(text: &str, name: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(p) = text[i..].find('$') {
+        let at = i + p + 1;
+        let rest = &text[at..];
+        if let Some(inner) = rest.strip_prefix('{') {
+            if inner.starts_with(name) {
+                let after = inner.as_bytes().get(name.len());
+                if matches!(
+                    after,
+                    Some(b'}' | b':' | b'-' | b'+' | b'?' | b'#' | b'%' | b'/')
+                ) {
+                    return true;
+                }
+            }
+        } else if rest.starts_with(name) {
+            let after = b.get(at + name.len());
+            if !after.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+                return true;
+            }
+        }
+        i = at;
+    }
+    false
+}
+
+fn check_dl3044(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let mut known: HashSet<String> = HashSet::new();
+    for ins in &df.instructions {
+        if ins.is("FROM") {
+            continue;
+        }
+        if ins.is("ARG") {
+            for w in &ins.words {
+                known.insert(w.text.split('=').next().unwrap_or("").to_string());
+            }
+            continue;
+        }
+        if !ins.is("ENV") {
+            continue;
+        }
+        let kvs = ins.key_values();
+        for (i, kv) in kvs.iter().enumerate() {
+            let name = kv.key.text.as_str();
+            if known.contains(name) {
+                continue;
+            }
+            if let Some(later) = kvs
+                .iter()
+                .skip(i + 1)
+                .find(|o| refers_to(&o.value.text, name))
+            {
+                report(
+                    ctx,
+                    &DL3044,
+                    format!("`{name}` is defined in this same `ENV`: `$` references to it here see its previous value"),
+                    later.value.range,
+                );
+            }
+        }
+        for kv in kvs {
+            known.insert(kv.key.text.clone());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3045,
+    "DL3045",
+    "copy-relative-dest-without-workdir",
+    Warning,
+    None,
+    "COPY to a relative destination needs a WORKDIR.",
+    r#"## What it does
+
+Flags `COPY` (and `ADD`) to a relative destination in a stage where no `WORKDIR` was set
+(in it or in the stages it is built from).
+
+## Why is this bad?
+
+The relative path is resolved against the base image's working directory, which you do
+not control and which may change.
+
+## Example
+
+```dockerfile bad
+FROM node:20
+COPY package.json .
+```
+
+```dockerfile good
+FROM node:20
+WORKDIR /app
+COPY package.json .
+```
+
+## References
+
+- hadolint `DL3045`
+"#,
+    check_dl3045
+);
+
+fn check_dl3045(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let f = facts(df);
+    let mut workdir_set: Vec<bool> = vec![false; f.stages.len()];
+    for (i, ins) in df.instructions.iter().enumerate() {
+        let stage = f.stage_index_of(i);
+        if ins.is("FROM") {
+            if let Some(s) = stage {
+                let inherited = f
+                    .stages
+                    .get(s)
+                    .and_then(|st| st.parent)
+                    .and_then(|p| workdir_set.get(p).copied())
+                    .unwrap_or(false);
+                if let Some(slot) = workdir_set.get_mut(s) {
+                    *slot = inherited;
+                }
+            }
+            continue;
+        }
+        if ins.is("WORKDIR") {
+            if let Some(slot) = stage.and_then(|s| workdir_set.get_mut(s)) {
+                *slot = true;
+            }
+            continue;
+        }
+        if !ins.is("COPY") && !ins.is("ADD") {
+            continue;
+        }
+        if stage
+            .and_then(|s| workdir_set.get(s).copied())
+            .unwrap_or(false)
+        {
+            continue;
+        }
+        let Some((_, dest)) = copy_paths(ins) else {
+            continue;
+        };
+        if is_absolute(&dest.text) {
+            continue;
+        }
+        report(
+            ctx,
+            &DL3045,
+            format!(
+                "`{}` to the relative destination `{}` without `WORKDIR` set",
+                ins.cmd,
+                unquote(&dest.text)
+            ),
+            dest.range,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3048,
+    "DL3048",
+    "invalid-label-key",
+    Style,
+    None,
+    "Label keys should follow Docker's label key format.",
+    r#"## What it does
+
+Flags label keys that do not follow Docker's recommended format: lower-case letters,
+digits, `.` and `-`, starting with a letter, ending with a letter or digit, without
+`..` or `--`, and not in the reserved `com.docker.`, `io.docker.` and
+`org.dockerproject.` namespaces.
+
+## Why is this bad?
+
+Tools that read labels expect reverse-DNS keys; other keys collide or get rejected.
+
+## Example
+
+```dockerfile bad
+FROM debian:12
+LABEL Maintainer_Name="someone"
+```
+
+```dockerfile good
+FROM debian:12
+LABEL org.opencontainers.image.authors="someone"
+```
+
+Keys built from variables are not checked.
+
+## References
+
+- hadolint `DL3048`
+"#,
+    check_dl3048
+);
+
+fn label_key_ok(k: &str) -> bool {
+    let first_ok = k.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    let last_ok = k
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let chars_ok = k
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+    let reserved = ["com.docker.", "io.docker.", "org.dockerproject."]
+        .iter()
+        .any(|p| k.starts_with(p));
+    first_ok && last_ok && chars_ok && !reserved && !k.contains("..") && !k.contains("--")
+}
+
+fn check_dl3048(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in all_instructions(df).filter(|i| i.is("LABEL")) {
+        for kv in ins.key_values() {
+            let k = unquote(&kv.key.text);
+            if k.contains('$') || label_key_ok(k) {
+                continue;
+            }
+            report(
+                ctx,
+                &DL3048,
+                format!("Invalid label key `{k}`"),
+                kv.key.range,
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3057,
+    "DL3057",
+    "healthcheck-missing",
+    Info,
+    None,
+    "The image has no HEALTHCHECK.",
+    r#"## What it does
+
+Flags a Dockerfile whose final stage has no `HEALTHCHECK` (inherited ones cannot be
+seen). Off by default: many images are health-checked by their orchestrator instead.
+
+## Why is this bad?
+
+Without a health check, a container that hangs is reported as running.
+
+## Example
+
+```dockerfile bad
+FROM nginx:1.27
+```
+
+```dockerfile good
+FROM nginx:1.27
+HEALTHCHECK CMD curl -f http://localhost/ || exit 1
+```
+
+## References
+
+- hadolint `DL3057` (off by default there too)
+"#,
+    check_dl3057,
+    off
+);
+
+fn check_dl3057(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let f = facts(df);
+    let Some(last) = f.stages.last() else {
+        return;
+    };
+    let mut chain = vec![last];
+    let mut cur = last;
+    while let Some(p) = cur.parent.and_then(|p| f.stages.get(p)) {
+        chain.push(p);
+        cur = p;
+    }
+    let has = chain.iter().any(|s| {
+        df.instructions
+            .get(s.from..s.end)
+            .is_some_and(|ins| ins.iter().any(|i| i.is("HEALTHCHECK")))
+    });
+    if !has {
+        if let Some(from) = df.instructions.get(last.from) {
+            report(
+                ctx,
+                &DL3057,
+                "`HEALTHCHECK` instruction missing",
+                from.keyword.range,
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3061,
+    "DL3061",
+    "instruction-before-from",
+    Error,
+    None,
+    "A Dockerfile must start with FROM (ARG and comments may come first).",
+    r#"## What it does
+
+Flags instructions other than `ARG` before the first `FROM`.
+
+## Why is this bad?
+
+BuildKit rejects the file: only `ARG` may come before the first `FROM`.
+
+## Example
+
+```dockerfile bad
+LABEL org.opencontainers.image.title="app"
+FROM debian:12
+```
+
+```dockerfile good
+ARG DEBIAN_VERSION=12
+FROM debian:${DEBIAN_VERSION}
+```
+
+## References
+
+- hadolint `DL3061`
+"#,
+    check_dl3061
+);
+
+fn check_dl3061(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in &df.instructions {
+        if ins.is("FROM") {
+            break;
+        }
+        if ins.is("ARG") {
+            continue;
+        }
+        report(ctx, &DL3061, format!("`{}` before the first `FROM`: a Dockerfile must begin with `FROM`, `ARG` or a comment", ins.cmd), ins.keyword.range);
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3063,
+    "DL3063",
+    "reserved-stage-name",
+    Warning,
+    None,
+    "Do not call a stage `scratch` or `context`.",
+    r#"## What it does
+
+Flags stages named `scratch` or `context`.
+
+## Why is this bad?
+
+`scratch` is the empty image and `context` names the build context in
+`--build-context`/`COPY --from`; a stage with such a name is confusing at best.
+
+## Example
+
+```dockerfile bad
+FROM debian:12 AS scratch
+```
+
+```dockerfile good
+FROM debian:12 AS base
+```
+
+## References
+
+- hadolint `DL3063`
+"#,
+    check_dl3063
+);
+
+fn check_dl3063(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in df.instructions.iter().filter(|i| i.is("FROM")) {
+        if !ins
+            .words
+            .get(1)
+            .is_some_and(|w| w.text.eq_ignore_ascii_case("as"))
+        {
+            continue;
+        }
+        if let Some(name) = ins.words.get(2) {
+            if ["scratch", "context"].contains(&name.text.to_ascii_lowercase().as_str()) {
+                report(
+                    ctx,
+                    &DL3063,
+                    format!("Stage name `{}` is a reserved word", name.text),
+                    name.range,
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3064,
+    "DL3064",
+    "sensitive-arg-or-env-name",
+    Warning,
+    None,
+    "ARG and ENV should not carry secrets.",
+    r#"## What it does
+
+Flags `ARG` and `ENV` whose name looks like it holds a secret: well-known names
+(`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `NPM_TOKEN`, ...) and names containing
+`password`, `secret`, `token`, `api_key`, `client_key`, `private` or `username`.
+
+## Why is this bad?
+
+Build arguments and environment variables are stored in the image config and history,
+readable by anyone who can pull the image. Use `RUN --mount=type=secret` instead.
+
+## Example
+
+```dockerfile bad
+FROM node:20
+ARG NPM_TOKEN
+```
+
+```dockerfile good
+FROM node:20
+RUN --mount=type=secret,id=npm_token npm ci
+```
+
+## References
+
+- hadolint `DL3064`
+"#,
+    check_dl3064
+);
+
+const KNOWN_SENSITIVE: &[&str] = &[
+    "ACCESS_TOKEN",
+    "APPLICATION_KEY",
+    "APP_SECRET",
+    "AUTH_TOKEN",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "CF_PASSWORD",
+    "CF_USERNAME",
+    "CIRCLE_TOKEN",
+    "CI_DEPLOY_PASSWORD",
+    "CI_DEPLOY_USER",
+    "DOCKERHUB_PASSWORD",
+    "DOCKER_EMAIL",
+    "DOCKER_PASSWORD",
+    "DOCKER_USERNAME",
+    "FACEBOOK_ACCESS_TOKEN",
+    "FACEBOOK_APP_ID",
+    "FACEBOOK_APP_SECRET",
+    "FIREBASE_API_TOKEN",
+    "FIREBASE_TOKEN",
+    "FOSSA_API_KEY",
+    "GH_ENTERPRISE_TOKEN",
+    "GH_TOKEN",
+    "GITHUB_ENTERPRISE_TOKEN",
+    "GITHUB_TOKEN",
+    "HEROKU_API_KEY",
+    "HEROKU_API_USER",
+    "NPM_AUTH_TOKEN",
+    "NPM_TOKEN",
+    "OKTA_CLIENT_TOKEN",
+    "OKTA_OAUTH2_CLIENTSECRET",
+    "OPENAI_API_KEY",
+    "OS_PASSWORD",
+    "OS_USERNAME",
+    "POSTGRES_PASSWORD",
+    "SLACK_TOKEN",
+    "STRIPE_API_KEY",
+    "VAULT_CLIENT_KEY",
+    "VAULT_TOKEN",
+];
+const SENSITIVE_PARTS: &[&str] = &[
+    "api_key",
+    "client_key",
+    "password",
+    "private",
+    "secret",
+    "token",
+    "username",
+];
+
+pub(crate) fn is_sensitive_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let lower = name.to_ascii_lowercase();
+    KNOWN_SENSITIVE.contains(&upper.as_str()) || SENSITIVE_PARTS.iter().any(|p| lower.contains(p))
+}
+
+fn check_dl3064(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in all_instructions(df) {
+        let names: Vec<(String, TextRange)> = if ins.is("ARG") {
+            ins.words
+                .iter()
+                .map(|w| (w.text.split('=').next().unwrap_or("").to_string(), w.range))
+                .collect()
+        } else if ins.is("ENV") {
+            ins.key_values()
+                .iter()
+                .map(|kv| (kv.key.text.clone(), kv.key.range))
+                .collect()
+        } else {
+            continue;
+        };
+        for (name, range) in names {
+            if is_sensitive_name(&name) {
+                report(
+                    ctx,
+                    &DL3064,
+                    format!(
+                        "`{name}` looks like sensitive data: do not pass it with `{}`",
+                        ins.cmd
+                    ),
+                    range,
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3065,
+    "DL3065",
+    "from-platform-targetplatform",
+    Warning,
+    Always,
+    "`FROM --platform=$TARGETPLATFORM` is the default.",
+    r#"## What it does
+
+Flags `FROM --platform=$TARGETPLATFORM`.
+
+## Why is this bad?
+
+Building for the target platform is what `FROM` does anyway; the flag only adds noise.
+
+## Example
+
+```dockerfile bad
+FROM --platform=$TARGETPLATFORM debian:12
+```
+
+```dockerfile good
+FROM debian:12
+```
+
+## Fix safety
+
+The fix removes the flag; the platform stays the same, so it is safe.
+
+## References
+
+- hadolint `DL3065`
+"#,
+    check_dl3065
+);
+
+fn check_dl3065(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let src = ctx.source;
+    for ins in df.instructions.iter().filter(|i| i.is("FROM")) {
+        let Some(flag) = ins.flag("platform") else {
+            continue;
+        };
+        if platform_var(flag.value.as_deref().unwrap_or("")) != Some("TARGETPLATFORM") {
+            continue;
+        }
+        // Remove the flag and the blanks after it.
+        let mut end = flag.range.end;
+        while src
+            .as_bytes()
+            .get(end)
+            .is_some_and(|b| *b == b' ' || *b == b'\t')
+        {
+            end += 1;
+        }
+        report(
+            ctx,
+            &DL3065,
+            "Setting `FROM --platform` to `$TARGETPLATFORM` is redundant: it is the default",
+            flag.range,
+        )
+        .fix(Fix::safe(
+            "Remove `--platform=$TARGETPLATFORM`",
+            vec![Edit::delete(flag.range.start, end)],
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3066,
+    "DL3066",
+    "user-non-numeric",
+    Info,
+    None,
+    "The final USER should be a numeric UID.",
+    r#"## What it does
+
+Flags the last `USER` of the final stage when it names the user instead of giving a
+numeric UID (and GID).
+
+## Why is this bad?
+
+Orchestrators (Kubernetes `runAsNonRoot`, OpenShift) check the numeric UID from the
+image config; a name cannot be verified without the image's `/etc/passwd`.
+
+## Example
+
+```dockerfile bad
+FROM debian:12
+RUN useradd --uid 10001 app
+USER app
+```
+
+```dockerfile good
+FROM debian:12
+RUN useradd --uid 10001 app
+USER 10001:10001
+```
+
+## Differences from hadolint
+
+Only the last `USER` of the final stage is checked (the one in the image config), as
+upstream hadolint decided to do too; users of build stages never reach the image.
+Users given by a variable are not reported.
+
+## References
+
+- hadolint `DL3066`
+"#,
+    check_dl3066
+);
+
+fn check_dl3066(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let f = facts(df);
+    let Some(last) = f.stages.last() else {
+        return;
+    };
+    let Some(user) = df
+        .instructions
+        .get(last.from..last.end)
+        .and_then(|s| s.iter().rev().find(|i| i.is("USER")))
+    else {
+        return;
+    };
+    let text = user.args.text.trim();
+    let uid = text.split(':').next().unwrap_or("");
+    if uid.is_empty() || uid.contains('$') || uid.bytes().all(|b| b.is_ascii_digit()) {
+        return;
+    }
+    report(
+        ctx,
+        &DL3066,
+        format!("Non-numeric user `{uid}` may not be resolvable by the host system: use a UID"),
+        user.args.range(),
+    );
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL3067,
+    "DL3067",
+    "copy-from-whole-filesystem",
+    Warning,
+    None,
+    "Do not copy a whole filesystem from another stage.",
+    r#"## What it does
+
+Flags `COPY --from=<stage> / /`.
+
+## Why is this bad?
+
+It copies everything, package databases and caches included, defeating the point of a
+multi-stage build and hiding what the final image contains.
+
+## Example
+
+```dockerfile bad
+FROM debian:12 AS build
+FROM scratch
+COPY --from=build / /
+```
+
+```dockerfile good
+FROM debian:12 AS build
+FROM scratch
+COPY --from=build /usr/local/bin/app /usr/local/bin/app
+```
+
+## References
+
+- hadolint `DL3067`
+"#,
+    check_dl3067
+);
+
+fn check_dl3067(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    for ins in df.instructions.iter().filter(|i| i.is("COPY")) {
+        if ins.flag("from").is_none() {
+            continue;
+        }
+        let Some((sources, dest)) = copy_paths(ins) else {
+            continue;
+        };
+        if unquote(&dest.text) == "/" && sources.iter().any(|s| unquote(&s.text) == "/") {
+            report(
+                ctx,
+                &DL3067,
+                "Do not copy an entire filesystem from another stage",
+                ins.args.range(),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+rule!(
+    DL4003,
+    "DL4003",
+    "multiple-cmd",
+    Warning,
+    None,
+    "A stage should have at most one CMD.",
+    r#"## What it does
+
+Flags a second `CMD` in the same stage.
+
+## Why is this bad?
+
+Only the last `CMD` takes effect; the others mislead readers.
+
+## Example
+
+```dockerfile bad
+FROM node:20
+CMD ["node", "a.js"]
+CMD ["node", "b.js"]
+```
+
+```dockerfile good
+FROM node:20
+CMD ["node", "b.js"]
+```
+
+## References
+
+- hadolint `DL4003`
+"#,
+    check_dl4003
+);
+
+fn check_dl4003(ctx: &mut Context<'_>) {
+    repeated_in_stage(
+        ctx,
+        "CMD",
+        &DL4003,
+        "Multiple `CMD` instructions in one stage: only the last one takes effect",
+    );
+}
+
+rule!(
+    DL4004,
+    "DL4004",
+    "multiple-entrypoint",
+    Error,
+    None,
+    "A stage should have at most one ENTRYPOINT.",
+    r#"## What it does
+
+Flags a second `ENTRYPOINT` in the same stage.
+
+## Why is this bad?
+
+Only the last `ENTRYPOINT` takes effect; the others mislead readers.
+
+## Example
+
+```dockerfile bad
+FROM node:20
+ENTRYPOINT ["node"]
+ENTRYPOINT ["npm"]
+```
+
+```dockerfile good
+FROM node:20
+ENTRYPOINT ["npm"]
+```
+
+## References
+
+- hadolint `DL4004`
+"#,
+    check_dl4004
+);
+
+fn check_dl4004(ctx: &mut Context<'_>) {
+    repeated_in_stage(
+        ctx,
+        "ENTRYPOINT",
+        &DL4004,
+        "Multiple `ENTRYPOINT` instructions in one stage: only the last one takes effect",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{apply_fixes, lines};
+    use super::*;
+
+    #[test]
+    fn workdir() {
+        assert_eq!(
+            lines(
+                &DL3000,
+                "FROM a\nWORKDIR app\nWORKDIR /x\nWORKDIR $HOME/y\nWORKDIR C:\\\\app\n"
+            ),
+            vec![2]
+        );
+    }
+
+    #[test]
+    fn ports() {
+        assert_eq!(
+            lines(
+                &DL3011,
+                "FROM a\nEXPOSE 80 70000/tcp\nEXPOSE 1-65536 ${P}\n"
+            ),
+            vec![2, 3]
+        );
+    }
+
+    #[test]
+    fn repeated_per_stage() {
+        let src = "FROM a\nCMD a\nCMD b\nFROM b\nCMD c\n";
+        assert_eq!(lines(&DL4003, src), vec![3]);
+        assert_eq!(
+            lines(&DL3012, "FROM a\nHEALTHCHECK CMD a\nHEALTHCHECK NONE\n"),
+            vec![3]
+        );
+    }
+
+    #[test]
+    fn copy_dest_slash_and_fix() {
+        let src = "FROM a\nCOPY a b /x\nCOPY a /x\nCOPY [\"a\", \"b\", \"/y\"]\n";
+        assert_eq!(lines(&DL3021, src), vec![2, 4]);
+        assert_eq!(
+            apply_fixes(&DL3021, src),
+            "FROM a\nCOPY a b /x/\nCOPY a /x\nCOPY [\"a\", \"b\", \"/y/\"]\n"
+        );
+    }
+
+    #[test]
+    fn copy_from_stage_resolution() {
+        let src = "ARG B=build\nFROM a AS build\nFROM b\nCOPY --from=${B} /x /x\nCOPY --from=nope /x /x\nCOPY --from=nginx:1 /x /x\nCOPY --from=0 /x /x\nCOPY --from=Build /x /x\n";
+        assert_eq!(lines(&DL3022, src), vec![5]);
+        assert_eq!(lines(&DL3023, "FROM a AS x\nCOPY --from=x / /y\n"), vec![2]);
+    }
+
+    #[test]
+    fn stage_names() {
+        assert_eq!(lines(&DL3024, "FROM a AS x\nFROM b AS X\n"), vec![2]);
+        assert_eq!(lines(&DL3063, "FROM a AS scratch\nFROM b AS y\n"), vec![1]);
+    }
+
+    #[test]
+    fn cmd_json_form_and_fix() {
+        let src = "FROM a\nCMD node server.js\nENTRYPOINT [\"x\"]\nHEALTHCHECK CMD curl -f x\nCMD echo $HOME\n";
+        assert_eq!(lines(&DL3025, src), vec![2, 5]);
+        let fixed = apply_fixes(&DL3025, src);
+        assert!(fixed.contains("CMD [\"node\", \"server.js\"]"));
+        assert!(fixed.contains("CMD echo $HOME"));
+    }
+
+    #[test]
+    fn platform_rules() {
+        let src = "FROM --platform=linux/amd64 a\nFROM --platform=$BUILDPLATFORM b\nFROM --platform=${TARGETPLATFORM} c\n";
+        assert_eq!(lines(&DL3029, src), vec![1]);
+        assert_eq!(lines(&DL3065, src), vec![3]);
+        assert_eq!(
+            apply_fixes(&DL3065, "FROM --platform=$TARGETPLATFORM c\n"),
+            "FROM c\n"
+        );
+    }
+
+    #[test]
+    fn env_self_reference() {
+        let src = "FROM a\nENV A=1 B=$A\nENV D=$C C=1\nARG E\nENV E=2 F=${E}\n";
+        assert_eq!(lines(&DL3044, src), vec![2]);
+    }
+
+    #[test]
+    fn relative_copy_dest() {
+        let src = "FROM a AS base\nCOPY x .\nWORKDIR /app\nFROM base\nCOPY y .\nFROM c\nCOPY z /abs\nCOPY w rel/\n";
+        assert_eq!(lines(&DL3045, src), vec![2, 8]);
+    }
+
+    #[test]
+    fn label_keys_and_secrets() {
+        assert_eq!(
+            lines(
+                &DL3048,
+                "FROM a\nLABEL ok.key=1 Bad_Key=2 \"com.docker.x\"=3\n"
+            ),
+            vec![2, 2]
+        );
+        assert_eq!(
+            lines(
+                &DL3064,
+                "FROM a\nARG NPM_TOKEN\nENV DB_PASSWORD=x HOME=/h\nARG VERSION\n"
+            ),
+            vec![2, 3]
+        );
+    }
+
+    #[test]
+    fn order_onbuild_user_copy_root() {
+        assert_eq!(lines(&DL3061, "ARG X\nLABEL a=b\nFROM a\n"), vec![2]);
+        assert_eq!(
+            lines(&DL3043, "FROM a\nONBUILD FROM b\nONBUILD RUN x\n"),
+            vec![2]
+        );
+        assert_eq!(
+            lines(
+                &DL3066,
+                "FROM a AS b\nUSER x\nFROM c\nUSER app\nUSER 1000:1000\n"
+            ),
+            Vec::<usize>::new()
+        );
+        assert_eq!(
+            lines(
+                &DL3066,
+                "FROM a AS b\nUSER x\nFROM c\nUSER 1000\nUSER app\n"
+            ),
+            vec![5]
+        );
+        assert_eq!(
+            lines(&DL3067, "FROM a AS b\nFROM c\nCOPY --from=b / /\n"),
+            vec![3]
+        );
+    }
+
+    #[test]
+    fn pragmas_and_healthcheck() {
+        assert_eq!(
+            lines(
+                &DL1001,
+                "FROM a\n# hadolint ignore=DL3008\nRUN x\n# plain\n"
+            ),
+            vec![2]
+        );
+        assert_eq!(lines(&DL3057, "FROM a\nRUN x\n"), vec![1]);
+        assert!(lines(&DL3057, "FROM a AS b\nHEALTHCHECK CMD x\nFROM b\n").is_empty());
+    }
+}

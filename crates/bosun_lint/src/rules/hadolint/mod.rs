@@ -1,0 +1,190 @@
+//! hadolint's DL rules, with hadolint's codes and default severities, reading the
+//! Dockerfile the way BuildKit does (ARG-resolved base images, cache mounts, heredocs,
+//! exec-form and ONBUILD RUNs) and reporting the exact line and column inside
+//! multi-line RUNs.
+//!
+//! `DL3002`, `DL3004`, `DL3006`, `DL3007`, `DL3020` and `DL4000` live with the security
+//! rules (`rules/security`).
+//!
+//! Layout: [`shell`] cuts RUN scripts into commands, [`facts`] computes what the rules
+//! share for a file (once), and the rules are grouped by topic: [`instructions`]
+//! (instruction-level checks), [`packages`] (apt, apk, yum, dnf, zypper, pip, npm,
+//! gem, go, yarn), [`commands`] (other checks of RUN commands).
+
+pub mod commands;
+pub mod facts;
+pub mod instructions;
+pub mod packages;
+pub mod shell;
+
+use crate::context::Context;
+use crate::registry::Rule;
+use bosun_dockerfile::TextRange;
+
+/// Declares one rule: `rule!(IDENT, "CODE", "name", Severity, FixAvailability,
+/// "summary", "docs", check_fn)`, optionally followed by `off` for opt-in rules.
+macro_rules! rule {
+    ($id:ident, $code:literal, $name:literal, $sev:ident, $fix:ident, $summary:literal, $docs:expr, $check:path) => {
+        pub static $id: $crate::registry::Rule = $crate::registry::Rule::new(
+            &bosun_diagnostics::RuleMeta {
+                code: $code,
+                name: $name,
+                aliases: &[],
+                severity: bosun_diagnostics::Severity::$sev,
+                fix: bosun_diagnostics::FixAvailability::$fix,
+                summary: $summary,
+                docs: $docs,
+            },
+            $check,
+        );
+    };
+    ($id:ident, $code:literal, $name:literal, $sev:ident, $fix:ident, $summary:literal, $docs:expr, $check:path, off) => {
+        pub static $id: $crate::registry::Rule = $crate::registry::Rule::new(
+            &bosun_diagnostics::RuleMeta {
+                code: $code,
+                name: $name,
+                aliases: &[],
+                severity: bosun_diagnostics::Severity::$sev,
+                fix: bosun_diagnostics::FixAvailability::$fix,
+                summary: $summary,
+                docs: $docs,
+            },
+            $check,
+        )
+        .off_by_default();
+    };
+}
+pub(crate) use rule;
+
+/// Every hadolint rule of this module, in code order.
+pub static RULES: &[&Rule] = &[
+    &instructions::DL1001,
+    &instructions::DL3000,
+    &commands::DL3001,
+    &commands::DL3003,
+    &packages::DL3008,
+    &packages::DL3009,
+    &commands::DL3010,
+    &instructions::DL3011,
+    &instructions::DL3012,
+    &packages::DL3013,
+    &packages::DL3014,
+    &packages::DL3015,
+    &packages::DL3016,
+    &packages::DL3018,
+    &packages::DL3019,
+    &instructions::DL3021,
+    &instructions::DL3022,
+    &instructions::DL3023,
+    &instructions::DL3024,
+    &instructions::DL3025,
+    &packages::DL3027,
+    &packages::DL3028,
+    &instructions::DL3029,
+    &packages::DL3030,
+    &packages::DL3032,
+    &packages::DL3033,
+    &packages::DL3034,
+    &packages::DL3035,
+    &packages::DL3036,
+    &packages::DL3037,
+    &packages::DL3038,
+    &packages::DL3040,
+    &packages::DL3041,
+    &packages::DL3042,
+    &instructions::DL3043,
+    &instructions::DL3044,
+    &instructions::DL3045,
+    &commands::DL3046,
+    &commands::DL3047,
+    &instructions::DL3048,
+    &instructions::DL3057,
+    &commands::DL3059,
+    &packages::DL3060,
+    &instructions::DL3061,
+    &packages::DL3062,
+    &instructions::DL3063,
+    &instructions::DL3064,
+    &instructions::DL3065,
+    &instructions::DL3066,
+    &instructions::DL3067,
+    &commands::DL4001,
+    &instructions::DL4003,
+    &instructions::DL4004,
+    &commands::DL4005,
+    &commands::DL4006,
+];
+
+/// Reports `rule` at `range`.
+pub(crate) fn report<'c>(
+    ctx: &'c mut Context<'_>,
+    rule: &'static Rule,
+    message: impl Into<String>,
+    range: TextRange,
+) -> crate::context::Report<'c> {
+    ctx.report(rule.meta, message, range.start..range.end)
+}
+
+/// Removes one level of surrounding quotes.
+pub(crate) fn unquote(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0] {
+        &s[1..s.len() - 1]
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use crate::context::{BuildContext, Context};
+    use crate::registry::Rule;
+    use crate::runner::LintOptions;
+
+    /// The 1-based (line, column) of every finding `rule` reports on `src`.
+    pub fn run(rule: &Rule, src: &str) -> Vec<(usize, usize)> {
+        findings(rule, src)
+            .iter()
+            .filter_map(|f| match &f.location {
+                bosun_diagnostics::Location::File { span: Some(s), .. } => {
+                    Some((s.start_line, s.start_column))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn findings(rule: &Rule, src: &str) -> Vec<bosun_diagnostics::Finding> {
+        let df = bosun_dockerfile::parse(src);
+        let build = BuildContext::default();
+        let options = LintOptions::default();
+        let mut ctx = Context::new("Dockerfile", src, &df, &build, &options);
+        (rule.check)(&mut ctx);
+        ctx.into_findings()
+    }
+
+    /// Lines reported.
+    pub fn lines(rule: &Rule, src: &str) -> Vec<usize> {
+        run(rule, src).into_iter().map(|(l, _)| l).collect()
+    }
+
+    /// Applies the fixes of all findings (non-overlapping, back to front).
+    pub fn apply_fixes(rule: &Rule, src: &str) -> String {
+        let mut edits: Vec<bosun_diagnostics::Edit> = findings(rule, src)
+            .into_iter()
+            .filter_map(|f| f.fix)
+            .flat_map(|f| f.edits)
+            .collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.start));
+        let mut out = src.to_string();
+        let mut last = usize::MAX;
+        for e in edits {
+            if e.end > last {
+                continue;
+            }
+            out.replace_range(e.start..e.end, &e.content);
+            last = e.start;
+        }
+        out
+    }
+}
