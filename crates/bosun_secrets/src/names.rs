@@ -125,6 +125,121 @@ const NON_SECRET_KEY_QUALIFIERS: &[&str] = &[
     "primary",
 ];
 
+/// Words that, right before `key` in a code or config key (`apiKey`, `secret_key`),
+/// make it a secret. (Environment-variable style names use the negative list above.)
+const SECRET_KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "access",
+    "secret",
+    "private",
+    "master",
+    "encryption",
+    "encrypt",
+    "crypt",
+    "crypto",
+    "cipher",
+    "hmac",
+    "jwt",
+    "session",
+    "app",
+    "application",
+    "client",
+    "consumer",
+    "auth",
+    "license",
+    "licence",
+    "account",
+    "storage",
+    "service",
+    "subscription",
+    "shared",
+    "deploy",
+    "ssh",
+    "admin",
+    "root",
+    "instrumentation",
+    "write",
+    "ingest",
+    "webhook",
+    "signing",
+    "server",
+    "stripe",
+    "sendgrid",
+    "mailgun",
+    "twilio",
+    "openai",
+    "anthropic",
+    "google",
+    "maps",
+    "firebase",
+    "algolia",
+    "pusher",
+];
+
+/// Words that may follow `key` in a name that holds the key itself
+/// (`SECRET_KEY_BASE`, `SIGNING_KEY_PEM`, `API_KEY_VALUE`).
+const KEY_VALUE_SUFFIX: &[&str] = &[
+    "base", "value", "data", "b64", "base64", "hex", "pem", "content", "contents", "material",
+    "string", "str", "raw", "secret",
+];
+
+/// Words that, right before `token`, name a parser or paging token.
+const NON_SECRET_TOKEN_QUALIFIERS: &[&str] = &[
+    "pseudo",
+    "cache",
+    "next",
+    "prev",
+    "previous",
+    "last",
+    "first",
+    "current",
+    "cur",
+    "start",
+    "end",
+    "eof",
+    "eol",
+    "parse",
+    "parser",
+    "lex",
+    "lexer",
+    "syntax",
+    "cancel",
+    "cancellation",
+    "continuation",
+    "page",
+    "pagination",
+    "sync",
+    "csrf",
+    "xsrf",
+    "bos",
+    "eos",
+    "unk",
+    "pad",
+    "mask",
+    "sep",
+    "cls",
+    "special",
+    "word",
+    "char",
+    "string",
+    "text",
+    "input",
+    "output",
+    "split",
+    "stop",
+    "resume",
+    "idempotency",
+    "cursor",
+    "consume",
+    "peek",
+    "expect",
+    "expected",
+    "open",
+    "close",
+    "closing",
+    "opening",
+];
+
 /// Words after the anchor that make the name describe the secret rather than hold it.
 const NON_SECRET_SUFFIX: &[&str] = &[
     "file",
@@ -247,7 +362,8 @@ const NON_SECRET_SUFFIX: &[&str] = &[
 const SWITCH_PREFIX: &[&str] = &[
     "allow", "empty", "random", "generate", "require", "requires", "enable", "disable", "skip",
     "no", "use", "with", "without", "validate", "reset", "change", "expire", "show", "hide", "ask",
-    "has", "is", "min", "max", "check", "verify", "forgot", "insecure",
+    "has", "is", "min", "max", "check", "verify", "forgot", "insecure", "load", "get", "fetch",
+    "parse", "find", "read",
 ];
 
 /// Names that end with a secret word but by convention hold a path or a flag.
@@ -283,6 +399,10 @@ fn secret_anchor(name: &str) -> Option<(Vec<String>, usize)> {
         return None;
     }
     let last = words.len() - 1;
+    // `STRIPE_KEY` (an environment-variable style name) vs `stripeKey`/`stripe_key`
+    // (code and config keys, where `key` is far more often a dictionary key)
+    let env_style =
+        name.chars().any(|c| c.is_ascii_uppercase()) && !name.chars().any(|c| c.is_lowercase());
     let mut anchor = None;
     for (i, w) in words.iter().enumerate() {
         let prev = i
@@ -291,17 +411,28 @@ fn secret_anchor(name: &str) -> Option<(Vec<String>, usize)> {
             .map(String::as_str);
         let next = words.get(i + 1).map(String::as_str);
         let hit = match w.as_str() {
+            "token" | "tokens" => !prev.is_some_and(|p| NON_SECRET_TOKEN_QUALIFIERS.contains(&p)),
             s if STRONG.contains(&s) => true,
             "pass" | "pwd" => i == last && words.len() > 1,
-            "key" | "keys" => match prev {
-                // bare KEY / KEYS: too vague
-                None => false,
-                // `Filters__0__Key`: a field of an indexed config entry
-                Some(p) if p.chars().all(|c| c.is_ascii_digit()) => false,
-                Some(p) => !NON_SECRET_KEY_QUALIFIERS.contains(&p),
-            },
+            "key" | "keys" => {
+                let tail_ok = words
+                    .iter()
+                    .skip(i + 1)
+                    .all(|w| KEY_VALUE_SUFFIX.contains(&w.as_str()))
+                    || (prev == Some("access") && next == Some("id") && i + 2 == words.len());
+                tail_ok
+                    && match prev {
+                        // bare KEY / KEYS: too vague
+                        None => false,
+                        // `Filters__0__Key`: a field of an indexed config entry
+                        Some(p) if p.chars().all(|c| c.is_ascii_digit()) => false,
+                        Some(p) if env_style => !NON_SECRET_KEY_QUALIFIERS.contains(&p),
+                        Some(p) => SECRET_KEY_QUALIFIERS.contains(&p),
+                    }
+            }
             "auth" => {
-                i == last && !prev.is_some_and(|p| SWITCH_PREFIX.contains(&p) || p == "oauth")
+                i == last
+                    && !prev.is_some_and(|p| SWITCH_PREFIX.contains(&p) || p == "oauth" || p == "o")
             }
             _ => PAIRS.iter().any(|&(a, b)| w == a && next == Some(b)),
         };
@@ -399,6 +530,14 @@ mod tests {
             "spring.datasource.password",
             "db-password",
             "access_token",
+            "apiKey",
+            "secret_key",
+            "signingKey",
+            "githubToken",
+            "refreshToken",
+            "storePassword",
+            "API_KEYS",
+            "PRIVATE_KEY_PEM",
         ] {
             assert!(is_secret_name(n), "{n} should be secret-like");
         }
@@ -462,6 +601,21 @@ mod tests {
             "JAVA_HOME",
             "LANG",
             "GPG_TTY",
+            // code and config keys seen on real filesystems
+            "jdk.tls.keyLimits",
+            "jceks.key.serialFilter",
+            "subjectKeyIdentifier",
+            "authorityKeyIdentifier",
+            "lispKey",
+            "tkEntryKeySelect",
+            "nativeKeys",
+            "rule_key",
+            "authorized_keys",
+            "PseudoToken",
+            "cache_token",
+            "next_token",
+            "LoadCredential",
+            "OAuth",
             "",
         ] {
             assert!(!is_secret_name(n), "{n} should not be secret-like");

@@ -296,6 +296,13 @@ pub fn secret_file_kind(path: &str) -> Option<SecretFileKind> {
             }
             return Some(SecretFileKind::PrivateKey);
         }
+        let public_named = stem.contains("pub")
+            || stem.contains("keyserver")
+            || stem.ends_with("ca")
+            || stem.ends_with("cert");
+        if public_named {
+            return None;
+        }
         if stem.contains("key") || stem.contains("priv") || stem.contains("secret") {
             return Some(SecretFileKind::PrivateKey);
         }
@@ -400,6 +407,7 @@ pub fn is_allowlisted_path(path: &str) -> bool {
         "usr/share/zoneinfo",
         "usr/share/i18n",
         "usr/share/gocode",
+        "usr/share/lintian",
         "usr/include",
         "usr/local/include",
         "usr/local/go",
@@ -420,6 +428,13 @@ pub fn is_allowlisted_path(path: &str) -> bool {
         "opt/yarn-v",
     ];
     if GLOB_TREES.iter().any(|t| under_glob(t)) {
+        return true;
+    }
+    // any interpreter's standard library: `.../lib/python3.12/`, `/opt/conda/lib/python3.11/`
+    if dirs
+        .windows(2)
+        .any(|w| w[0] == "lib" && w[1].starts_with("python") && w[1].len() > 6)
+    {
         return true;
     }
     const INNER_TREES: &[&str] = &[
@@ -591,6 +606,8 @@ mod tests {
             "fullchain.pem",
             "ca.pem",
             "server-cert.pem",
+            "tests/data/es256_publickey.pem",
+            "/usr/share/gnupg/sks-keyservers.netCA.pem",
             "/etc/apt/trusted.gpg.d/docker.key",
             "/usr/share/keyrings/nodesource.gpg.key",
             "repo.gpg.key",
@@ -627,6 +644,7 @@ mod tests {
             "app/static/main.js.map",
             "config/settings.example",
             "/usr/lib/python3.11/site-packages/foo.dist-info/METADATA",
+            "/root/.pyenv/versions/3.13.0/lib/python3.13/urllib/request.py",
         ] {
             assert!(is_allowlisted_path(p), "{p}");
         }

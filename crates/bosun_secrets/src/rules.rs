@@ -25,6 +25,10 @@ pub(crate) enum Check {
     Jwt,
     /// `s` is a PEM header: extend to the END line and require a body.
     PrivateKey,
+    /// Not a placeholder; a weak password is `Low`.
+    UrlPassword,
+    /// Not a placeholder, not inside an XML comment.
+    Xml,
 }
 
 pub(crate) struct RuleDef {
@@ -560,7 +564,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         ),
         Medium,
         false,
-        C::NotPlaceholder,
+        C::UrlPassword,
     ),
     with(
         rule(
@@ -568,7 +572,7 @@ pub(crate) static RULES: &[RuleDef] = &[
             "Password in a .netrc entry",
             Error,
             &["machine", "default"],
-            r"(?s)\b(?:machine\s+\S+|default)(?:\s+(?:login|account|port)\s+\S+){0,3}\s+(?P<k>password)\s+(?P<s>\S+)",
+            r"(?m)^[ \t]*(?:machine\s+\S+(?:\s+(?:login|account|port)\s+\S+){0,3}|default(?:\s+(?:login|account|port)\s+\S+){1,3})\s+(?P<k>password)\s+(?P<s>\S+)",
         ),
         Medium,
         false,
@@ -584,7 +588,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         ),
         Medium,
         false,
-        C::NotPlaceholder,
+        C::Xml,
     ),
     with(
         rule(
@@ -594,7 +598,7 @@ pub(crate) static RULES: &[RuleDef] = &[
             &[
                 "pass", "pwd", "pword", "secret", "token", "key", "auth", "cred", "psw",
             ],
-            r#"(?:^|[^A-Za-z0-9_.])(?P<k>[A-Za-z_][A-Za-z0-9_.\-]{0,80}?)["']?[ \t]*(?:=>|:=|=|:)[ \t]*["']?(?P<s>[^\s"'`;,]{1,256})"#,
+            r#"(?:^|[^A-Za-z0-9_.])(?P<k>[A-Za-z_][A-Za-z0-9_.\-]{0,80}?)["']?[ \t]*(?:=>|:=|=|:)[ \t]*(?P<q>["']?)(?P<s>[^\s"'`;,]{1,256})"#,
         ),
         Medium,
         false,

@@ -115,9 +115,23 @@ pub fn find_secrets_in_bytes(bytes: &[u8]) -> Vec<SecretMatch> {
                     redacted = Some(format!("{value} ****"));
                     end = block_end;
                 }
+                Check::UrlPassword => {
+                    if is_placeholder_value(&value) {
+                        continue;
+                    }
+                    if value.chars().count() < 8 || shannon_entropy(&value) < 2.5 {
+                        confidence = Confidence::Low;
+                    }
+                }
+                Check::Xml => {
+                    if is_placeholder_value(&value) || in_xml_comment(bytes, start) {
+                        continue;
+                    }
+                }
                 Check::Generic => {
                     let Some(k) = key.as_deref() else { continue };
-                    match judge_generic(bytes, start, k, &value) {
+                    let quoted = caps.name("q").is_some_and(|q| !q.is_empty());
+                    match judge_generic(bytes, start, k, &value, quoted) {
                         Some(conf) => {
                             confidence = conf;
                             if conf == Confidence::Low {
@@ -273,7 +287,13 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Judges a generic `key = value` candidate; returns its confidence, or `None` to drop.
-fn judge_generic(bytes: &[u8], start: usize, key: &str, value: &str) -> Option<Confidence> {
+fn judge_generic(
+    bytes: &[u8],
+    start: usize,
+    key: &str,
+    value: &str,
+    quoted: bool,
+) -> Option<Confidence> {
     // a bare `auth` key (`"auth": "basic"`, `auth: true`) is a setting more often
     // than a secret; Docker's `"auth"` has its own rule
     if !is_secret_name(key) || key.eq_ignore_ascii_case("auth") {
@@ -301,11 +321,40 @@ fn judge_generic(bytes: &[u8], start: usize, key: &str, value: &str) -> Option<C
     .filter(|&&b| b)
     .count();
     let strong = v.chars().count() >= 10 && shannon_entropy(v) >= 3.0 && classes >= 2;
+    // Code, not configuration: an attribute as the key (`self.passwd = passwd`) or a
+    // bare identifier as the value (`PseudoToken = Whitespace + ...`). Kept only at
+    // `Low`, which `scan_file` reports in configuration files alone.
+    let attribute_key = ["self.", "this.", "cls.", "@", "$"]
+        .iter()
+        .any(|p| key.starts_with(p));
+    let identifier_value = !quoted
+        && v.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+        && v.chars().any(|c| c.is_ascii_uppercase() || c == '_');
+    if (attribute_key && !quoted) || identifier_value {
+        return Some(Confidence::Low);
+    }
     Some(if strong {
         Confidence::Medium
     } else {
         Confidence::Low
     })
+}
+
+/// True when `at` is inside an XML comment (`<!-- ... -->`), as in the sample
+/// `<password>` elements of a stock Maven `settings.xml`.
+fn in_xml_comment(bytes: &[u8], at: usize) -> bool {
+    let before = bytes.get(..at).unwrap_or_default();
+    let open = rfind(before, b"<!--");
+    let close = rfind(before, b"-->");
+    match (open, close) {
+        (Some(o), Some(c)) => o > c,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn is_comment_line(bytes: &[u8], at: usize) -> bool {
@@ -386,8 +435,9 @@ pub fn check_assignment(name: &str, value: &str) -> Vec<SecretMatch> {
 /// - nothing for documentation, test, vendored and third-party package paths
 ///   ([`is_allowlisted_path`]), lock files, and binary content (a NUL byte in the
 ///   first 8 KiB);
-/// - low-confidence generic matches (`password=hunter2`) only in configuration-like
-///   files ([`is_config_like_path`]) and known credential files.
+/// - low-confidence judged matches (`password=hunter2`, `http://u:weak@host`) only in
+///   configuration-like files ([`is_config_like_path`]) and known credential files;
+///   documented example keys stay reported at low confidence.
 pub fn scan_file(path: &str, content: &[u8]) -> Vec<SecretMatch> {
     if is_allowlisted_path(path) || is_skipped_file(path) {
         return Vec::new();
@@ -398,9 +448,8 @@ pub fn scan_file(path: &str, content: &[u8]) -> Vec<SecretMatch> {
     }
     let config_like = is_config_like_path(path) || secret_file_kind(path).is_some();
     let mut found = find_secrets_in_bytes(content);
-    found.retain(|m| {
-        config_like || !(m.rule_id == GENERIC_RULE_ID && m.confidence == Confidence::Low)
-    });
+    // weak judged values (not documented examples, which keep their own policy)
+    found.retain(|m| config_like || m.example || m.confidence > Confidence::Low);
     found
 }
 

@@ -308,6 +308,63 @@ fn npmrc_netrc_git_credentials_and_urls() {
 }
 
 #[test]
+fn xml_passwords_outside_comments() {
+    let xml = cat!(
+        "<servers>\n  <server>\n    <password>",
+        "Zq8r2LkP0vX",
+        "</password>\n  </server>\n</servers>\n"
+    );
+    let m = one(&xml);
+    assert_eq!((m.rule_id, m.line), ("xml-password", 3));
+    let commented = "<!--\n <server>\n  <password>proxypass</password>\n </server>\n-->\n";
+    assert!(ids(commented).is_empty());
+    assert!(ids("<password>${env.PW}</password>").is_empty());
+}
+
+#[test]
+fn code_is_not_configuration() {
+    // real lines from CPython, underscore.js, Tk, systemd, openssl.cnf
+    for (path, line) in [
+        (
+            "/usr/lib/x/tokenize.py",
+            "PseudoToken = Whitespace + group(PseudoExtras, Number)\n",
+        ),
+        ("/usr/lib/x/request.py", "        self.passwd = passwd\n"),
+        (
+            "/usr/lib/x/functools.py",
+            "            cache_token = current_token\n",
+        ),
+        (
+            "/usr/lib/x/underscore.js",
+            "      nativeKeys = Object.keys,\n",
+        ),
+        (
+            "/etc/x/unit.service",
+            "LoadCredential=passwd.hashed-password.root\n",
+        ),
+        (
+            "/etc/ssl/openssl.cnf",
+            "authorityKeyIdentifier=keyid:always,issuer\n",
+        ),
+        (
+            "/etc/java/java.security",
+            "jdk.tls.keyLimits=AES/GCM/NoPadding KeyUpdate 2^37\n",
+        ),
+        (
+            "/usr/lib/x/zipfile.py",
+            "        default password for encrypted files.\n",
+        ),
+    ] {
+        let found = scan_file(path, line.as_bytes());
+        assert!(found.is_empty(), "{path}: {line} -> {found:?}");
+    }
+    // a weak URL password in code is low confidence, dropped outside config files
+    let doc = "    http://jschmoe:xyzzy@www.example.com:8080/\n";
+    assert!(scan_file("/usr/lib/tcl/http.tm", doc.as_bytes()).is_empty());
+    assert_eq!(scan_file("/etc/app/app.ini", doc.as_bytes()).len(), 1);
+}
+
+#[test]
 fn jwt_needs_a_json_header() {
     let jwt = cat!(
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
