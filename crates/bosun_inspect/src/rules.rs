@@ -1,0 +1,704 @@
+//! The image rules: codes `BSI1xx`, with Dockle's and Trivy's IDs as aliases where they
+//! have the same check. Each rule's `docs` is its page (what, why, a Dockerfile that
+//! builds a bad image and one that builds a good image).
+
+use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+
+macro_rules! rule {
+    ($id:ident, $code:literal, $name:literal, [$($alias:literal),*], $sev:ident, $summary:literal, $docs:literal) => {
+        pub const $id: RuleMeta = RuleMeta {
+            code: $code,
+            name: $name,
+            aliases: &[$($alias),*],
+            severity: Severity::$sev,
+            fix: FixAvailability::None,
+            summary: $summary,
+            docs: $docs,
+        };
+    };
+}
+
+rule!(
+    ROOT_USER,
+    "BSI100",
+    "image-runs-as-root",
+    ["CIS-DI-0001", "DS-0002", "DS002"],
+    Warning,
+    "The image's default user is root (User empty, `root`, `0`, `0:0`, `root:root`, ...).",
+    r#"## What it does
+Flags an image whose config `User` is empty or names root: `root`, `0`, or any `user:group`
+form whose user part is `root` or `0` (`0:0`, `root:root`, `0:root`).
+
+## Why is this bad?
+A process that runs as root inside the container is root on the host's kernel: any escape
+or mis-mounted volume becomes a host compromise. Dockle's CIS-DI-0001 compares the string
+with `root` only and misses `0` and `0:0`; this rule does not.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+CMD ["app"]
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN useradd -u 10001 app
+USER 10001
+CMD ["app"]
+```
+"#
+);
+
+rule!(
+    SECRET_IN_CONFIG,
+    "BSI101",
+    "secret-in-image-config",
+    ["CIS-DI-0010", "DS-0031", "DS031"],
+    Error,
+    "A secret value is set in the image config (Env, Labels, Cmd or Entrypoint).",
+    r#"## What it does
+Flags environment variables and labels whose name says they hold a secret (`*_PASSWORD`,
+`*_TOKEN`, `*_SECRET`, `*_KEY`, `AWS_SECRET_ACCESS_KEY`, ...) and that have a literal
+value, values with credentials in a URL (`postgres://user:pass@host`), and tokens in
+known formats (GitHub, GitLab, Slack, Stripe, npm, PyPI, AWS keys, ...) anywhere in `Env`,
+`Labels`, `Cmd` or `Entrypoint`. Values are never printed in full.
+
+## Why is this bad?
+The config is readable by anyone who can pull the image (`docker inspect`), and every
+container started from it carries the value in its environment.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+ENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+```
+
+```dockerfile,good
+FROM debian:bookworm
+# pass it at run time: docker run -e AWS_SECRET_ACCESS_KEY ...
+# or mount it: RUN --mount=type=secret,id=aws ...
+```
+"#
+);
+
+rule!(
+    SECRET_IN_HISTORY,
+    "BSI102",
+    "secret-in-image-history",
+    ["CIS-DI-0010", "DS-0031", "DS031"],
+    Error,
+    "A build argument or ENV value that holds a secret is recorded in the image history.",
+    r#"## What it does
+Reads every history entry's `created_by`: the build arguments builders record before
+`RUN` commands (`|1 DB_PASSWORD=hunter2 /bin/sh -c ...`), `ARG` and `ENV` instructions
+(classic `#(nop) ENV ...`, BuildKit's `ENV ...`, Buildah's), and flags secret-named
+values and known token formats. Values are never printed in full.
+
+## Why is this bad?
+`ARG` looks temporary but is not: the value of every build argument a `RUN` uses is stored
+in the image's history, which `docker history --no-trunc` prints for anyone who can pull
+the image. An `ENV` that is later overridden also stays in the history.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+ARG DB_PASSWORD=hunter2
+RUN ./configure-db --password "$DB_PASSWORD"
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN --mount=type=secret,id=db_password ./configure-db --password-file /run/secrets/db_password
+```
+"#
+);
+
+rule!(
+    PRIVATE_KEY_IN_LAYER,
+    "BSI110",
+    "private-key-in-layer",
+    ["CIS-DI-0010"],
+    Critical,
+    "A private key (PEM, OpenSSH, PGP, PuTTY) is in a layer, even if a later layer deletes it.",
+    r#"## What it does
+Finds private keys in every layer's files: PEM (`-----BEGIN ... PRIVATE KEY-----`),
+OpenSSH, PGP private key blocks and PuTTY keys. Says whether the file is still in the final
+filesystem, or was deleted or overwritten by a later layer. Well-known example keys and
+keys in documentation and test directories of installed packages are not reported.
+
+## Why is this bad?
+A layer is an immutable tar: deleting the key in a later layer hides it from the running
+container but every puller still downloads it (`docker save` + `tar x` gets it back).
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+COPY id_rsa /root/.ssh/id_rsa
+RUN git clone git@example.com:org/repo.git && rm /root/.ssh/id_rsa
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN --mount=type=ssh git clone git@example.com:org/repo.git
+```
+"#
+);
+
+rule!(
+    CREDENTIAL_FILE_IN_LAYER,
+    "BSI111",
+    "credential-file-in-layer",
+    ["CIS-DI-0010"],
+    Error,
+    "A credentials file (cloud, registry, package index, git, netrc) with a secret is in a layer.",
+    r#"## What it does
+Finds credential files that hold a secret: AWS `credentials`, GCP service-account JSON,
+Azure token caches, Docker `config.json` with `auths`, `.netrc`, `.git-credentials`,
+`.pypirc`, `.npmrc` with an auth token. Reports files deleted in later layers too.
+
+## Why is this bad?
+These files give whoever pulls the image the same access as the account they belong to.
+
+## Example
+```dockerfile,bad
+FROM python:3.12
+COPY .pypirc /root/.pypirc
+RUN pip install -r requirements.txt && rm /root/.pypirc
+```
+
+```dockerfile,good
+FROM python:3.12
+RUN --mount=type=secret,id=pypirc,target=/root/.pypirc pip install -r requirements.txt
+```
+"#
+);
+
+rule!(TOKEN_IN_LAYER, "BSI112", "secret-token-in-layer", ["CIS-DI-0010"], Error,
+"A token in a known format (GitHub, GitLab, Slack, Stripe, npm, PyPI, AWS, ...) is in a layer file.",
+r#"## What it does
+Finds tokens whose format identifies them (GitHub `ghp_`/`github_pat_`, GitLab `glpat-`,
+Slack `xox?-`, Stripe `sk_live_`, npm `npm_`, PyPI `pypi-`, AWS access key ids and secret
+keys, ...) in the text files of every layer that could hold configuration or code.
+Example values from vendor documentation are not reported.
+
+## Why is this bad?
+Tokens in an image are readable by everyone who can pull it, forever.
+
+## Example
+```dockerfile,bad
+FROM node:22
+RUN echo "//registry.npmjs.org/:_authToken=npm_AbC...xyz" > /root/.npmrc && npm ci
+```
+
+```dockerfile,good
+FROM node:22
+RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
+```
+"#);
+
+rule!(PASSWORD_IN_LAYER, "BSI113", "password-in-layer", ["CIS-DI-0010"], Error,
+"A password is written in a layer file (`.env`, `password=` assignments, URL credentials, build-arg values).",
+r#"## What it does
+Finds passwords in text files of every layer: `.env` files with secret-named variables or
+URLs with credentials (`postgres://user:pass@db`), `password=`/`secret:` assignments in
+configuration files whose value looks random enough to be real (judged by length, entropy
+and character classes; placeholders like `changeme` or `${DB_PASSWORD}` are ignored), and
+any file that contains the value of a secret build argument or ENV from the history.
+
+## Why is this bad?
+Whoever pulls the image reads the file, even when a later layer deletes it.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+ARG DB_PASSWORD
+RUN echo "password=$DB_PASSWORD" > /etc/app.conf
+COPY .env /app/.env
+```
+
+```dockerfile,good
+FROM debian:bookworm
+# read the password at run time from a mounted secret or the environment
+CMD ["app", "--password-file", "/run/secrets/db_password"]
+```
+"#);
+
+rule!(
+    SETUID_FILE,
+    "BSI120",
+    "setuid-setgid-file",
+    ["CIS-DI-0008"],
+    Error,
+    "A file in the final filesystem has the setuid or setgid bit; unusual ones are errors.",
+    r#"## What it does
+Lists files with the setuid or setgid bit in the final filesystem. The ones Debian, Ubuntu,
+Alpine and Red Hat base packages ship (`passwd`, `su`, `mount`, `chsh`, ...) are reported
+at `info`; any other one (a setuid `find`, `bash`, `python`) is an `error`.
+
+## Why is this bad?
+A setuid binary runs as its owner (root) whatever user starts it: a setuid `find` gives a
+root shell to any user (`find . -exec /bin/sh -p \;`).
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+RUN chmod 4755 /usr/bin/find
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true
+```
+"#
+);
+
+rule!(
+    WORLD_WRITABLE,
+    "BSI121",
+    "world-writable-path",
+    [],
+    Warning,
+    "A file, or a directory without the sticky bit, is writable by every user.",
+    r#"## What it does
+Flags regular files with mode `o+w` and directories with `o+w` but no sticky bit in the
+final filesystem (`/tmp`-style directories with the sticky bit are fine).
+
+## Why is this bad?
+Any process in the container, whatever its user, can replace or plant files there: a
+program or configuration read from it can be hijacked.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+RUN mkdir /data && chmod 777 /data
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN install -d -o app -g app -m 0750 /data
+```
+"#
+);
+
+rule!(
+    GIT_DIRECTORY,
+    "BSI122",
+    "git-directory-in-image",
+    ["DKL-LI-0003"],
+    Low,
+    "A `.git` directory is in the final filesystem.",
+    r#"## What it does
+Flags `.git` directories left in the final filesystem.
+
+## Why is this bad?
+The history of the repository ships with the image: deleted secrets, internal URLs, and
+the remote's credentials in `.git/config`. It also makes the image bigger.
+
+## Example
+```dockerfile,bad
+FROM python:3.12
+COPY . /app
+```
+
+```dockerfile,good
+# .dockerignore contains `.git`
+FROM python:3.12
+COPY . /app
+```
+"#
+);
+
+rule!(
+    PACKAGE_CACHE,
+    "BSI123",
+    "package-cache-left",
+    ["DKL-DI-0005"],
+    Low,
+    "Package-manager caches or apt lists were left in the final filesystem.",
+    r#"## What it does
+Flags non-empty `var/lib/apt/lists`, `var/cache/apt/*.bin`, `var/cache/apk`,
+`var/cache/yum`, `var/cache/dnf`, `root/.cache/pip` and `root/.npm/_cacache` in the final
+filesystem, with their size.
+
+## Why is this bad?
+They make the image bigger and pin stale package indexes; they have no use at run time.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y curl
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
+```
+"#
+);
+
+rule!(
+    TOOLS_PRESENT,
+    "BSI130",
+    "tools-present",
+    [],
+    Info,
+    "Shells, package managers, compilers or network/admin tools are in the final filesystem.",
+    r#"## What it does
+Lists the shells, package managers, compilers and network or debugging tools in the final
+filesystem, one finding per kind.
+
+## Why is this bad?
+They are what an attacker uses after getting code execution; a runtime image needs none
+of them. This is information: distroless and `scratch` images show none.
+
+## Example
+```dockerfile,bad
+FROM golang:1.23
+COPY . /src
+RUN go build -o /app /src
+CMD ["/app"]
+```
+
+```dockerfile,good
+FROM golang:1.23 AS build
+COPY . /src
+RUN CGO_ENABLED=0 go build -o /app /src
+FROM scratch
+COPY --from=build /app /app
+CMD ["/app"]
+```
+"#
+);
+
+rule!(
+    SUDO_PRESENT,
+    "BSI131",
+    "sudo-installed",
+    ["DKL-DI-0001", "DS-0010"],
+    Warning,
+    "`sudo` is installed in the image.",
+    r#"## What it does
+Flags `sudo` (or `doas`) in the final filesystem.
+
+## Why is this bad?
+Containers should start with the privileges they need; `sudo` in an image means a process
+can become root, and its setuid binary is a long-standing source of privilege escalations.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y sudo
+```
+
+```dockerfile,good
+FROM debian:bookworm
+# run the privileged step at build time, as root, then drop to a user
+USER 10001
+```
+"#
+);
+
+rule!(
+    SSH_SERVER,
+    "BSI132",
+    "ssh-server-installed",
+    [],
+    Warning,
+    "An ssh server (`sshd`, `dropbear`) is installed in the image.",
+    r#"## What it does
+Flags `usr/sbin/sshd` or `dropbear` in the final filesystem.
+
+## Why is this bad?
+A container is entered with `docker exec`/`kubectl exec`; an ssh server adds a network
+listener, keys and passwords to manage (CIS Docker Benchmark 5.7).
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y openssh-server
+```
+
+```dockerfile,good
+FROM debian:bookworm
+# no ssh server: use `docker exec` or `kubectl exec`
+```
+"#
+);
+
+rule!(
+    SSH_HOST_KEYS,
+    "BSI133",
+    "ssh-host-keys-baked",
+    [],
+    Error,
+    "ssh host private keys (`etc/ssh/ssh_host_*_key`) are baked into the image.",
+    r#"## What it does
+Flags `etc/ssh/ssh_host_*_key` files in any layer.
+
+## Why is this bad?
+Every container from the image shares the same host keys, and everyone who can pull the
+image has them: they can impersonate any of those servers.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y openssh-server
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y openssh-server && rm -f /etc/ssh/ssh_host_*
+# generate host keys at start: ssh-keygen -A
+```
+"#
+);
+
+rule!(
+    EMPTY_PASSWORD,
+    "BSI140",
+    "empty-password",
+    ["DKL-LI-0001"],
+    Error,
+    "A user in `/etc/shadow` (or `/etc/passwd`) has an empty password.",
+    r#"## What it does
+Reads `/etc/shadow` and `/etc/passwd` of the final filesystem and flags users whose
+password field is empty (anyone can log in as them without a password).
+
+## Why is this bad?
+`su user` or a login service then needs no password.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+RUN useradd app && passwd -d app
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN useradd app
+```
+"#
+);
+
+rule!(
+    DUPLICATE_ID,
+    "BSI141",
+    "duplicate-uid-gid",
+    ["DKL-LI-0002"],
+    Warning,
+    "Two users share a UID, or two groups share a GID.",
+    r#"## What it does
+Reads `/etc/passwd` and `/etc/group` of the final filesystem and flags UIDs and GIDs used
+by more than one name.
+
+## Why is this bad?
+Users with the same UID are the same user to the kernel: file permissions meant for one
+apply to the other.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+RUN useradd -o -u 1000 a && useradd -o -u 1000 b
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN useradd -u 1000 a && useradd -u 1001 b
+```
+"#
+);
+
+rule!(
+    NON_ROOT_UID0,
+    "BSI142",
+    "non-root-uid-0",
+    [],
+    Error,
+    "A user other than root has UID 0.",
+    r#"## What it does
+Flags `/etc/passwd` entries other than `root` with UID 0.
+
+## Why is this bad?
+It is a second root account, a classic backdoor, easy to miss in a user list.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+RUN useradd -o -u 0 admin
+```
+
+```dockerfile,good
+FROM debian:bookworm
+RUN useradd -u 10001 admin
+```
+"#
+);
+
+rule!(
+    NO_HEALTHCHECK,
+    "BSI150",
+    "no-healthcheck",
+    ["CIS-DI-0006", "DS-0026", "DS026"],
+    Info,
+    "The image defines no HEALTHCHECK.",
+    r#"## What it does
+Flags an image config without a `Healthcheck`, or with `HEALTHCHECK NONE`.
+
+## Why is this bad?
+Without one, Docker and Swarm cannot tell a hung service from a healthy one (Kubernetes
+uses its own probes, so this is information).
+
+## Example
+```dockerfile,bad
+FROM nginx:1.27
+```
+
+```dockerfile,good
+FROM nginx:1.27
+HEALTHCHECK CMD curl -fsS http://localhost/ || exit 1
+```
+"#
+);
+
+rule!(
+    MISSING_OCI_LABELS,
+    "BSI151",
+    "missing-oci-labels",
+    [],
+    Info,
+    "The image lacks the standard OCI labels (source, revision, version, ...).",
+    r#"## What it does
+Flags an image without `org.opencontainers.image.source`, `.revision`, `.version` or
+`.created` labels (or their annotations), listing the missing ones.
+
+## Why is this bad?
+Without them nobody can tell which commit an image was built from, which makes incident
+response and vulnerability triage slow.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+```
+
+```dockerfile,good
+FROM debian:bookworm
+LABEL org.opencontainers.image.source="https://github.com/org/app" \
+      org.opencontainers.image.revision="$GIT_SHA" \
+      org.opencontainers.image.version="1.4.2" \
+      org.opencontainers.image.created="2026-01-01T00:00:00Z"
+```
+"#
+);
+
+rule!(
+    SSH_PORT_EXPOSED,
+    "BSI152",
+    "ssh-port-exposed",
+    ["DS-0004", "DS004", "CKV_DOCKER_1"],
+    Warning,
+    "The image exposes port 22.",
+    r#"## What it does
+Flags `22/tcp` in the config's `ExposedPorts`.
+
+## Why is this bad?
+It means an ssh server is meant to run in the container (see BSI132).
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+EXPOSE 22
+```
+
+```dockerfile,good
+FROM debian:bookworm
+EXPOSE 8080
+```
+"#
+);
+
+rule!(
+    SENSITIVE_VOLUME,
+    "BSI153",
+    "sensitive-volume",
+    ["DKL-DI-0002"],
+    Error,
+    "The image declares `/sys`, `/dev` or `/proc` (or the docker socket) as a VOLUME.",
+    r#"## What it does
+Flags `VOLUME` entries `/sys`, `/dev`, `/proc` and `/var/run/docker.sock`.
+
+## Why is this bad?
+Mounting these from the host gives the container control over the host.
+
+## Example
+```dockerfile,bad
+FROM debian:bookworm
+VOLUME /sys
+```
+
+```dockerfile,good
+FROM debian:bookworm
+VOLUME /data
+```
+"#
+);
+
+/// Every image rule, in code order.
+pub const RULES: &[RuleMeta] = &[
+    ROOT_USER,
+    SECRET_IN_CONFIG,
+    SECRET_IN_HISTORY,
+    PRIVATE_KEY_IN_LAYER,
+    CREDENTIAL_FILE_IN_LAYER,
+    TOKEN_IN_LAYER,
+    PASSWORD_IN_LAYER,
+    SETUID_FILE,
+    WORLD_WRITABLE,
+    GIT_DIRECTORY,
+    PACKAGE_CACHE,
+    TOOLS_PRESENT,
+    SUDO_PRESENT,
+    SSH_SERVER,
+    SSH_HOST_KEYS,
+    EMPTY_PASSWORD,
+    DUPLICATE_ID,
+    NON_ROOT_UID0,
+    NO_HEALTHCHECK,
+    MISSING_OCI_LABELS,
+    SSH_PORT_EXPOSED,
+    SENSITIVE_VOLUME,
+];
+
+/// The rule with this code, name or alias.
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    RULES.iter().find(|r| r.is_named(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_docs_complete() {
+        for w in RULES.windows(2) {
+            assert!(w[0].code < w[1].code, "{} !< {}", w[0].code, w[1].code);
+        }
+        for r in RULES {
+            assert!(r.code.starts_with("BSI1"), "{}", r.code);
+            assert!(r
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "```dockerfile,bad",
+                "```dockerfile,good",
+            ] {
+                assert!(r.docs.contains(section), "{} lacks {section}", r.code);
+            }
+        }
+        assert_eq!(find("CIS-DI-0001").map(|r| r.code), Some("BSI100"));
+        assert_eq!(find("setuid-setgid-file").map(|r| r.code), Some("BSI120"));
+    }
+}
