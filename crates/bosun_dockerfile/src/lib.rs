@@ -6,6 +6,7 @@
 pub mod ast;
 pub mod dump;
 pub mod expand;
+pub mod model;
 pub mod shell;
 pub mod syntax;
 
