@@ -3,5 +3,6 @@
 //! Invariant: no IO here except writing to the `Write` a renderer is handed.
 
 mod model;
+pub mod render;
 
 pub use model::*;

@@ -11,9 +11,7 @@ use std::str::FromStr;
 ///
 /// hadolint's levels map as `style`, `info`, `warning`, `error`; CVSS-style levels map
 /// as `low`, `medium` (= warning), `high` (= error), `critical`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Style,
@@ -178,7 +176,10 @@ impl Location {
                 layer_index,
                 path,
                 ..
-            } => format!("{image} layer {layer_index} /{}", path.trim_start_matches('/')),
+            } => format!(
+                "{image} layer {layer_index} /{}",
+                path.trim_start_matches('/')
+            ),
             Location::ImageConfig { image, field } => format!("{image} {field}"),
             Location::Package { purl, .. } => purl.clone(),
         }
@@ -269,6 +270,11 @@ pub struct Finding {
     pub fix: Option<Fix>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_url: Option<String>,
+    /// Byte ranges of the file (same file as `location`) that hold a secret value.
+    /// Renderers mask these bytes in every code frame they print for that file, so a
+    /// secret never reaches a terminal or a log in full. Never serialized.
+    #[serde(skip)]
+    pub redact: Vec<std::ops::Range<usize>>,
 }
 
 impl Finding {
@@ -282,6 +288,7 @@ impl Finding {
             location,
             fix: None,
             help_url: Some(rule.help_url()),
+            redact: Vec::new(),
         }
     }
 
@@ -292,6 +299,12 @@ impl Finding {
 
     pub fn with_severity(mut self, severity: Severity) -> Finding {
         self.severity = severity;
+        self
+    }
+
+    /// Marks bytes `range` of the file as a secret value to mask in code frames.
+    pub fn with_redaction(mut self, range: std::ops::Range<usize>) -> Finding {
+        self.redact.push(range);
         self
     }
 
@@ -309,7 +322,12 @@ impl Finding {
                 layer_index,
                 path,
                 ..
-            } => (format!("{image}\0{path}"), *layer_index, 0, self.code.clone()),
+            } => (
+                format!("{image}\0{path}"),
+                *layer_index,
+                0,
+                self.code.clone(),
+            ),
             other => (other.short(), 0, 0, self.code.clone()),
         }
     }

@@ -1,0 +1,278 @@
+//! SARIF 2.1.0, shaped for GitHub code scanning.
+//!
+//! - `runs[0].tool.driver.rules`: every rule handed in (plus a minimal descriptor for any
+//!   finding code not among them), with `shortDescription` (the summary),
+//!   `fullDescription`, `help` (text and the markdown page), `helpUri`,
+//!   `defaultConfiguration.level` and `properties` (`severity` on bosun's scale,
+//!   `aliases`, `tags`).
+//! - `results`: `ruleId`, `ruleIndex`, `level`, `message.text`, `locations` and `fixes`.
+//!   File findings have a `physicalLocation` (relative URI as given, `file://` URI for
+//!   absolute paths; region lines and columns 1-based, columns in Unicode code points,
+//!   end exclusive); whole-file findings point at line 1. Image and package findings have
+//!   `logicalLocations` (the layer path, config field or purl) and the bosun severity in
+//!   `properties`.
+
+use crate::{Finding, Location, RuleMeta};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// Who made the report.
+#[derive(Debug, Clone)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+    pub information_uri: String,
+}
+
+impl Default for ToolInfo {
+    fn default() -> Self {
+        ToolInfo {
+            name: "bosun".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            information_uri: "https://github.com/bosun-dev/bosun".into(),
+        }
+    }
+}
+
+/// Percent-encodes a path into a URI reference (RFC 3986): unreserved characters and
+/// `/` stay, everything else is `%XX` of its UTF-8 bytes. Hand-written because it is
+/// ten lines and the only URI work here.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The artifact URI of a file path: relative paths stay relative (GitHub resolves them
+/// against the checkout), absolute ones become `file://` URIs.
+pub(crate) fn artifact_uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    if p.starts_with('/') {
+        format!("file://{}", encode_path(&p))
+    } else {
+        encode_path(p.trim_start_matches("./"))
+    }
+}
+
+fn rule_descriptor(meta: &RuleMeta) -> Value {
+    json!({
+        "id": meta.code,
+        "name": meta.name,
+        "shortDescription": { "text": meta.summary },
+        "fullDescription": { "text": meta.summary },
+        "help": { "text": meta.summary, "markdown": meta.docs },
+        "helpUri": meta.help_url(),
+        "defaultConfiguration": { "level": meta.severity.sarif_level() },
+        "properties": {
+            "severity": meta.severity.as_str(),
+            "aliases": meta.aliases,
+            "tags": ["dockerfile"],
+        },
+    })
+}
+
+fn minimal_descriptor(f: &Finding) -> Value {
+    let mut d = json!({
+        "id": f.code,
+        "name": f.name,
+        "shortDescription": { "text": f.name },
+        "defaultConfiguration": { "level": f.severity.sarif_level() },
+        "properties": { "severity": f.severity.as_str() },
+    });
+    if let (Some(url), Value::Object(m)) = (&f.help_url, &mut d) {
+        m.insert("helpUri".into(), Value::String(url.clone()));
+    }
+    d
+}
+
+fn location(f: &Finding) -> Value {
+    match &f.location {
+        Location::File { path, span } => {
+            let region = match span {
+                Some(s) => json!({
+                    "startLine": s.start_line,
+                    "startColumn": s.start_column,
+                    "endLine": s.end_line,
+                    "endColumn": s.end_column,
+                    "byteOffset": s.start,
+                    "byteLength": s.end.saturating_sub(s.start),
+                }),
+                None => json!({ "startLine": 1 }),
+            };
+            json!({
+                "physicalLocation": {
+                    "artifactLocation": { "uri": artifact_uri(path) },
+                    "region": region,
+                }
+            })
+        }
+        Location::Layer {
+            image,
+            layer_index,
+            layer_digest,
+            path,
+            created_by,
+        } => {
+            let mut props = Map::new();
+            props.insert("image".into(), json!(image));
+            props.insert("layerIndex".into(), json!(layer_index));
+            props.insert("layerDigest".into(), json!(layer_digest));
+            if let Some(c) = created_by {
+                props.insert("createdBy".into(), json!(c));
+            }
+            json!({
+                "logicalLocations": [{
+                    "name": format!("/{}", path.trim_start_matches('/')),
+                    "fullyQualifiedName": f.location.short(),
+                    "kind": "resource",
+                }],
+                "properties": props,
+            })
+        }
+        Location::ImageConfig { image, field } => json!({
+            "logicalLocations": [{
+                "name": field,
+                "fullyQualifiedName": format!("{image} {field}"),
+                "kind": "member",
+            }],
+        }),
+        Location::Package { purl, image, path } => {
+            let mut props = Map::new();
+            if let Some(i) = image {
+                props.insert("image".into(), json!(i));
+            }
+            if let Some(p) = path {
+                props.insert("path".into(), json!(p));
+            }
+            json!({
+                "logicalLocations": [{
+                    "name": purl,
+                    "fullyQualifiedName": purl,
+                    "kind": "package",
+                }],
+                "properties": props,
+            })
+        }
+    }
+}
+
+fn fixes(f: &Finding) -> Option<Value> {
+    let fix = f.fix.as_ref()?;
+    let Location::File { path, .. } = &f.location else {
+        return None;
+    };
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "byteOffset": e.start,
+                    "byteLength": e.end.saturating_sub(e.start),
+                },
+                "insertedContent": { "text": e.content },
+            })
+        })
+        .collect();
+    if replacements.is_empty() {
+        return None;
+    }
+    Some(json!([{
+        "description": { "text": fix.title },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": artifact_uri(path) },
+            "replacements": replacements,
+        }],
+    }]))
+}
+
+/// The SARIF log as a JSON value.
+pub fn sarif_document(findings: &[Finding], rules: &[&RuleMeta], tool: &ToolInfo) -> Value {
+    let mut descriptors: Vec<Value> = Vec::with_capacity(rules.len());
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for meta in rules {
+        if index.contains_key(meta.code) {
+            continue;
+        }
+        index.insert(meta.code.to_string(), descriptors.len());
+        descriptors.push(rule_descriptor(meta));
+    }
+    for f in findings {
+        if !index.contains_key(&f.code) {
+            index.insert(f.code.clone(), descriptors.len());
+            descriptors.push(minimal_descriptor(f));
+        }
+    }
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let mut r = Map::new();
+            r.insert("ruleId".into(), json!(f.code));
+            if let Some(i) = index.get(&f.code) {
+                r.insert("ruleIndex".into(), json!(i));
+            }
+            r.insert("level".into(), json!(f.severity.sarif_level()));
+            r.insert("message".into(), json!({ "text": f.message }));
+            r.insert("locations".into(), json!([location(f)]));
+            if let Some(fx) = fixes(f) {
+                r.insert("fixes".into(), fx);
+            }
+            r.insert(
+                "properties".into(),
+                json!({ "severity": f.severity.as_str(), "name": f.name }),
+            );
+            Value::Object(r)
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": tool.name,
+                    "version": tool.version,
+                    "semanticVersion": tool.version,
+                    "informationUri": tool.information_uri,
+                    "rules": descriptors,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+/// Writes the SARIF log, pretty-printed, and a newline.
+pub fn render_sarif(
+    w: &mut dyn Write,
+    findings: &[Finding],
+    rules: &[&RuleMeta],
+    tool: &ToolInfo,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &sarif_document(findings, rules, tool))
+        .map_err(io::Error::from)?;
+    writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_encoded() {
+        assert_eq!(artifact_uri("./a b/Dockerfile"), "a%20b/Dockerfile");
+        assert_eq!(
+            artifact_uri("/x/Dockerfile.é"),
+            "file:///x/Dockerfile.%C3%A9"
+        );
+        assert_eq!(artifact_uri("dir\\Dockerfile"), "dir/Dockerfile");
+    }
+}

@@ -1,0 +1,141 @@
+//! The SARIF output validates against the OASIS SARIF 2.1.0 schema.
+
+use bosun_diagnostics::render::{sarif_document, ToolInfo};
+use bosun_diagnostics::*;
+
+const SCHEMA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/corpus/schemas/sarif-2.1.0/sarif-schema-2.1.0.json"
+);
+
+static RULE: RuleMeta = RuleMeta {
+    code: "DL9999",
+    name: "test-rule",
+    aliases: &["hadolint-alias", "BuildKitName"],
+    severity: Severity::Warning,
+    fix: FixAvailability::Sometimes,
+    summary: "A test rule.",
+    docs: "## What it does\n\nTests.\n",
+};
+
+fn findings() -> Vec<Finding> {
+    let src = "FROM alpine\nRUN apk add curl\n";
+    let span = Span::from_offsets(src, 12, 28);
+    vec![
+        Finding::new(
+            &RULE,
+            "at a span",
+            Location::file("./sub dir/Dockerfile", Some(span)),
+        )
+        .with_fix(Fix::safe(
+            "Add --no-cache",
+            vec![Edit::insert(23, " --no-cache")],
+        )),
+        Finding::new(&RULE, "whole file", Location::file("/abs/Dockerfile", None))
+            .with_severity(Severity::Error),
+        Finding {
+            code: "BSNX01".into(),
+            name: "image-thing".into(),
+            severity: Severity::Critical,
+            message: "in a layer".into(),
+            location: Location::Layer {
+                image: "app:1".into(),
+                layer_index: 2,
+                layer_digest: "sha256:00".into(),
+                path: "etc/shadow".into(),
+                created_by: Some("RUN x".into()),
+            },
+            fix: None,
+            help_url: None,
+            redact: vec![],
+        },
+        Finding::new(
+            &RULE,
+            "config",
+            Location::ImageConfig {
+                image: "app:1".into(),
+                field: "config.User".into(),
+            },
+        )
+        .with_severity(Severity::Info),
+        Finding::new(
+            &RULE,
+            "package",
+            Location::Package {
+                purl: "pkg:deb/debian/openssl@3.0.1".into(),
+                image: Some("app:1".into()),
+                path: None,
+            },
+        ),
+    ]
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let Ok(schema_text) = std::fs::read_to_string(SCHEMA) else {
+        eprintln!("skipping: SARIF schema not found at {SCHEMA}");
+        return;
+    };
+    let mut schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    // The published schema's `language` patterns are not valid regexes (an unbalanced
+    // `]`), which fails meta-validation once formats are checked; bosun never writes
+    // `language`, so give them the pattern the spec text describes.
+    for def in ["run", "toolComponent"] {
+        let p = &mut schema["definitions"][def]["properties"]["language"]["pattern"];
+        assert!(
+            p.is_string(),
+            "schema changed: {def}.language has no pattern"
+        );
+        *p = serde_json::json!("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
+    }
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let doc = sarif_document(&findings(), &[&RULE], &ToolInfo::default());
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // The schema is not vacuous here: a broken document is rejected.
+    let mut bad = doc.clone();
+    bad["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+    assert!(!validator.is_valid(&bad));
+}
+
+#[test]
+fn sarif_results_point_at_their_rules() {
+    let doc = sarif_document(&findings(), &[&RULE], &ToolInfo::default());
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules[0]["id"], "DL9999");
+    assert_eq!(rules[0]["defaultConfiguration"]["level"], "warning");
+    assert_eq!(rules[0]["properties"]["aliases"][1], "BuildKitName");
+    assert_eq!(rules[0]["help"]["markdown"], RULE.docs);
+    let results = run["results"].as_array().unwrap();
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+    }
+    let region = &results[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 2);
+    assert_eq!(region["startColumn"], 1);
+    assert_eq!(region["endColumn"], 17);
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "sub%20dir/Dockerfile"
+    );
+    assert_eq!(results[1]["level"], "error");
+    assert_eq!(results[2]["level"], "error");
+    assert_eq!(
+        results[2]["locations"][0]["logicalLocations"][0]["name"],
+        "/etc/shadow"
+    );
+    assert_eq!(results[3]["level"], "note");
+    assert_eq!(
+        results[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+        " --no-cache"
+    );
+}

@@ -1,0 +1,103 @@
+//! Running the rules over one Dockerfile. Pure: the caller hands in the text and the
+//! build-context facts (the binary does the file IO).
+
+use crate::context::{BuildContext, Context};
+use crate::registry::RuleSet;
+use bosun_diagnostics::{Finding, Severity};
+
+/// A severity given to a rule by configuration (e.g. hadolint's `override:` keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeverityOverride {
+    /// Report the rule's findings at this severity (and run it even if opt-in).
+    Set(Severity),
+    /// Do not run the rule (hadolint's `ignore`/`none` level).
+    Off,
+}
+
+/// What to run and how. Build it with `LintOptions { select, ..Default::default() }`
+/// so that fields added later (configuration, pragmas, fixes) do not break callers.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    /// Only run these rules (codes, names or aliases; `ALL` for every rule, opt-in
+    /// rules included). Empty: the rules that are on by default.
+    pub select: Vec<String>,
+    /// Never run these rules (codes, names or aliases; `ALL` for every rule).
+    pub ignore: Vec<String>,
+    /// Severity overrides by code, name or alias, applied in order (later wins).
+    pub severity: Vec<(String, SeverityOverride)>,
+}
+
+/// One Dockerfile to lint.
+#[derive(Debug, Clone, Copy)]
+pub struct LintInput<'a> {
+    /// Path shown in findings.
+    pub path: &'a str,
+    pub source: &'a str,
+    pub build: &'a BuildContext,
+}
+
+/// A configured linter: resolve the options once, then lint many files (it is `Sync`,
+/// so files can be linted in parallel).
+#[derive(Debug, Clone)]
+pub struct Linter {
+    options: LintOptions,
+    rules: RuleSet,
+}
+
+impl Linter {
+    pub fn new(options: LintOptions) -> Linter {
+        let rules = RuleSet::from_options(&options);
+        Linter { options, rules }
+    }
+
+    pub fn options(&self) -> &LintOptions {
+        &self.options
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Lints one Dockerfile: parses it (parse errors become `DL1000` findings and the
+    /// rules still run on what was parsed), runs every enabled rule, applies the
+    /// severity overrides and sorts the findings stably.
+    pub fn lint(&self, input: LintInput<'_>) -> Vec<Finding> {
+        let dockerfile = bosun_dockerfile::parse(input.source);
+        let mut findings = Vec::new();
+        for (rule, severity) in self.rules.rules() {
+            let mut ctx = Context::new(
+                input.path,
+                input.source,
+                &dockerfile,
+                input.build,
+                &self.options,
+            );
+            (rule.check)(&mut ctx);
+            let mut found = ctx.into_findings();
+            if let Some(severity) = severity {
+                for f in found.iter_mut().filter(|f| f.code == rule.meta.code) {
+                    f.severity = severity;
+                }
+            }
+            findings.append(&mut found);
+        }
+        sort_findings(&mut findings);
+        findings
+    }
+}
+
+/// Sorts findings by file, position and code; stable, so findings at the same place
+/// keep the order their rules reported them in.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by_cached_key(Finding::sort_key);
+}
+
+/// Lints `source` (shown as `path`) with nothing known about its build context.
+pub fn lint_source(path: &str, source: &str, options: &LintOptions) -> Vec<Finding> {
+    let build = BuildContext::default();
+    Linter::new(options.clone()).lint(LintInput {
+        path,
+        source,
+        build: &build,
+    })
+}
