@@ -1,1 +1,55 @@
-//! Image sources and layer streaming.
+//! Image sources and layer streaming: read any container image in one verified,
+//! streaming pass, never unpacking it to disk.
+//!
+//! ```no_run
+//! use bosun_oci::{Image, OpenOptions, WalkOptions, LayerVisitor, EntryMeta, LayerInfo, Want, Body};
+//! use std::sync::Mutex;
+//!
+//! struct Setuid(Mutex<Vec<(usize, String)>>);
+//! impl LayerVisitor for Setuid {
+//!     fn wants(&self, e: &EntryMeta) -> Want { if e.is_setuid() { Want::Meta } else { Want::No } }
+//!     fn visit(&self, l: &LayerInfo, e: &EntryMeta, _body: Option<Body<'_>>) {
+//!         self.0.lock().unwrap().push((l.index, e.path.clone()));
+//!     }
+//! }
+//! let image = Image::open("docker-archive:app.tar", &OpenOptions::default())?;
+//! let v = Setuid(Mutex::new(vec![]));
+//! let summary = image.walk(&[&v], &WalkOptions { final_fs: true, ..Default::default() })?;
+//! # Ok::<(), bosun_oci::Error>(())
+//! ```
+//!
+//! Sources (see [`Source`]): `docker-archive:PATH`, `oci-archive:PATH`, `oci:DIR[:TAG]`,
+//! `docker://REF` (registry), `docker-daemon:REF` (engine socket), or a plain path whose
+//! kind is detected from its contents.
+//!
+//! Invariants: every manifest, config and layer is checked against its descriptor's
+//! digest and size while it streams; layers are read once each, in parallel; entry
+//! bodies are read only when a visitor asks, and capped; nothing is written to disk
+//! except the temporary spool of an engine export (`docker-daemon:`).
+
+mod daemon;
+mod digest;
+mod error;
+pub mod finalfs;
+mod image;
+pub mod paths;
+mod reference;
+mod registry;
+mod source;
+pub mod spec;
+mod walk;
+
+pub use digest::{Algorithm, Digest};
+pub use error::{Error, Result};
+pub use finalfs::{Fate, FinalFs, Occurrence};
+pub use image::{resolve_digest, Credentials, Image, Limits, OpenOptions, RegistryOptions};
+pub use reference::{Reference, Source};
+pub use registry::RegistryClient;
+pub use spec::{
+    ContainerConfig, Descriptor, Healthcheck, History, ImageConfig, Index, Manifest, Platform,
+    RootFs,
+};
+pub use walk::{
+    walk_layer_blob, Body, Compression, EntryKind, EntryMeta, LayerInfo, LayerStats, LayerVisitor,
+    Progress, WalkOptions, WalkSummary, Want, Whiteout,
+};

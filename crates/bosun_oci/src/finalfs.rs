@@ -1,0 +1,296 @@
+//! The final filesystem view: which path shipped by which layer survives in the image,
+//! and which were deleted (whiteouts) or overwritten by later layers.
+//!
+//! Layers are walked in parallel, each recording its paths; [`FinalFs::build`] then
+//! applies them in layer order (opaque directories first, then explicit whiteouts, then
+//! the layer's own entries, as `layer.md` specifies), so the result is deterministic.
+
+use std::collections::BTreeMap;
+
+use crate::walk::{EntryKind, EntryMeta, Whiteout};
+
+/// What one layer contained, compactly: recorded during the walk.
+#[derive(Default, Debug)]
+pub(crate) struct LayerRecord {
+    entries: Vec<(String, bool)>,
+    deletes: Vec<String>,
+    opaques: Vec<String>,
+}
+
+impl LayerRecord {
+    pub(crate) fn push(&mut self, meta: &EntryMeta) {
+        match &meta.whiteout {
+            Some(Whiteout::Delete { target }) => self.deletes.push(target.clone()),
+            Some(Whiteout::Opaque { dir }) => self.opaques.push(dir.clone()),
+            Some(Whiteout::Invalid) => {}
+            None => {
+                if !meta.path.is_empty() {
+                    self.entries
+                        .push((meta.path.clone(), meta.kind == EntryKind::Dir));
+                }
+            }
+        }
+    }
+}
+
+/// What became of a path that a layer shipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// This layer's version is what the final image holds.
+    Present,
+    /// A later layer deleted it (`.wh.` file, opaque directory, or replacing a parent
+    /// directory with a non-directory). Its bytes are still in this layer's blob.
+    Deleted {
+        /// The deleting layer.
+        by_layer: usize,
+    },
+    /// A later layer shipped the same path again (for directories: replaced attributes).
+    /// This layer's bytes are still in its blob.
+    Overwritten {
+        /// The overwriting layer.
+        by_layer: usize,
+    },
+}
+
+/// One layer's shipment of a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The layer that shipped the path.
+    pub layer: usize,
+    /// True for a directory entry.
+    pub is_dir: bool,
+    /// What became of it.
+    pub fate: Fate,
+}
+
+/// The merged view over all layers, see the module docs.
+#[derive(Debug, Default)]
+pub struct FinalFs {
+    paths: BTreeMap<String, Vec<Occurrence>>,
+}
+
+impl FinalFs {
+    pub(crate) fn build(layers: Vec<LayerRecord>) -> FinalFs {
+        let mut paths: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
+        // path -> (layer, is_dir) currently visible.
+        let mut live: BTreeMap<String, (usize, bool)> = BTreeMap::new();
+        for (l, rec) in layers.into_iter().enumerate() {
+            for dir in &rec.opaques {
+                let doomed: Vec<String> = descendants(&live, dir, false);
+                for p in doomed {
+                    kill(&mut live, &mut paths, &p, Fate::Deleted { by_layer: l });
+                }
+            }
+            for target in &rec.deletes {
+                let doomed: Vec<String> = descendants(&live, target, true);
+                for p in doomed {
+                    kill(&mut live, &mut paths, &p, Fate::Deleted { by_layer: l });
+                }
+            }
+            for (p, is_dir) in rec.entries {
+                if let Some(&(prev_layer, prev_dir)) = live.get(&p) {
+                    if prev_layer < l && !(prev_dir && is_dir) {
+                        // Unlinked and recreated: a replaced directory takes its
+                        // lower-layer children with it.
+                        if prev_dir {
+                            let lower: Vec<String> = descendants(&live, &p, false)
+                                .into_iter()
+                                .filter(|c| live.get(c).is_some_and(|&(cl, _)| cl < l))
+                                .collect();
+                            for c in lower {
+                                kill(&mut live, &mut paths, &c, Fate::Deleted { by_layer: l });
+                            }
+                        }
+                    }
+                    if prev_layer < l {
+                        set_fate(
+                            &mut paths,
+                            &p,
+                            prev_layer,
+                            Fate::Overwritten { by_layer: l },
+                        );
+                    }
+                }
+                live.insert(p.clone(), (l, is_dir));
+                let occ = paths.entry(p).or_default();
+                if let Some(last) = occ.last_mut() {
+                    if last.layer == l {
+                        // Duplicate path inside one layer (invalid per spec): last wins.
+                        last.is_dir = is_dir;
+                        last.fate = Fate::Present;
+                        continue;
+                    }
+                }
+                occ.push(Occurrence {
+                    layer: l,
+                    is_dir,
+                    fate: Fate::Present,
+                });
+            }
+        }
+        FinalFs { paths }
+    }
+
+    /// Every layer that shipped `path` (cleaned form, see [`crate::paths::clean_path`]),
+    /// in layer order, with what became of it. Empty when no layer shipped it.
+    pub fn history(&self, path: &str) -> &[Occurrence] {
+        self.paths.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// What became of `path` as shipped by `layer`; `None` if that layer did not ship it.
+    pub fn fate(&self, path: &str, layer: usize) -> Option<Fate> {
+        self.history(path)
+            .iter()
+            .find(|o| o.layer == layer)
+            .map(|o| o.fate)
+    }
+
+    /// True when the final image holds `path`.
+    pub fn is_present(&self, path: &str) -> bool {
+        self.present_layer(path).is_some()
+    }
+
+    /// The layer whose version of `path` the final image holds.
+    pub fn present_layer(&self, path: &str) -> Option<usize> {
+        self.history(path)
+            .iter()
+            .find(|o| o.fate == Fate::Present)
+            .map(|o| o.layer)
+    }
+
+    /// All paths any layer shipped, sorted, with their occurrences.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[Occurrence])> {
+        self.paths.iter().map(|(p, o)| (p.as_str(), o.as_slice()))
+    }
+
+    /// Paths present in the final image, sorted.
+    pub fn present_paths(&self) -> impl Iterator<Item = &str> {
+        self.iter()
+            .filter(|(_, o)| o.iter().any(|x| x.fate == Fate::Present))
+            .map(|(p, _)| p)
+    }
+
+    /// Number of distinct paths seen.
+    pub fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    /// True when no layer shipped anything.
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+}
+
+/// Live paths under `dir` (and `dir` itself when `include_self`).
+fn descendants(
+    live: &BTreeMap<String, (usize, bool)>,
+    dir: &str,
+    include_self: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if include_self && live.contains_key(dir) {
+        out.push(dir.to_string());
+    }
+    if dir.is_empty() {
+        out.extend(live.keys().filter(|k| !k.is_empty()).cloned());
+        return out;
+    }
+    let start = format!("{dir}/");
+    for (k, _) in live.range(start.clone()..) {
+        if !k.starts_with(&start) {
+            break;
+        }
+        out.push(k.clone());
+    }
+    out
+}
+
+fn kill(
+    live: &mut BTreeMap<String, (usize, bool)>,
+    paths: &mut BTreeMap<String, Vec<Occurrence>>,
+    p: &str,
+    fate: Fate,
+) {
+    if let Some((layer, _)) = live.remove(p) {
+        set_fate(paths, p, layer, fate);
+    }
+}
+
+fn set_fate(paths: &mut BTreeMap<String, Vec<Occurrence>>, p: &str, layer: usize, fate: Fate) {
+    if let Some(occ) = paths.get_mut(p) {
+        if let Some(o) = occ.iter_mut().rev().find(|o| o.layer == layer) {
+            o.fate = fate;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(entries: &[(&str, bool)], deletes: &[&str], opaques: &[&str]) -> LayerRecord {
+        LayerRecord {
+            entries: entries.iter().map(|(p, d)| (p.to_string(), *d)).collect(),
+            deletes: deletes.iter().map(|s| s.to_string()).collect(),
+            opaques: opaques.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn whiteouts_opaques_and_overwrites() {
+        let fs = FinalFs::build(vec![
+            rec(
+                &[
+                    ("root", true),
+                    ("root/.ssh", true),
+                    ("root/.ssh/id_rsa", false),
+                    ("etc", true),
+                    ("etc/a", false),
+                    ("etc/b", false),
+                    ("opt", true),
+                    ("opt/x", false),
+                ],
+                &[],
+                &[],
+            ),
+            rec(&[("etc/a", false)], &[], &[]),
+            rec(&[("opt/y", false)], &["root/.ssh/id_rsa"], &["opt"]),
+            // A whiteout applies only to lower layers: same-layer file survives.
+            rec(&[("etc/b", false)], &["etc/b"], &[]),
+        ]);
+        assert_eq!(
+            fs.fate("root/.ssh/id_rsa", 0),
+            Some(Fate::Deleted { by_layer: 2 })
+        );
+        assert!(!fs.is_present("root/.ssh/id_rsa"));
+        assert_eq!(fs.fate("etc/a", 0), Some(Fate::Overwritten { by_layer: 1 }));
+        assert_eq!(fs.present_layer("etc/a"), Some(1));
+        assert_eq!(fs.fate("opt/x", 0), Some(Fate::Deleted { by_layer: 2 }));
+        assert_eq!(fs.fate("opt/y", 2), Some(Fate::Present));
+        assert!(fs.is_present("opt"), "opaque keeps the directory itself");
+        assert_eq!(fs.fate("etc/b", 0), Some(Fate::Deleted { by_layer: 3 }));
+        assert_eq!(fs.fate("etc/b", 3), Some(Fate::Present));
+        assert_eq!(fs.fate("nope", 0), None);
+    }
+
+    #[test]
+    fn replacing_a_directory_with_a_file_drops_its_children() {
+        let fs = FinalFs::build(vec![
+            rec(&[("d", true), ("d/f", false)], &[], &[]),
+            rec(&[("d", false)], &[], &[]),
+        ]);
+        assert_eq!(fs.fate("d/f", 0), Some(Fate::Deleted { by_layer: 1 }));
+        assert_eq!(fs.fate("d", 0), Some(Fate::Overwritten { by_layer: 1 }));
+        assert_eq!(fs.present_layer("d"), Some(1));
+    }
+
+    #[test]
+    fn root_opaque_clears_everything_lower() {
+        let fs = FinalFs::build(vec![
+            rec(&[("a", false), ("b", true), ("b/c", false)], &[], &[]),
+            rec(&[("z", false)], &[], &[""]),
+        ]);
+        assert!(!fs.is_present("a") && !fs.is_present("b/c"));
+        assert!(fs.is_present("z"));
+    }
+}

@@ -1,0 +1,821 @@
+//! One streaming pass over every layer: decompress (gzip, zstd or plain, detected by
+//! magic bytes), verify the compressed digest and the diff ID while reading, and offer
+//! each tar entry to the registered [`LayerVisitor`]s. Nothing is written to disk.
+
+use std::io::{self, BufReader, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::digest::{Digest, ErrorSlot, Hasher, VerifyingReader};
+use crate::error::{Error, Result};
+use crate::finalfs::{FinalFs, LayerRecord};
+use crate::paths::{self, PathFlags};
+use crate::spec::History;
+use crate::Limits;
+
+/// What a visitor wants of an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// Nothing: do not call `visit` for this entry.
+    No,
+    /// Only the metadata (`visit` gets `body = None`).
+    Meta,
+    /// Metadata and up to `max_bytes` of the body (regular files only; other kinds get
+    /// an empty body). The walker also caps bodies at [`Limits::max_body_bytes`].
+    Body {
+        /// The most bytes this visitor wants to see.
+        max_bytes: u64,
+    },
+}
+
+/// The kind of a tar entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file (also GNU sparse and contiguous files).
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link; `target` is raw, as written (may be absolute or climb with
+    /// `..`); see [`paths::resolve_link`] and [`EntryMeta::link_resolution`].
+    Symlink {
+        /// The raw link target.
+        target: String,
+    },
+    /// A hard link to `target`, a cleaned path (it may name a file of a lower layer).
+    Hardlink {
+        /// The cleaned target path.
+        target: String,
+    },
+    /// A character device.
+    CharDevice {
+        /// Major number.
+        major: u32,
+        /// Minor number.
+        minor: u32,
+    },
+    /// A block device.
+    BlockDevice {
+        /// Major number.
+        major: u32,
+        /// Minor number.
+        minor: u32,
+    },
+    /// A named pipe.
+    Fifo,
+    /// Anything else (the raw tar type flag).
+    Other(u8),
+}
+
+/// A whiteout marker (OCI `layer.md`): the entry deletes something of lower layers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Whiteout {
+    /// `.wh.<name>`: deletes `target` (a cleaned path) and everything under it.
+    Delete {
+        /// The deleted path.
+        target: String,
+    },
+    /// `<dir>/.wh..wh..opq`: hides all lower-layer children of `dir`.
+    Opaque {
+        /// The opaque directory (`""` = root).
+        dir: String,
+    },
+    /// A bare `.wh.` or an AUFS bookkeeping entry (`.wh..wh.plnk`...): no effect.
+    Invalid,
+}
+
+/// One tar entry's metadata, as offered to visitors.
+#[derive(Clone, Debug)]
+pub struct EntryMeta {
+    /// Cleaned path: relative, no leading `/` or `./`, `..` resolved lexically (clamped at
+    /// the root, see `path_flags`). The root directory is `""`.
+    pub path: String,
+    /// The raw path when it differed from `path` in more than a leading `./` or `/`.
+    pub raw_path: Option<String>,
+    /// What cleaning revealed (absolute path, `..`, escape attempts, bad UTF-8).
+    pub path_flags: PathFlags,
+    /// Kind (with link targets).
+    pub kind: EntryKind,
+    /// Full mode bits, including setuid (0o4000), setgid (0o2000) and sticky (0o1000).
+    pub mode: u32,
+    /// Owner uid.
+    pub uid: u64,
+    /// Owner gid.
+    pub gid: u64,
+    /// Owner user name, if the header has one.
+    pub uname: Option<String>,
+    /// Owner group name, if the header has one.
+    pub gname: Option<String>,
+    /// Size in bytes of the body (0 for non-files).
+    pub size: u64,
+    /// Modification time (seconds since the epoch).
+    pub mtime: u64,
+    /// Extended attributes from PAX `SCHILY.xattr.*` records (e.g. `security.capability`).
+    pub xattrs: Vec<(String, Vec<u8>)>,
+    /// Set when this entry is a whiteout marker rather than content.
+    pub whiteout: Option<Whiteout>,
+    /// Position of the entry in its layer (0-based).
+    pub position: u64,
+}
+
+impl EntryMeta {
+    /// Setuid bit set (and a regular file).
+    pub fn is_setuid(&self) -> bool {
+        self.kind == EntryKind::File && self.mode & 0o4000 != 0
+    }
+    /// Setgid bit set (and a regular file).
+    pub fn is_setgid(&self) -> bool {
+        self.kind == EntryKind::File && self.mode & 0o2000 != 0
+    }
+    /// Sticky bit set.
+    pub fn is_sticky(&self) -> bool {
+        self.mode & 0o1000 != 0
+    }
+    /// Permission bits only (0o777).
+    pub fn permissions(&self) -> u32 {
+        self.mode & 0o777
+    }
+    /// World-writable (0o002).
+    pub fn is_world_writable(&self) -> bool {
+        self.mode & 0o002 != 0
+    }
+    /// The last path component.
+    pub fn file_name(&self) -> &str {
+        paths::file_name(&self.path)
+    }
+    /// For a symlink: where it points inside the image, lexically.
+    pub fn link_resolution(&self) -> Option<paths::LinkResolution> {
+        match &self.kind {
+            EntryKind::Symlink { target } => Some(paths::resolve_link(&self.path, target)),
+            _ => None,
+        }
+    }
+}
+
+/// A (possibly truncated) entry body handed to a visitor.
+#[derive(Clone, Copy, Debug)]
+pub struct Body<'a> {
+    /// The bytes read (at most the visitor's `max_bytes`).
+    pub bytes: &'a [u8],
+    /// True when the file is larger than `bytes`.
+    pub truncated: bool,
+}
+
+/// A layer as the walker and visitors see it.
+#[derive(Clone, Debug)]
+pub struct LayerInfo {
+    /// Position, 0 = base layer.
+    pub index: usize,
+    /// Digest of the blob as stored (compressed), from the manifest. For a legacy
+    /// `docker save` archive (which has no manifest) this is the diff ID.
+    pub digest: Digest,
+    /// Digest of the uncompressed tar, from the config's `rootfs.diff_ids`.
+    pub diff_id: Digest,
+    /// Blob size in bytes (compressed), from the descriptor.
+    pub size: u64,
+    /// Media type from the descriptor (the walker detects compression from the bytes).
+    pub media_type: String,
+    /// The history entry that made this layer (`empty_layer` entries skipped). `None`
+    /// when the history does not line up with the layers (squashed images).
+    pub history: Option<History>,
+    /// Index of that entry in `config.history`.
+    pub history_index: Option<usize>,
+}
+
+impl LayerInfo {
+    /// The `created_by` of the matching history entry.
+    pub fn created_by(&self) -> Option<&str> {
+        self.history.as_ref().and_then(|h| h.created_by.as_deref())
+    }
+}
+
+/// Receives tar entries during [`crate::Image::walk`]. Layers are walked in parallel, so
+/// calls for different layers interleave (calls for one layer come in tar order);
+/// visitors collect into `Mutex`es or similar and sort by layer index afterwards.
+pub trait LayerVisitor: Send + Sync {
+    /// Called for every entry (whiteout markers included, with `entry.whiteout` set).
+    fn wants(&self, entry: &EntryMeta) -> Want;
+    /// Called for entries this visitor wanted; `body` is `Some` when it asked for one.
+    fn visit(&self, layer: &LayerInfo, entry: &EntryMeta, body: Option<Body<'_>>);
+    /// Called once a layer has been read completely and verified.
+    fn layer_done(&self, _layer: &LayerInfo, _stats: &LayerStats) {}
+}
+
+/// Progress reports, in compressed bytes (what is actually read from the source).
+/// Implementations must be cheap: `advance` is called every few hundred KiB per layer.
+pub trait Progress: Send + Sync {
+    /// The walk starts: `total_bytes` over `layers` layers.
+    fn start(&self, _total_bytes: u64, _layers: usize) {}
+    /// `bytes` more were read from layer `layer`.
+    fn advance(&self, _layer: usize, _bytes: u64) {}
+    /// A layer is done (successfully or not).
+    fn layer_done(&self, _layer: usize) {}
+    /// The walk is over.
+    fn finish(&self) {}
+}
+
+/// How to walk.
+#[derive(Clone, Default)]
+pub struct WalkOptions {
+    /// Layers read at once; 0 = as many as CPUs (at most 8).
+    pub threads: usize,
+    /// Compute the [`FinalFs`] (costs one path string per entry).
+    pub final_fs: bool,
+    /// Progress callback.
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+/// The compression detected from a layer's first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    /// Plain tar.
+    None,
+    /// gzip (one or more members).
+    Gzip,
+    /// zstd (one or more frames, skippable frames allowed).
+    Zstd,
+}
+
+/// Numbers about one walked layer.
+#[derive(Clone, Debug)]
+pub struct LayerStats {
+    /// Layer index.
+    pub index: usize,
+    /// Compression detected.
+    pub compression: Compression,
+    /// Bytes read from the source.
+    pub compressed_bytes: u64,
+    /// Bytes of uncompressed tar.
+    pub uncompressed_bytes: u64,
+    /// Tar entries (whiteouts included).
+    pub entries: u64,
+    /// True when the compressed digest was checked (always, except legacy `docker save`
+    /// layers, whose blob has no digest of its own: their diff ID is checked instead).
+    pub digest_verified: bool,
+}
+
+/// What a walk produced besides the visitors' own state.
+#[derive(Debug)]
+pub struct WalkSummary {
+    /// Per layer, base first.
+    pub layers: Vec<LayerStats>,
+    /// The final filesystem view, when asked for.
+    pub final_fs: Option<FinalFs>,
+}
+
+/// How to check one layer blob while reading it.
+pub(crate) struct LayerCheck {
+    /// Verify the stored blob against `LayerInfo::digest` (false for legacy docker-archive).
+    pub verify_digest: bool,
+}
+
+struct ProgressReader<R> {
+    inner: R,
+    progress: Option<Arc<dyn Progress>>,
+    layer: usize,
+    pending: u64,
+    cancel: Arc<AtomicBool>,
+}
+
+impl<R: Read> Read for ProgressReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(io::Error::other(CANCELLED));
+        }
+        let n = self.inner.read(buf)?;
+        if let Some(p) = &self.progress {
+            self.pending += n as u64;
+            if self.pending >= 256 * 1024 || n == 0 {
+                p.advance(self.layer, self.pending);
+                self.pending = 0;
+            }
+        }
+        Ok(n)
+    }
+}
+
+const CANCELLED: &str = "walk cancelled after another layer failed";
+
+/// Counts and hashes the uncompressed tar stream, enforcing the decompressed-size cap.
+struct DiffReader<R> {
+    inner: R,
+    hasher: Hasher,
+    read: u64,
+    limit: u64,
+    label: String,
+    slot: ErrorSlot,
+}
+
+impl<R: Read> Read for DiffReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(self.slot.set(Error::LimitExceeded {
+                what: format!("{}: decompressed size", self.label),
+                amount: self.read,
+                limit: self.limit,
+            }));
+        }
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+type Verified = VerifyingReader<ProgressReader<Box<dyn Read + Send>>>;
+type Prefixed = BufReader<io::Chain<io::Cursor<Vec<u8>>, Verified>>;
+
+enum Decoder {
+    Plain(Box<Prefixed>),
+    Gzip(Box<flate2::bufread::MultiGzDecoder<Prefixed>>),
+    Zstd(Box<zstd::stream::read::Decoder<'static, Prefixed>>),
+}
+
+impl Read for Decoder {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decoder::Plain(r) => r.read(buf),
+            Decoder::Gzip(r) => r.read(buf),
+            Decoder::Zstd(r) => r.read(buf),
+        }
+    }
+}
+
+impl Decoder {
+    fn into_source(self) -> Prefixed {
+        match self {
+            Decoder::Plain(r) => *r,
+            Decoder::Gzip(r) => r.into_inner(),
+            Decoder::Zstd(r) => r.finish(),
+        }
+    }
+}
+
+fn detect(prefix: &[u8]) -> std::result::Result<Compression, &'static str> {
+    match prefix {
+        [0x1f, 0x8b, ..] => Ok(Compression::Gzip),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Ok(Compression::Zstd),
+        [0x50, 0x2a, 0x4d, 0x18, ..] => Ok(Compression::Zstd), // skippable frame first
+        [b'B', b'Z', b'h', ..] => Err("bzip2-compressed layers are not supported"),
+        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Err("xz-compressed layers are not supported"),
+        _ => Ok(Compression::None),
+    }
+}
+
+/// Reads one layer blob to the end, visiting its entries. Internal entry point for
+/// [`crate::Image::walk`], public for tests through [`walk_layer_blob`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn walk_one(
+    raw: Box<dyn Read + Send>,
+    layer: &LayerInfo,
+    check: &LayerCheck,
+    visitors: &[&dyn LayerVisitor],
+    limits: &Limits,
+    progress: Option<Arc<dyn Progress>>,
+    record: bool,
+    cancel: Arc<AtomicBool>,
+) -> Result<(LayerStats, Option<LayerRecord>)> {
+    let label = format!("layer {} {}", layer.index, layer.digest);
+    let layer_err = |reason: String, source: Option<io::Error>| Error::Layer {
+        index: layer.index,
+        digest: layer.digest.to_string(),
+        reason,
+        source,
+    };
+    if layer.size > limits.max_layer_bytes {
+        return Err(Error::LimitExceeded {
+            what: format!("{label}: declared size"),
+            amount: layer.size,
+            limit: limits.max_layer_bytes,
+        });
+    }
+    let slot = ErrorSlot::default();
+    let progress_reader = ProgressReader {
+        inner: raw,
+        progress,
+        layer: layer.index,
+        pending: 0,
+        cancel,
+    };
+    let mut verified = VerifyingReader::new(
+        progress_reader,
+        label.clone(),
+        Some(layer.size),
+        check.verify_digest.then_some(&layer.digest),
+        slot.clone(),
+    )?;
+    // Peek at the magic bytes without a seekable source.
+    let mut prefix = Vec::with_capacity(6);
+    {
+        let mut lim = (&mut verified).take(6);
+        if let Err(e) = lim.read_to_end(&mut prefix) {
+            return Err(slot
+                .take()
+                .unwrap_or_else(|| layer_err(format!("read failed: {e}"), Some(e))));
+        }
+    }
+    let compression = detect(&prefix).map_err(|m| layer_err(m.to_string(), None))?;
+    let source = BufReader::with_capacity(256 * 1024, io::Cursor::new(prefix).chain(verified));
+    let decoder = match compression {
+        Compression::None => Decoder::Plain(Box::new(source)),
+        Compression::Gzip => Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(source))),
+        Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(source) {
+            Ok(d) => Decoder::Zstd(Box::new(d)),
+            Err(e) => return Err(layer_err(format!("zstd decoder: {e}"), Some(e))),
+        },
+    };
+    let diff_alg = layer.diff_id.algorithm()?;
+    let diff = DiffReader {
+        inner: decoder,
+        hasher: Hasher::new(diff_alg),
+        read: 0,
+        limit: limits.uncompressed_cap(layer.size),
+        label: label.clone(),
+        slot: slot.clone(),
+    };
+    let mut archive = tar::Archive::new(diff);
+    let mut rec = record.then(LayerRecord::default);
+    let mut entries = 0u64;
+    let walked = walk_entries(
+        &mut archive,
+        layer,
+        visitors,
+        limits,
+        rec.as_mut(),
+        &mut entries,
+    );
+    let mut diff = archive.into_inner();
+    // Whatever happened, try to read the rest so that a digest mismatch (the most
+    // precise explanation of a corrupt stream) is what gets reported.
+    let drained = match walked {
+        Ok(()) => io::copy(&mut diff, &mut io::sink()).map(|_| ()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = drained {
+        if let Some(err) = slot.take() {
+            return Err(err);
+        }
+        if e.to_string().contains(CANCELLED) {
+            return Err(layer_err(CANCELLED.into(), None));
+        }
+        if let Some(inner_err) = e.get_ref().and_then(|i| i.downcast_ref::<WalkError>()) {
+            return Err(match inner_err {
+                WalkError::TooManyEntries(n) => Error::LimitExceeded {
+                    what: format!("{label}: entry count"),
+                    amount: *n,
+                    limit: limits.max_entries_per_layer,
+                },
+            });
+        }
+        // Check the compressed stream: was the blob itself bad?
+        let mut src = diff.inner.into_source();
+        let _ = io::copy(&mut src, &mut io::sink());
+        if let Some(err) = slot.take() {
+            return Err(err);
+        }
+        let reason = if e.kind() == io::ErrorKind::UnexpectedEof {
+            format!("truncated or corrupt layer: {e}")
+        } else {
+            format!("corrupt layer: {e}")
+        };
+        return Err(layer_err(reason, Some(e)));
+    }
+    let uncompressed = diff.read;
+    let got = diff.hasher.clone().finish();
+    let mut src = diff.inner.into_source();
+    // Trailing bytes after the compressed stream still count towards the blob digest.
+    let res = io::copy(&mut src, &mut io::sink());
+    if let Some(err) = slot.take() {
+        return Err(err);
+    }
+    if let Err(e) = res {
+        return Err(layer_err(format!("read failed: {e}"), Some(e)));
+    }
+    if got != layer.diff_id {
+        return Err(Error::DigestMismatch {
+            blob: format!("{label} (uncompressed content, diff ID)"),
+            expected: layer.diff_id.to_string(),
+            actual: got.to_string(),
+        });
+    }
+    let (_, verified) = src.into_inner().into_inner();
+    let stats = LayerStats {
+        index: layer.index,
+        compression,
+        compressed_bytes: layer.size.min(verified_count(&verified)),
+        uncompressed_bytes: uncompressed,
+        entries,
+        digest_verified: check.verify_digest,
+    };
+    Ok((stats, rec))
+}
+
+fn verified_count(v: &Verified) -> u64 {
+    v.bytes_read()
+}
+
+#[derive(Debug)]
+enum WalkError {
+    TooManyEntries(u64),
+}
+
+impl std::fmt::Display for WalkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WalkError::TooManyEntries(n) => write!(f, "more than {n} entries"),
+        }
+    }
+}
+
+impl std::error::Error for WalkError {}
+
+fn walk_entries<R: Read>(
+    archive: &mut tar::Archive<R>,
+    layer: &LayerInfo,
+    visitors: &[&dyn LayerVisitor],
+    limits: &Limits,
+    mut rec: Option<&mut LayerRecord>,
+    count: &mut u64,
+) -> io::Result<()> {
+    let mut wants: Vec<Want> = vec![Want::No; visitors.len()];
+    let mut body_buf: Vec<u8> = Vec::new();
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        *count += 1;
+        if *count > limits.max_entries_per_layer {
+            return Err(io::Error::other(WalkError::TooManyEntries(
+                limits.max_entries_per_layer,
+            )));
+        }
+        let meta = entry_meta(&mut entry, *count - 1);
+        if let Some(r) = rec.as_deref_mut() {
+            r.push(&meta);
+        }
+        let mut max_body: Option<u64> = None;
+        let mut any = false;
+        for (w, v) in wants.iter_mut().zip(visitors) {
+            *w = v.wants(&meta);
+            match *w {
+                Want::No => {}
+                Want::Meta => any = true,
+                Want::Body { max_bytes } => {
+                    any = true;
+                    max_body = Some(max_body.map_or(max_bytes, |m: u64| m.max(max_bytes)));
+                }
+            }
+        }
+        if !any {
+            continue;
+        }
+        let mut truncated = false;
+        body_buf.clear();
+        if let Some(m) = max_body {
+            if meta.kind == EntryKind::File && meta.whiteout.is_none() {
+                let cap = m.min(limits.max_body_bytes);
+                body_buf.reserve(usize::try_from(cap.min(meta.size).min(1 << 20)).unwrap_or(0));
+                (&mut entry).take(cap).read_to_end(&mut body_buf)?;
+                truncated = meta.size > body_buf.len() as u64;
+            }
+        }
+        for (w, v) in wants.iter().zip(visitors) {
+            match *w {
+                Want::No => {}
+                Want::Meta => v.visit(layer, &meta, None),
+                Want::Body { max_bytes } => {
+                    let n = usize::try_from(max_bytes)
+                        .unwrap_or(usize::MAX)
+                        .min(body_buf.len());
+                    let bytes = body_buf.get(..n).unwrap_or(&[]);
+                    v.visit(
+                        layer,
+                        &meta,
+                        Some(Body {
+                            bytes,
+                            truncated: truncated || n < body_buf.len(),
+                        }),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMeta {
+    let raw = entry.path_bytes().into_owned();
+    let (path, path_flags) = paths::clean_path(&raw);
+    let trimmed = raw
+        .strip_prefix(b"./")
+        .or_else(|| raw.strip_prefix(b"/"))
+        .unwrap_or(&raw);
+    let trimmed = trimmed.strip_suffix(b"/").unwrap_or(trimmed);
+    let raw_path = (trimmed != path.as_bytes() && !raw.is_empty() && raw.as_slice() != b".")
+        .then(|| String::from_utf8_lossy(&raw).into_owned());
+    let header = entry.header();
+    let et = header.entry_type();
+    let link = || {
+        entry
+            .link_name_bytes()
+            .map(|b| b.into_owned())
+            .unwrap_or_default()
+    };
+    let kind = match et {
+        tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
+            EntryKind::File
+        }
+        tar::EntryType::Directory => EntryKind::Dir,
+        tar::EntryType::Symlink => EntryKind::Symlink {
+            target: String::from_utf8_lossy(&link()).into_owned(),
+        },
+        tar::EntryType::Link => EntryKind::Hardlink {
+            target: paths::clean_path(&link()).0,
+        },
+        tar::EntryType::Char => EntryKind::CharDevice {
+            major: header.device_major().ok().flatten().unwrap_or(0),
+            minor: header.device_minor().ok().flatten().unwrap_or(0),
+        },
+        tar::EntryType::Block => EntryKind::BlockDevice {
+            major: header.device_major().ok().flatten().unwrap_or(0),
+            minor: header.device_minor().ok().flatten().unwrap_or(0),
+        },
+        tar::EntryType::Fifo => EntryKind::Fifo,
+        other => EntryKind::Other(other.as_byte()),
+    };
+    let mode = header.mode().unwrap_or(0);
+    let uid = header.uid().unwrap_or(0);
+    let gid = header.gid().unwrap_or(0);
+    let mtime = header.mtime().unwrap_or(0);
+    let uname = header
+        .username_bytes()
+        .filter(|b| !b.is_empty())
+        .map(|b| String::from_utf8_lossy(b).into_owned());
+    let gname = header
+        .groupname_bytes()
+        .filter(|b| !b.is_empty())
+        .map(|b| String::from_utf8_lossy(b).into_owned());
+    let size = if kind == EntryKind::File {
+        entry.size()
+    } else {
+        0
+    };
+    let mut xattrs = Vec::new();
+    if let Ok(Some(exts)) = entry.pax_extensions() {
+        for ext in exts.flatten() {
+            if let Ok(key) = ext.key() {
+                if let Some(name) = key.strip_prefix("SCHILY.xattr.") {
+                    if xattrs.len() < 64 {
+                        xattrs.push((name.to_string(), ext.value_bytes().to_vec()));
+                    }
+                }
+            }
+        }
+    }
+    let name = paths::file_name(&path);
+    let whiteout = name.strip_prefix(".wh.").map(|rest| {
+        let dir = paths::parent(&path);
+        if rest == ".wh..opq" {
+            Whiteout::Opaque {
+                dir: dir.to_string(),
+            }
+        } else if rest.is_empty() || rest.starts_with(".wh.") {
+            Whiteout::Invalid
+        } else {
+            Whiteout::Delete {
+                target: paths::join(dir, rest),
+            }
+        }
+    });
+    EntryMeta {
+        path,
+        raw_path,
+        path_flags,
+        kind,
+        mode,
+        uid,
+        gid,
+        uname,
+        gname,
+        size,
+        mtime,
+        xattrs,
+        whiteout,
+        position,
+    }
+}
+
+/// Opens a layer blob for the walk.
+pub(crate) type OpenLayerFn<'a> =
+    dyn Fn(&LayerInfo) -> Result<(Box<dyn Read + Send>, LayerCheck)> + Sync + 'a;
+
+/// Walks layers in parallel (bounded) and assembles the summary in layer order.
+pub(crate) fn walk_layers(
+    layers: &[LayerInfo],
+    open: &OpenLayerFn<'_>,
+    visitors: &[&dyn LayerVisitor],
+    limits: &Limits,
+    opts: &WalkOptions,
+) -> Result<WalkSummary> {
+    use rayon::prelude::*;
+
+    if let Some(p) = &opts.progress {
+        p.start(layers.iter().map(|l| l.size).sum(), layers.len());
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    let run_one = |layer: &LayerInfo| -> Result<(LayerStats, Option<LayerRecord>)> {
+        let res = open(layer).and_then(|(raw, check)| {
+            walk_one(
+                raw,
+                layer,
+                &check,
+                visitors,
+                limits,
+                opts.progress.clone(),
+                opts.final_fs,
+                cancel.clone(),
+            )
+        });
+        if let Some(p) = &opts.progress {
+            p.layer_done(layer.index);
+        }
+        match res {
+            Ok((stats, rec)) => {
+                for v in visitors {
+                    v.layer_done(layer, &stats);
+                }
+                Ok((stats, rec))
+            }
+            Err(e) => {
+                cancel.store(true, Ordering::Relaxed);
+                Err(e)
+            }
+        }
+    };
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(8)
+    } else {
+        opts.threads
+    }
+    .clamp(1, layers.len().max(1));
+    let results: Vec<Result<(LayerStats, Option<LayerRecord>)>> =
+        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) if threads > 1 => pool.install(|| layers.par_iter().map(run_one).collect()),
+            _ => layers.iter().map(run_one).collect(),
+        };
+    if let Some(p) = &opts.progress {
+        p.finish();
+    }
+    let mut stats = Vec::with_capacity(layers.len());
+    let mut records = Vec::with_capacity(layers.len());
+    let mut first_err: Option<Error> = None;
+    for r in results {
+        match r {
+            Ok((s, rec)) => {
+                stats.push(s);
+                records.push(rec.unwrap_or_default());
+            }
+            Err(e) => {
+                let is_cancel = matches!(&e, Error::Layer { reason, .. } if reason == CANCELLED);
+                let replace = match &first_err {
+                    None => true,
+                    Some(Error::Layer { reason, .. }) if reason == CANCELLED => !is_cancel,
+                    _ => false,
+                };
+                if replace {
+                    first_err = Some(e);
+                }
+            }
+        }
+    }
+    if let Some(e) = first_err {
+        return Err(e);
+    }
+    let final_fs = opts.final_fs.then(|| FinalFs::build(records));
+    Ok(WalkSummary {
+        layers: stats,
+        final_fs,
+    })
+}
+
+/// Walks one layer blob from any reader, outside an [`crate::Image`] (tests, tools).
+/// The blob is verified against `layer.size`, `layer.digest` and `layer.diff_id`.
+pub fn walk_layer_blob(
+    blob: Box<dyn Read + Send>,
+    layer: &LayerInfo,
+    visitors: &[&dyn LayerVisitor],
+    limits: &Limits,
+) -> Result<LayerStats> {
+    walk_one(
+        blob,
+        layer,
+        &LayerCheck {
+            verify_digest: true,
+        },
+        visitors,
+        limits,
+        None,
+        false,
+        Arc::new(AtomicBool::new(false)),
+    )
+    .map(|(s, _)| s)
+}
