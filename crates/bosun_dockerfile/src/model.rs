@@ -165,6 +165,13 @@ pub struct Resolved {
     /// False when the value depends on an ARG declared without a value (known only
     /// from `--build-arg`), or expansion failed.
     pub complete: bool,
+    /// Variables the word used that have a value, in order.
+    pub matched: Vec<String>,
+    /// Variables the word used that have no value (undeclared, or declared without
+    /// value), in order.
+    pub unmatched: Vec<String>,
+    /// The expansion error, when BuildKit would fail on this word.
+    pub error: Option<ExpandError>,
 }
 
 impl Resolved {
@@ -176,14 +183,25 @@ impl Resolved {
                     raw: raw.to_string(),
                     value: Some(e.value),
                     complete,
+                    matched: e.matched,
+                    unmatched: e.unmatched,
+                    error: None,
                 }
             }
-            Err(_) => Resolved {
+            Err(err) => Resolved {
                 raw: raw.to_string(),
                 value: None,
                 complete: false,
+                matched: Vec::new(),
+                unmatched: Vec::new(),
+                error: Some(err),
             },
         }
+    }
+
+    /// True when the word uses no variable at all (a constant).
+    pub fn is_constant(&self) -> bool {
+        self.error.is_none() && self.matched.is_empty() && self.unmatched.is_empty()
     }
 }
 
@@ -566,6 +584,43 @@ impl Model {
             Script::from_instruction_with_shell(instr, &self.shell_at(instruction).words)
         })
         .as_ref()
+    }
+
+    /// The variables `word` uses at `instruction` that nothing defines, as BuildKit's
+    /// UndefinedVar check sees them: not an ARG in scope (with or without a value), not
+    /// an ENV in scope, not `BUILDKIT_SBOM_SCAN_*`. BuildKit also consults the base
+    /// image's config ENV, which an offline model cannot see: check
+    /// [`Model::inherits_image_env`] before reporting. Empty when `word` does not
+    /// expand (the expansion error is a different finding).
+    pub fn undefined_vars(&self, instruction: usize, word: &str) -> Vec<String> {
+        let scope = self.env_at(instruction);
+        match self.lexer.process_word_with_matches(word, scope) {
+            Ok(e) => e
+                .unmatched
+                .into_iter()
+                .filter(|n| {
+                    !scope.is_declared(n)
+                        && n != "BUILDKIT_SBOM_SCAN_CONTEXT"
+                        && n != "BUILDKIT_SBOM_SCAN_STAGE"
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// True when stage `stage` descends (through `FROM <stage>` links) from an
+    /// external or unresolved image, whose config ENV is unknown here; false for
+    /// `scratch`.
+    pub fn inherits_image_env(&self, stage: usize) -> bool {
+        let mut cur = stage;
+        for _ in 0..=self.stages.len() {
+            match self.stages.get(cur).map(|s| &s.base) {
+                Some(Base::Stage(p)) => cur = *p,
+                Some(Base::Scratch) => return false,
+                Some(Base::Image(_) | Base::Unknown(_)) | None => return true,
+            }
+        }
+        true
     }
 
     /// The options the model was built with.

@@ -226,10 +226,16 @@ fn corpus_files() -> Option<Vec<PathBuf>> {
     Some(out)
 }
 
-fn check_file(path: &Path, stats: &mut (usize, usize, usize, usize)) -> Result<(), String> {
+fn check_file(
+    path: &Path,
+    stats: &mut (usize, usize, usize, usize),
+    model_time: &mut std::time::Duration,
+) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let df = bosun_dockerfile::parse_bytes(&bytes);
+    let t = Instant::now();
     let m = Model::new(&df);
+    *model_time += t.elapsed();
     let froms = df.instructions.iter().filter(|i| i.is("FROM")).count();
     if m.stages().len() != froms {
         return Err(format!("{} stages for {froms} FROMs", m.stages().len()));
@@ -263,20 +269,44 @@ fn corpus_models() {
     let t = Instant::now();
     let mut stats = (0, 0, 0, 0);
     let mut bad = Vec::new();
+    let mut model_time = std::time::Duration::ZERO;
     for f in &files {
-        if let Err(e) = check_file(f, &mut stats) {
+        if let Err(e) = check_file(f, &mut stats, &mut model_time) {
             bad.push(format!("{}: {e}", f.display()));
         }
     }
     eprintln!(
-        "{} files, {} stages ({} resolved, {} unknown bases), parse+model {:?}",
+        "{} files, {} stages ({} resolved, {} unknown bases), Model::new {:?}, total {:?}",
         stats.0,
         stats.1,
         stats.2,
         stats.3,
+        model_time,
         t.elapsed()
     );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
     assert!(stats.0 > 2000);
     assert!(stats.2 > stats.3 * 5, "most bases should resolve");
+}
+
+#[test]
+fn undefined_vars_and_constants() {
+    let src = "ARG TAG=1\nFROM --platform=linux/amd64 alpine:$TAG AS a\nARG DECLARED\nENV HOME_DIR=/home/app\nCOPY app $HOME_DIR/$DECLARED/$PAHT\nFROM scratch\nFROM --platform=$TARGETPLATFORM a\nWORKDIR $NOPE\n";
+    let df = parse(src);
+    let m = Model::new(&df);
+    let copy = nth(&df, "COPY", 0);
+    assert_eq!(
+        m.undefined_vars(copy, "$HOME_DIR/$DECLARED/$PAHT"),
+        vec!["PAHT"]
+    );
+    assert!(m.inherits_image_env(0));
+    assert!(!m.inherits_image_env(1));
+    assert!(m.inherits_image_env(2), "FROM a, which is FROM alpine");
+    let p0 = m.stages()[0].platform.as_ref().expect("platform");
+    assert!(p0.is_constant());
+    let p2 = m.stages()[2].platform.as_ref().expect("platform");
+    assert_eq!(p2.matched, vec!["TARGETPLATFORM"]);
+    assert!(!m.stages()[0].base_name.is_constant());
+    let wd = nth(&df, "WORKDIR", 0);
+    assert_eq!(m.undefined_vars(wd, "$NOPE"), vec!["NOPE"]);
 }
