@@ -1,0 +1,210 @@
+//! Security rules: base-image pinning, the user a container runs as, secrets in the
+//! Dockerfile and the build context, build hygiene, and image metadata.
+//!
+//! Codes: hadolint's where the check is hadolint's (`DL3002`, `DL3004`, `DL3006`,
+//! `DL3007`, `DL3020`, `DL4000`, so `# hadolint ignore=` keeps working), bosun's `BSN`
+//! series otherwise, by area:
+//!
+//! | series | area |
+//! |---|---|
+//! | `BSN1xxx` | image pinning and supply chain (digests, remote ADD, `curl \| sh`) |
+//! | `BSN2xxx` | user and privileges (root, ssh servers, world-writable modes) |
+//! | `BSN3xxx` | secrets (ARG/ENV, copied key files, build args in RUN, hard-coded tokens) |
+//! | `BSN4xxx` | build hygiene (build tools in the runtime stage, layer caching) |
+//! | `BSN5xxx` | build context (`.dockerignore`) |
+//! | `BSN6xxx` | metadata (OCI labels) |
+//!
+//! The rules share the stage/RUN analysis of [`super::hadolint::facts`] (computed once
+//! per file) and read secrets with `bosun_secrets`.
+
+pub mod dockerignore;
+pub mod hygiene;
+pub mod images;
+pub mod metadata;
+pub mod secrets;
+pub mod user;
+
+use crate::registry::Rule;
+use bosun_dockerfile::expand::VarMap;
+use bosun_dockerfile::{Dockerfile, Instruction};
+
+use super::hadolint::facts::Facts;
+
+/// Declares one rule: `security_rule!(IDENT, META_IDENT, "CODE", "name", [aliases],
+/// Severity, FixAvailability, "summary", docs, check_fn)`.
+macro_rules! security_rule {
+    ($id:ident, $meta:ident, $code:literal, $name:literal, [$($alias:literal),*], $sev:ident, $fix:ident, $summary:literal, $docs:expr, $check:path) => {
+        pub static $meta: bosun_diagnostics::RuleMeta = bosun_diagnostics::RuleMeta {
+            code: $code,
+            name: $name,
+            aliases: &[$($alias),*],
+            severity: bosun_diagnostics::Severity::$sev,
+            fix: bosun_diagnostics::FixAvailability::$fix,
+            summary: $summary,
+            docs: $docs,
+        };
+        pub static $id: $crate::registry::Rule = $crate::registry::Rule::new(&$meta, $check);
+    };
+}
+pub(crate) use security_rule;
+
+/// Every security rule, in code order.
+pub static RULES: &[&Rule] = &[
+    &images::DL3006,
+    &images::DL3007,
+    &images::DL3020,
+    &images::BSN1001,
+    &images::BSN1002,
+    &images::BSN1003,
+    &user::DL3002,
+    &user::DL3004,
+    &user::BSN2001,
+    &user::BSN2002,
+    &user::BSN2003,
+    &secrets::BSN3001,
+    &secrets::BSN3002,
+    &secrets::BSN3003,
+    &secrets::BSN3004,
+    &hygiene::BSN4001,
+    &hygiene::BSN4002,
+    &dockerignore::BSN5001,
+    &dockerignore::BSN5002,
+    &metadata::DL4000,
+    &metadata::BSN6001,
+];
+
+/// Removes one level of matching quotes.
+pub(crate) fn unquote(s: &str) -> &str {
+    let t = s.trim();
+    let b = t.as_bytes();
+    if b.len() >= 2
+        && ((b[0] == b'"' && b[b.len() - 1] == b'"') || (b[0] == b'\'' && b[b.len() - 1] == b'\''))
+    {
+        t.get(1..t.len() - 1).unwrap_or("")
+    } else {
+        t
+    }
+}
+
+/// The final stage (the image `docker build` produces without `--target`).
+pub(crate) fn final_stage(facts: &Facts) -> Option<usize> {
+    facts.stages.len().checked_sub(1)
+}
+
+/// The instructions of stage `stage`, with their indices.
+pub(crate) fn stage_instructions<'d>(
+    df: &'d Dockerfile,
+    facts: &'d Facts,
+    stage: usize,
+) -> impl Iterator<Item = (usize, &'d Instruction)> + 'd {
+    df.instructions
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| facts.stage_index_of(*i) == Some(stage))
+}
+
+/// The chain of stages `stage` is built from inside this Dockerfile, `stage` first
+/// (`FROM base AS a` / `FROM a AS b` → `[b, a]`).
+pub(crate) fn stage_chain(facts: &Facts, stage: usize) -> Vec<usize> {
+    let mut out = vec![stage];
+    let mut cur = stage;
+    while let Some(p) = facts.stages.get(cur).and_then(|s| s.parent) {
+        if out.contains(&p) || out.len() > facts.stages.len() {
+            break;
+        }
+        out.push(p);
+        cur = p;
+    }
+    out
+}
+
+/// The variables visible to instruction `upto` of `stage`: global ARG defaults
+/// re-declared in the stage, the stage's ARG defaults and ENV values (and ENV
+/// inherited from parent stages), in order.
+pub(crate) fn vars_at(df: &Dockerfile, facts: &Facts, stage: usize, upto: usize) -> VarMap {
+    let mut vars = VarMap::new();
+    let chain = stage_chain(facts, stage);
+    for &s in chain.iter().rev() {
+        for (i, ins) in stage_instructions(df, facts, s) {
+            if s == stage && i >= upto {
+                break;
+            }
+            if ins.is("ARG") {
+                for w in &ins.words {
+                    match w.text.split_once('=') {
+                        Some((k, v)) => {
+                            let v = bosun_dockerfile::expand::expand(unquote(v), &vars)
+                                .unwrap_or_else(|_| unquote(v).to_string());
+                            vars.set(k, &v);
+                        }
+                        None => {
+                            if let Some(v) = facts.global_args.get(&w.text) {
+                                let v = v.to_string();
+                                vars.set(&w.text, &v);
+                            }
+                        }
+                    }
+                }
+            } else if ins.is("ENV") {
+                for kv in &ins.key_values {
+                    let v = bosun_dockerfile::expand::expand(&kv.value.text, &vars)
+                        .unwrap_or_else(|_| unquote(&kv.value.text).to_string());
+                    vars.set(&kv.key.text, &v);
+                }
+            }
+        }
+    }
+    vars
+}
+
+/// The basename of a path or command.
+pub(crate) fn basename(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use crate::context::{BuildContext, Dockerignore};
+    use crate::runner::{LintInput, LintOptions, Linter};
+    use bosun_diagnostics::Finding;
+
+    /// Runs one rule (by code) over `src` with an unknown build context.
+    pub fn run(code: &str, src: &str) -> Vec<Finding> {
+        run_with(code, src, Dockerignore::Unknown)
+    }
+
+    pub fn run_with(code: &str, src: &str, dockerignore: Dockerignore) -> Vec<Finding> {
+        let linter = Linter::new(LintOptions {
+            select: vec![code.to_string()],
+            ..Default::default()
+        });
+        // more facts may be added to BuildContext later
+        #[allow(clippy::needless_update)]
+        let build = BuildContext {
+            dockerignore,
+            ..Default::default()
+        };
+        linter
+            .lint(LintInput {
+                path: "Dockerfile",
+                source: src,
+                build: &build,
+            })
+            .into_iter()
+            .filter(|f| f.code == code)
+            .collect()
+    }
+
+    /// The source text each finding points at.
+    pub fn spans<'s>(src: &'s str, findings: &[Finding]) -> Vec<&'s str> {
+        findings
+            .iter()
+            .map(|f| match &f.location {
+                bosun_diagnostics::Location::File { span: Some(s), .. } => {
+                    src.get(s.start..s.end).unwrap_or("")
+                }
+                _ => "",
+            })
+            .collect()
+    }
+}
