@@ -1049,6 +1049,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn model_is_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Model>();
+    }
+
+    #[test]
     fn workdir_joins() {
         assert_eq!(join_workdir(None, "app"), "/app");
         assert_eq!(join_workdir(Some("/usr"), "src/../lib"), "/usr/lib");

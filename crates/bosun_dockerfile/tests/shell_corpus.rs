@@ -204,3 +204,54 @@ fn corpus_positions_map_back() {
         bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
     );
 }
+
+/// docker-node's Dockerfile: `case`, `for`, `{ ...; } ||` groups, `$(...)`, pipes,
+/// comment lines inside continuations.
+#[test]
+fn docker_node_run_script() {
+    let Some(dir) = corpus_dir() else { return };
+    let path = dir.join("nodejs__docker-node/22__bullseye__Dockerfile");
+    let Ok(src) = std::fs::read_to_string(&path) else {
+        eprintln!("SKIP: {} not readable", path.display());
+        return;
+    };
+    let df = parse(&src);
+    let model = bosun_dockerfile::model::Model::new(&df);
+    let run = df
+        .instructions
+        .iter()
+        .position(|i| i.is("RUN") && i.start_line == 8)
+        .expect("the RUN on line 8");
+    let s = model.script(run, &df).expect("a RUN");
+    assert!(s.errors.is_empty(), "parses cleanly: {:?}", s.errors);
+    let dpkg = s.commands_named(&["dpkg"]).next().expect("dpkg in $(...)");
+    assert!(dpkg.in_substitution);
+    assert!(
+        s.commands_named(&["echo"]).next().is_some(),
+        "case arm body"
+    );
+    assert_eq!(
+        s.commands_named(&["gpg"]).count(),
+        5,
+        "4 in the for body, 1 after"
+    );
+    let sha = s.commands_named(&["sha256sum"]).next().expect("sha256sum");
+    let from = sha
+        .piped_from
+        .and_then(|i| s.commands.get(i))
+        .expect("piped");
+    assert_eq!(from.basename(), "grep");
+    let node = s.commands_named(&["node"]).next().expect("node --version");
+    assert_eq!(df.line_of(s.source_range(node.name.range).start), 45);
+    assert_eq!(node.op_before, Some(ChainOp::And));
+    assert_eq!(
+        model
+            .expand(run, "v$NODE_VERSION")
+            .map(|e| e.value)
+            .ok()
+            .as_deref(),
+        Some("v22.23.2")
+    );
+    let tar = s.commands_named(&["tar"]).next().expect("tar");
+    assert!(tar.has_flag(&["-x"]) && tar.has_flag(&["--strip-components"]));
+}
