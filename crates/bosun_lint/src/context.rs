@@ -2,7 +2,15 @@
 
 use crate::runner::LintOptions;
 use bosun_diagnostics::{Finding, Fix, Location, RuleMeta, Severity, Span};
+use bosun_dockerfile::model::Model;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+/// What is computed once per file and shared by all rules (see [`Context::model`]).
+#[derive(Default)]
+pub struct FileShared {
+    model: OnceLock<Arc<Model>>,
+}
 
 /// What the linter knows about the `.dockerignore` of the build context.
 ///
@@ -44,6 +52,7 @@ pub struct Context<'a> {
     pub build: &'a BuildContext,
     /// The options of this run (rule-specific settings live here as they are added).
     pub options: &'a LintOptions,
+    shared: Arc<FileShared>,
     findings: Vec<Finding>,
 }
 
@@ -61,8 +70,32 @@ impl<'a> Context<'a> {
             dockerfile,
             build,
             options,
+            shared: Arc::new(FileShared::default()),
             findings: Vec::new(),
         }
+    }
+
+    /// Like [`Context::new`], sharing per-file computations (the semantic model) with
+    /// the other contexts made for the same file with the same `shared`.
+    pub fn with_shared(
+        path: &'a str,
+        source: &'a str,
+        dockerfile: &'a bosun_dockerfile::Dockerfile,
+        build: &'a BuildContext,
+        options: &'a LintOptions,
+        shared: Arc<FileShared>,
+    ) -> Context<'a> {
+        let mut ctx = Context::new(path, source, dockerfile, build, options);
+        ctx.shared = shared;
+        ctx
+    }
+
+    /// The semantic model of the file (stages, ARG/ENV scopes, effective USER, ...),
+    /// built on first use and shared by every rule that runs on this file. An owned
+    /// handle, so a rule can keep it while it reports.
+    pub fn model(&self) -> Arc<Model> {
+        let df = self.dockerfile;
+        Arc::clone(self.shared.model.get_or_init(|| Arc::new(Model::new(df))))
     }
 
     /// Line and column of a byte range of this file.

@@ -48,11 +48,11 @@
 //! [`rules::GROUPS`].
 //!
 //! - A rule does no IO and never panics on any input: it reads [`Context`]
-//!   (`dockerfile`, `source`, `path`, `build` facts such as the `.dockerignore`, and
-//!   `options`) and calls [`Context::report`] (a span) or [`Context::report_file`]
-//!   (the whole file). The returned [`Report`] takes `.fix(..)`, `.redact(range)` (secret
-//!   values: renderers mask them in code frames; keep them out of messages too) and
-//!   `.severity(..)`.
+//!   (`dockerfile`, `source`, `path`, `build` facts such as the `.dockerignore`,
+//!   `options`, and `model()`: the semantic model, built once per file) and calls
+//!   [`Context::report`] (a span) or [`Context::report_file`] (the whole file). The
+//!   returned [`Report`] takes `.fix(..)`, `.redact(range)` (secret values: renderers
+//!   mask them in code frames; keep them out of messages too) and `.severity(..)`.
 //! - Compile regexes once (`std::sync::LazyLock`), never per file.
 //! - `docs` must have `## What it does`, `## Why is this bad?`, and at least one
 //!   ```` ```dockerfile bad ```` and one ```` ```dockerfile good ```` block. The harness
@@ -77,6 +77,6 @@ pub mod registry;
 pub mod rules;
 pub mod runner;
 
-pub use context::{BuildContext, Context, Dockerignore, Report};
+pub use context::{BuildContext, Context, Dockerignore, FileShared, Report};
 pub use registry::{find_rule, CheckFn, Rule, RuleSet, UnknownRule};
 pub use runner::{lint_source, sort_findings, LintInput, LintOptions, Linter, SeverityOverride};

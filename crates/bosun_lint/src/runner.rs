@@ -1,9 +1,10 @@
 //! Running the rules over one Dockerfile. Pure: the caller hands in the text and the
 //! build-context facts (the binary does the file IO).
 
-use crate::context::{BuildContext, Context};
+use crate::context::{BuildContext, Context, FileShared};
 use crate::registry::RuleSet;
 use bosun_diagnostics::{Finding, Severity};
+use std::sync::Arc;
 
 /// A severity given to a rule by configuration (e.g. hadolint's `override:` keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,14 +64,16 @@ impl Linter {
     /// severity overrides and sorts the findings stably.
     pub fn lint(&self, input: LintInput<'_>) -> Vec<Finding> {
         let dockerfile = bosun_dockerfile::parse(input.source);
+        let shared = Arc::new(FileShared::default());
         let mut findings = Vec::new();
         for (rule, severity) in self.rules.rules() {
-            let mut ctx = Context::new(
+            let mut ctx = Context::with_shared(
                 input.path,
                 input.source,
                 &dockerfile,
                 input.build,
                 &self.options,
+                Arc::clone(&shared),
             );
             (rule.check)(&mut ctx);
             let mut found = ctx.into_findings();
