@@ -399,6 +399,14 @@ impl ShellState {
         }
     }
 
+    /// Windows images run shell-form RUN with `cmd /S /C`.
+    fn windows_default() -> ShellState {
+        ShellState {
+            words: vec!["cmd".to_string(), "/S".to_string(), "/C".to_string()],
+            instruction: None,
+        }
+    }
+
     pub fn kind(&self) -> ShellKind {
         let prog = self.words.first().map_or("sh", |p| {
             let base = p.rsplit(['/', '\\']).next().unwrap_or(p);
@@ -723,6 +731,7 @@ impl<'d> Builder<'d> {
             .unwrap_or(n);
         let mut states: Vec<InstrState> = Vec::with_capacity(n);
         let default_shell = Arc::new(ShellState::default_shell());
+        let windows_shell = Arc::new(ShellState::windows_default());
         let not_set = Arc::new(UserState::NotSet);
         // Declared global ARGs (without the platform ones) and their values.
         let mut global_args: Vec<Var> = Vec::new();
@@ -777,6 +786,12 @@ impl<'d> Builder<'d> {
                         }
                         None => self.fresh(stage_index, &default_shell, &not_set),
                     },
+                    Base::Image(ref r) if self.windows_platform() || looks_windows(r) => {
+                        self.fresh(stage_index, &windows_shell, &not_set)
+                    }
+                    _ if self.windows_platform() => {
+                        self.fresh(stage_index, &windows_shell, &not_set)
+                    }
                     _ => self.fresh(stage_index, &default_shell, &not_set),
                 };
                 states.push(InstrState {
@@ -863,6 +878,10 @@ impl<'d> Builder<'d> {
             scripts: (0..n).map(|_| OnceLock::new()).collect(),
             reachable,
         }
+    }
+
+    fn windows_platform(&self) -> bool {
+        self.options.platform.starts_with("windows")
     }
 
     fn fresh(&self, stage: usize, shell: &Arc<ShellState>, user: &Arc<UserState>) -> InstrState {
@@ -993,6 +1012,22 @@ impl<'d> Builder<'d> {
             _ => {}
         }
     }
+}
+
+/// A guess from the image name that it is a Windows image (its default shell is then
+/// `cmd`): `mcr.microsoft.com/windows/...`, `.../nanoserver`, tags such as
+/// `3.12-windowsservercore-ltsc2022` or `1.22-nanoserver`.
+pub fn looks_windows(r: &ImageRef) -> bool {
+    let repo = r.repository.as_str();
+    let tag = r.tag.as_deref().unwrap_or_default();
+    (r.registry == "mcr.microsoft.com"
+        && (repo.starts_with("windows")
+            || repo.contains("nanoserver")
+            || repo.contains("servercore")))
+        || repo.ends_with("/nanoserver")
+        || repo.ends_with("/servercore")
+        || tag.contains("windowsservercore")
+        || tag.contains("nanoserver")
 }
 
 fn resolve_ref(value: &str, current: usize, stages: &[Stage]) -> StageRef {

@@ -310,3 +310,16 @@ fn undefined_vars_and_constants() {
     let wd = nth(&df, "WORKDIR", 0);
     assert_eq!(m.undefined_vars(wd, "$NOPE"), vec!["NOPE"]);
 }
+
+#[test]
+fn windows_images_default_to_cmd() {
+    let src = "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir\nFROM python:3.12-windowsservercore-ltsc2022\nRUN echo hi\nFROM python:3.12\nRUN echo hi\n";
+    let df = parse(src);
+    let m = Model::new(&df);
+    assert_eq!(m.shell_at(nth(&df, "RUN", 0)).kind(), ShellKind::Cmd);
+    assert_eq!(m.shell_at(nth(&df, "RUN", 1)).kind(), ShellKind::Cmd);
+    assert_eq!(m.shell_at(nth(&df, "RUN", 2)).kind(), ShellKind::Sh);
+    assert!(m
+        .script(nth(&df, "RUN", 0), &df)
+        .is_some_and(|s| s.not_shell));
+}
