@@ -35,7 +35,11 @@ struct AuthEntry {
 /// The config files to look in, first match wins.
 fn candidate_files(explicit: Option<&PathBuf>) -> Vec<PathBuf> {
     if let Some(p) = explicit {
-        return vec![if p.is_dir() { p.join("config.json") } else { p.clone() }];
+        return vec![if p.is_dir() {
+            p.join("config.json")
+        } else {
+            p.clone()
+        }];
     }
     let mut v = Vec::new();
     if let Some(d) = std::env::var_os("DOCKER_CONFIG") {
@@ -70,7 +74,10 @@ fn keys_for(registry: &str) -> Vec<String> {
 }
 
 /// Looks up credentials for `registry` (`host[:port]`, `docker.io` for Docker Hub).
-pub(crate) fn lookup(registry: &str, explicit_config: Option<&PathBuf>) -> Result<Option<Credentials>> {
+pub(crate) fn lookup(
+    registry: &str,
+    explicit_config: Option<&PathBuf>,
+) -> Result<Option<Credentials>> {
     for file in candidate_files(explicit_config) {
         let Ok(raw) = std::fs::read(&file) else {
             continue;
@@ -115,12 +122,19 @@ fn decode_entry(entry: &AuthEntry, file: &std::path::Path) -> Result<Option<Cred
     let Some(auth) = entry.auth.as_deref().filter(|a| !a.is_empty()) else {
         return Ok(None);
     };
-    let bad = |reason: &str| Error::malformed(format!("credentials file {}", file.display()), reason.to_string());
+    let bad = |reason: &str| {
+        Error::malformed(
+            format!("credentials file {}", file.display()),
+            reason.to_string(),
+        )
+    };
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(auth.trim())
         .map_err(|_| bad("an `auth` value is not valid base64"))?;
     let s = String::from_utf8(bytes).map_err(|_| bad("an `auth` value is not UTF-8"))?;
-    let (u, p) = s.split_once(':').ok_or_else(|| bad("an `auth` value is not user:password"))?;
+    let (u, p) = s
+        .split_once(':')
+        .ok_or_else(|| bad("an `auth` value is not user:password"))?;
     Ok(Some(Credentials {
         username: u.to_string(),
         password: p.to_string(),
@@ -140,7 +154,11 @@ fn run_helper(helper: &str, server: &str) -> Result<Option<Credentials>> {
         helper: helper.to_string(),
         reason,
     };
-    if helper.is_empty() || !helper.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+    if helper.is_empty()
+        || !helper
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    {
         return Err(fail("invalid helper name".into()));
     }
     let mut child = Command::new(format!("docker-credential-{helper}"))
@@ -162,8 +180,8 @@ fn run_helper(helper: &str, server: &str) -> Result<Option<Credentials>> {
         }
         return Err(fail(format!("exited with {}: {msg}", out.status)));
     }
-    let reply: HelperReply = serde_json::from_slice(&out.stdout)
-        .map_err(|e| fail(format!("unreadable reply: {e}")))?;
+    let reply: HelperReply =
+        serde_json::from_slice(&out.stdout).map_err(|e| fail(format!("unreadable reply: {e}")))?;
     Ok(Some(Credentials {
         username: reply.username,
         password: reply.secret,
@@ -185,15 +203,26 @@ mod tests {
         )
         .unwrap();
         let c = lookup("reg.example:5000", Some(&cfg)).unwrap().unwrap();
-        assert_eq!((c.username.as_str(), c.password.as_str()), ("alice", "s3cret"));
+        assert_eq!(
+            (c.username.as_str(), c.password.as_str()),
+            ("alice", "s3cret")
+        );
         assert!(lookup("other.example", Some(&cfg)).unwrap().is_none());
         assert!(lookup("nowhere.example", Some(&cfg)).unwrap().is_none());
 
         // A credential helper, as a script on PATH-less absolute name is not allowed,
         // so only check that a missing helper is a clear error.
-        std::fs::write(&cfg, r#"{"credHelpers":{"reg.example":"bosun-test-missing"}}"#).unwrap();
+        std::fs::write(
+            &cfg,
+            r#"{"credHelpers":{"reg.example":"bosun-test-missing"}}"#,
+        )
+        .unwrap();
         let e = lookup("reg.example", Some(&cfg)).unwrap_err();
-        assert!(e.to_string().contains("docker-credential-bosun-test-missing"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("docker-credential-bosun-test-missing"),
+            "{e}"
+        );
 
         std::fs::write(&cfg, r#"{"auths":{"reg.example":{"auth":"!!!"}}}"#).unwrap();
         assert!(lookup("reg.example", Some(&cfg)).is_err());

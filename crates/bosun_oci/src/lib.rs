@@ -27,6 +27,7 @@
 //! bodies are read only when a visitor asks, and capped; nothing is written to disk
 //! except the temporary spool of an engine export (`docker-daemon:`).
 
+mod auth;
 mod daemon;
 mod digest;
 mod error;
@@ -37,6 +38,7 @@ mod reference;
 mod registry;
 mod source;
 pub mod spec;
+pub mod testing;
 mod walk;
 
 pub use digest::{Algorithm, Digest};

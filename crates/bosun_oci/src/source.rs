@@ -585,7 +585,6 @@ fn open_docker_archive(
 }
 
 /// Opens a docker archive that was spooled to a temporary file (engine export).
-#[allow(dead_code)] // used by the daemon source
 pub(crate) fn open_spooled_docker_archive(
     tmp: tempfile::TempPath,
     opts: &OpenOptions,
