@@ -6,7 +6,18 @@
 use crate::paths::BodyClass;
 use crate::rules;
 use bosun_diagnostics::{RuleMeta, Severity};
-use bosun_secrets::{SecretFileKind, SecretMatch, GENERIC_RULE_ID, NAMED_VALUE_RULE_ID};
+use bosun_secrets::{
+    Confidence, SecretFileKind, SecretMatch, GENERIC_RULE_ID, NAMED_VALUE_RULE_ID,
+};
+
+/// Configuration files distributions ship with sample credentials in them (OpenSSL's
+/// CMP demo `secret = pass:insta`): weak generic matches there are not the image's.
+const STOCK_CONFIG: &[&str] = &[
+    "etc/ssl/openssl.cnf",
+    "usr/lib/ssl/openssl.cnf",
+    "etc/pki/tls/openssl.cnf",
+    "etc/ssl1.1/openssl.cnf",
+];
 
 pub(crate) use bosun_secrets::{
     is_placeholder_value as is_placeholder, is_secret_name as secret_name, redact,
@@ -90,7 +101,7 @@ fn what(m: &SecretMatch) -> String {
 /// reason).
 pub(crate) fn scan_file(
     path: &str,
-    class: BodyClass,
+    _class: BodyClass,
     body: &[u8],
     known: &[crate::KnownValue],
 ) -> (Vec<Detection>, Vec<(Detection, &'static str)>) {
@@ -116,17 +127,8 @@ pub(crate) fn scan_file(
         return (Vec::new(), dropped);
     }
     let mut out: Vec<Detection> = Vec::new();
-    let mut dropped = Vec::new();
-    for m in bosun_secrets::scan_file(path, body) {
-        let d = to_detection(&m);
-        if d.example {
-            dropped.push((d, "documented example value"));
-        } else {
-            out.push(d);
-        }
-    }
     // Values the history says are secrets, written into a file by a RUN.
-    if class != BodyClass::Source || !known.is_empty() {
+    if !known.is_empty() {
         let text = String::from_utf8_lossy(body);
         for k in known {
             if let Some(at) = text.find(&k.value) {
@@ -140,6 +142,17 @@ pub(crate) fn scan_file(
                     example: false,
                 });
             }
+        }
+    }
+    let mut dropped = Vec::new();
+    for m in bosun_secrets::scan_file(path, body) {
+        let d = to_detection(&m);
+        if d.example {
+            dropped.push((d, "documented example value"));
+        } else if m.confidence == Confidence::Low && STOCK_CONFIG.contains(&path) {
+            dropped.push((d, "sample value in a stock distribution config file"));
+        } else {
+            out.push(d);
         }
     }
     // One finding per line: the first (most specific) detector wins.

@@ -76,6 +76,20 @@ pub(crate) fn normalize(path: &str) -> &str {
 
 const SYSTEM_FILES: &[&str] = &["etc/passwd", "etc/shadow", "etc/group"];
 
+/// Whether the checks want this entry's body (regular files only, and only those that
+/// could hold secrets, by name, place and size, or are account databases). Does not
+/// depend on the layer.
+pub fn wants_body(entry: &Entry<'_>) -> bool {
+    if entry.kind != EntryKind::File {
+        return false;
+    }
+    let path = normalize(entry.path);
+    if basename(path).starts_with(".wh.") {
+        return false;
+    }
+    SYSTEM_FILES.contains(&path) || paths::body_class(path, entry.size).is_some()
+}
+
 impl<'a> LayerScan<'a> {
     pub(crate) fn new(inspector: &'a Inspector, info: LayerInfo) -> LayerScan<'a> {
         LayerScan {
@@ -95,17 +109,9 @@ impl<'a> LayerScan<'a> {
         &self.rec.info
     }
 
-    /// Whether the checks want this entry's body (regular files only, and only those
-    /// that could hold secrets or are account databases).
+    /// Whether the checks want this entry's body; see [`wants_body`].
     pub fn wants_body(&self, entry: &Entry<'_>) -> bool {
-        if entry.kind != EntryKind::File {
-            return false;
-        }
-        let path = normalize(entry.path);
-        if basename(path).starts_with(".wh.") {
-            return false;
-        }
-        SYSTEM_FILES.contains(&path) || paths::body_class(path, entry.size).is_some()
+        wants_body(entry)
     }
 
     /// A whiteout the reader already decoded: `path` is deleted from lower layers.

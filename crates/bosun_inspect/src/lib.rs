@@ -16,6 +16,7 @@ mod config;
 mod content;
 mod history;
 mod layer;
+pub mod oci;
 mod passwd;
 mod paths;
 pub mod rules;
@@ -25,7 +26,7 @@ use bosun_diagnostics::Finding;
 use std::collections::BTreeMap;
 
 pub use history::{parse_created_by, CreatedBy};
-pub use layer::LayerScan;
+pub use layer::{wants_body, LayerScan};
 pub use passwd::{parse_group, parse_passwd, parse_shadow, GroupEntry, PasswdEntry, ShadowEntry};
 pub use rules::RULES;
 
@@ -163,12 +164,12 @@ impl Inspector {
     }
 
     /// All findings, sorted: config findings first, then layer findings by path.
-    pub fn finish(self, scans: Vec<LayerScan<'_>>) -> Report {
+    pub fn finish(&self, scans: Vec<LayerScan<'_>>) -> Report {
         let mut layers: Vec<layer::LayerRecord> =
             scans.into_iter().map(LayerScan::into_record).collect();
         layers.sort_by_key(|l| l.info.index);
         let mut report = view::check_layers(&self.meta, &layers, &self.known_values);
-        let mut findings = self.config_findings;
+        let mut findings = self.config_findings.clone();
         report.findings.sort_by_key(Finding::sort_key);
         findings.append(&mut report.findings);
         report.findings = findings;

@@ -1,0 +1,128 @@
+//! Glue to `bosun_oci`: runs the checks over an opened image in its one streaming walk.
+//! (The checks themselves never see `bosun_oci` types.)
+
+use crate::{Entry, EntryKind, HistoryEntry, ImageMeta, Inspector, LayerInfo, LayerScan, Report};
+use bosun_oci::{Body, EntryMeta, Image, LayerVisitor, WalkOptions, Want, Whiteout};
+use std::sync::Mutex;
+
+/// The checks' view of an image config.
+pub fn image_meta(name: &str, image: &Image) -> ImageMeta {
+    let c = &image.config.config;
+    ImageMeta {
+        name: name.to_string(),
+        user: c.user.clone(),
+        env: c.env.clone(),
+        labels: c.labels.clone(),
+        cmd: c.cmd.clone().unwrap_or_default(),
+        entrypoint: c.entrypoint.clone().unwrap_or_default(),
+        exposed_ports: c.exposed_ports.keys().cloned().collect(),
+        volumes: c.volumes.keys().cloned().collect(),
+        healthcheck: c.healthcheck.as_ref().map(|h| h.test.clone()),
+        history: image
+            .config
+            .history
+            .iter()
+            .map(|h| HistoryEntry {
+                created_by: h.created_by.clone(),
+                empty_layer: h.empty_layer,
+            })
+            .collect(),
+    }
+}
+
+struct Visitor<'a> {
+    scans: Vec<Mutex<LayerScan<'a>>>,
+}
+
+fn kind(k: &bosun_oci::EntryKind) -> (EntryKind, Option<&str>) {
+    match k {
+        bosun_oci::EntryKind::File => (EntryKind::File, None),
+        bosun_oci::EntryKind::Dir => (EntryKind::Dir, None),
+        bosun_oci::EntryKind::Symlink { target } => (EntryKind::Symlink, Some(target.as_str())),
+        bosun_oci::EntryKind::Hardlink { target } => (EntryKind::Hardlink, Some(target.as_str())),
+        _ => (EntryKind::Other, None),
+    }
+}
+
+fn entry(e: &EntryMeta) -> Entry<'_> {
+    let (kind, link_target) = kind(&e.kind);
+    Entry {
+        path: &e.path,
+        kind,
+        mode: e.mode,
+        size: e.size,
+        link_target,
+    }
+}
+
+impl<'a> Visitor<'a> {
+    fn with<R>(&self, layer: usize, f: impl FnOnce(&mut LayerScan<'a>) -> R) -> Option<R> {
+        let m = self.scans.get(layer)?;
+        // A poisoned lock means a visitor panicked on another thread; keep going with
+        // what was recorded rather than panic again.
+        let mut g = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Some(f(&mut g))
+    }
+}
+
+impl LayerVisitor for Visitor<'_> {
+    fn wants(&self, e: &EntryMeta) -> Want {
+        match &e.whiteout {
+            Some(Whiteout::Invalid) => return Want::No,
+            Some(_) => return Want::Meta,
+            None => {}
+        }
+        if e.path.is_empty() {
+            return Want::No;
+        }
+        if crate::wants_body(&entry(e)) {
+            Want::Body { max_bytes: e.size }
+        } else {
+            Want::Meta
+        }
+    }
+
+    fn visit(&self, layer: &bosun_oci::LayerInfo, e: &EntryMeta, body: Option<Body<'_>>) {
+        self.with(layer.index, |s| match &e.whiteout {
+            Some(Whiteout::Delete { target }) => s.whiteout(target),
+            Some(Whiteout::Opaque { dir }) => s.opaque(dir),
+            Some(Whiteout::Invalid) => {}
+            None => s.visit(&entry(e), body.map(|b| b.bytes)),
+        });
+    }
+}
+
+/// Runs every image check on `image` (one walk of its layers). `name` is how findings
+/// name the image.
+pub fn inspect(name: &str, image: &Image, opts: &WalkOptions) -> bosun_oci::Result<Report> {
+    let inspector = Inspector::new(image_meta(name, image));
+    let visitor = Visitor {
+        scans: image
+            .layers
+            .iter()
+            .map(|l| {
+                Mutex::new(inspector.layer(LayerInfo {
+                    index: l.index,
+                    digest: l.digest.to_string(),
+                    created_by: l.created_by().map(str::to_string),
+                }))
+            })
+            .collect(),
+    };
+    image.walk(
+        &[&visitor],
+        &WalkOptions {
+            final_fs: false,
+            ..opts.clone()
+        },
+    )?;
+    let scans = visitor
+        .scans
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        })
+        .collect();
+    Ok(inspector.finish(scans))
+}
