@@ -1027,8 +1027,7 @@ impl Walker<'_, '_, '_> {
             "redirected_statement" => {
                 let mut redirects = Vec::new();
                 let mut body = None;
-                let mut cursor = node.walk();
-                for child in node.children(&mut cursor) {
+                for child in kids(node) {
                     match child.kind() {
                         "file_redirect" | "heredoc_redirect" | "herestring_redirect" => {
                             redirects.push(self.redirect(child, ctx));
@@ -1129,8 +1128,10 @@ impl Walker<'_, '_, '_> {
 
     /// Commands inside `$(...)` etc. in a node that is not itself a statement.
     fn substitutions_in(&mut self, node: tree_sitter::Node, ctx: Ctx) {
-        let mut cursor = node.walk();
-        let children: Vec<tree_sitter::Node> = node.children(&mut cursor).collect();
+        if node.child_count() == 0 {
+            return;
+        }
+        let children = kids(node);
         for child in children {
             match child.kind() {
                 "command_substitution" | "process_substitution" => {
@@ -1145,8 +1146,7 @@ impl Walker<'_, '_, '_> {
     fn redirect(&mut self, node: tree_sitter::Node, ctx: Ctx) -> Redirect {
         let mut op = String::new();
         let mut target = None;
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
+        for child in kids(node) {
             match child.kind() {
                 "file_descriptor" => op.push_str(self.text(child)),
                 "heredoc_start" => target = Some(self.word(child)),
@@ -1168,8 +1168,7 @@ impl Walker<'_, '_, '_> {
     }
 
     fn keyword_command(&mut self, node: tree_sitter::Node, ctx: Ctx) -> Span2 {
-        let mut cursor = node.walk();
-        let children: Vec<tree_sitter::Node> = node.children(&mut cursor).collect();
+        let children = kids(node);
         let mut name = None;
         let mut args = Vec::new();
         for child in children {
@@ -1184,8 +1183,7 @@ impl Walker<'_, '_, '_> {
         let name = name?;
         let cmd = self.new_command(name, args, Vec::new(), Vec::new(), self.range(node), ctx);
         let idx = self.b.push_command(cmd, ctx.depth);
-        let mut cursor = node.walk();
-        let children: Vec<tree_sitter::Node> = node.children(&mut cursor).collect();
+        let children = kids(node);
         for child in children {
             self.substitutions_in(child, ctx);
         }
@@ -1226,8 +1224,7 @@ impl Walker<'_, '_, '_> {
         ctx: Ctx,
         mut redirects: Vec<Redirect>,
     ) -> Span2 {
-        let mut cursor = node.walk();
-        let children: Vec<tree_sitter::Node> = node.children(&mut cursor).collect();
+        let children = kids(node);
         let mut name = None;
         let mut args = Vec::new();
         let mut assignments = Vec::new();
@@ -1350,9 +1347,8 @@ impl Walker<'_, '_, '_> {
                 // concatenation, command_name, variable_assignment, ...: the children in
                 // order, with any text between them copied.
                 let mut pos = node.start_byte();
-                let mut cursor = node.walk();
-                let children: Vec<tree_sitter::Node> = node.children(&mut cursor).collect();
-                if children.is_empty() {
+                let children = kids(node);
+                if node.child_count() == 0 {
                     unescape_bare(raw, out);
                     return;
                 }
@@ -1379,9 +1375,14 @@ impl Walker<'_, '_, '_> {
     }
 }
 
+/// The children of `node` (no cursor allocation; fine for the few children of words
+/// and commands).
+fn kids<'t>(node: tree_sitter::Node<'t>) -> impl Iterator<Item = tree_sitter::Node<'t>> {
+    (0..node.child_count()).filter_map(move |i| node.child(i))
+}
+
 fn node_has_expansion(node: tree_sitter::Node) -> bool {
-    let mut cursor = node.walk();
-    let children: Vec<tree_sitter::Node> = node.children(&mut cursor).collect();
+    let children = kids(node);
     children.into_iter().any(|c| {
         matches!(
             c.kind(),
