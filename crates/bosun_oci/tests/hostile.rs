@@ -704,3 +704,136 @@ fn garbage_and_unsupported_compression_are_layer_errors() {
         assert!(e.to_string().contains(needle), "{needle}: {e}");
     }
 }
+
+#[test]
+fn zstd_with_several_frames_and_a_skippable_frame() {
+    let tar = layer_tar(&[
+        TestEntry::file("a", b"first"),
+        TestEntry::file("b", &vec![b'x'; 100_000]),
+    ]);
+    let (one, two) = tar.split_at(1024);
+    let mut blob = zstd::stream::encode_all(one, 3).unwrap();
+    // A skippable frame (magic 0x184D2A50, little-endian length) as zstd:chunked writes.
+    blob.extend_from_slice(&[0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 1, 2, 3, 4]);
+    blob.extend(zstd::stream::encode_all(two, 3).unwrap());
+    let info = LayerInfo {
+        index: 0,
+        digest: bosun_oci::Digest::sha256_of(&blob),
+        diff_id: bosun_oci::Digest::sha256_of(&tar),
+        size: blob.len() as u64,
+        media_type: "application/vnd.oci.image.layer.v1.tar+zstd".into(),
+        history: None,
+        history_index: None,
+    };
+    let rec = Recorder {
+        max_body: 16,
+        ..Default::default()
+    };
+    let stats = bosun_oci::walk_layer_blob(
+        Box::new(std::io::Cursor::new(blob)),
+        &info,
+        &[&rec],
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!((stats.compression, stats.entries), (Compression::Zstd, 2));
+    assert_eq!(stats.uncompressed_bytes, tar.len() as u64);
+    let (_, body, _) = rec.find(0, "b").unwrap();
+    assert_eq!(body.unwrap(), (vec![b'x'; 16], true));
+}
+
+/// A legacy `docker save` layout: `<id>/layer.tar` members, one a symlink to another
+/// (docker does this for repeated layers), plus hostile members.
+#[test]
+fn legacy_docker_archive_with_symlinked_layers_and_member_loops() {
+    let t = tempfile::tempdir().unwrap();
+    let l0 = layer_tar(&[TestEntry::file("same", b"1")]);
+    let l1 = layer_tar(&[TestEntry::file("other", b"2")]);
+    let d0 = bosun_oci::Digest::sha256_of(&l0);
+    let d1 = bosun_oci::Digest::sha256_of(&l1);
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": [d0.to_string(), d1.to_string(), d0.to_string()]},
+        "history": [{"created_by": "a"}, {"created_by": "b"}, {"created_by": "c"}],
+    }))
+    .unwrap();
+    let cfg_name = format!("{}.json", bosun_oci::Digest::sha256_of(&config).encoded());
+    let manifest = |layers: &[&str]| {
+        serde_json::to_vec(&serde_json::json!([
+            {"Config": cfg_name, "RepoTags": ["localhost/legacy:1"], "Layers": layers},
+            {"Config": cfg_name, "RepoTags": ["localhost/legacy:2"], "Layers": layers}
+        ]))
+        .unwrap()
+    };
+    let write = |path: &std::path::Path, layers: &[&str], extra: &[(&str, &str)]| {
+        let mut b = tar::Builder::new(std::fs::File::create(path).unwrap());
+        let mut file = |name: &str, data: &[u8]| {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, name, data).unwrap();
+        };
+        file("aaa/layer.tar", &l0);
+        file("bbb/layer.tar", &l1);
+        file(&cfg_name, &config);
+        file("manifest.json", &manifest(layers));
+        let mut link = |name: &str, target: &str| {
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(tar::EntryType::Symlink);
+            h.set_size(0);
+            h.set_mode(0o777);
+            b.append_link(&mut h, name, target).unwrap();
+        };
+        link("ccc/layer.tar", "../aaa/layer.tar");
+        for (n, tg) in extra {
+            link(n, tg);
+        }
+        b.into_inner().unwrap();
+    };
+    let good = t.path().join("legacy.tar");
+    write(
+        &good,
+        &["aaa/layer.tar", "bbb/layer.tar", "ccc/layer.tar"],
+        &[],
+    );
+    let o = OpenOptions::default();
+    let e = Image::open(&good.display().to_string(), &o).unwrap_err();
+    assert!(
+        matches!(&e, Error::Ambiguous { choices, .. } if choices.len() == 2),
+        "{e}"
+    );
+    for pick in ["localhost/legacy:2", "legacy:2", "@1"] {
+        let image = Image::open(&format!("docker-archive:{}:{pick}", good.display()), &o).unwrap();
+        assert_eq!(image.layers.len(), 3);
+        let rec = Recorder::default();
+        let s = walk_all(&image, &rec, 3).unwrap();
+        assert!(
+            s.layers.iter().all(|l| !l.digest_verified),
+            "legacy layers are checked by diff ID"
+        );
+        assert_eq!(
+            s.final_fs.unwrap().fate("same", 0),
+            Some(Fate::Overwritten { by_layer: 2 })
+        );
+    }
+    let e = Image::open(&format!("docker-archive:{}:nope", good.display()), &o).unwrap_err();
+    assert!(matches!(&e, Error::Ambiguous { .. }), "{e}");
+
+    // A layer member that is a symlink loop, or points outside the archive: a missing blob.
+    let bad = t.path().join("loops.tar");
+    write(
+        &bad,
+        &["aaa/layer.tar", "loop/a", "out/layer.tar"],
+        &[
+            ("loop/a", "b"),
+            ("loop/b", "a"),
+            ("out/layer.tar", "../../../etc/passwd"),
+        ],
+    );
+    let e = Image::open(&format!("docker-archive:{}:@0", bad.display()), &o).unwrap_err();
+    assert!(
+        matches!(&e, Error::BlobNotFound { what, .. } if what.contains("loop/a")),
+        "{e}"
+    );
+}
