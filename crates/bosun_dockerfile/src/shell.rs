@@ -681,18 +681,28 @@ impl<'s> Builder<'s> {
     /// True when the command around `offset` (a heredoc marker on the line) is a shell
     /// reading a script from stdin (no `-c`).
     fn consumer_is_shell(&self, offset: usize) -> bool {
+        let top = |c: &&Command| {
+            c.origin == Origin::Line
+                && c.nested_depth == 0
+                && c.wrapped_by.is_none()
+                && !c.in_substitution
+        };
+        // The command the marker follows; for `<<EOF python3` the one after it.
         let consumer = self
             .script
             .commands
             .iter()
             .enumerate()
-            .filter(|(_, c)| {
-                c.origin == Origin::Line
-                    && c.nested_depth == 0
-                    && c.wrapped_by.is_none()
-                    && c.range.start <= offset
-            })
+            .filter(|(_, c)| top(c) && c.range.start <= offset)
             .max_by_key(|(_, c)| c.range.start)
+            .or_else(|| {
+                self.script
+                    .commands
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| top(c))
+                    .min_by_key(|(_, c)| c.range.start)
+            })
             .map(|(i, _)| i);
         let Some(i) = consumer else { return false };
         let Some(cmd) = self.script.innermost(i) else {

@@ -76,6 +76,16 @@ fn heredoc_data_is_not_a_script() {
 }
 
 #[test]
+fn heredoc_before_its_reader() {
+    let src =
+        "FROM alpine\nRUN <<EOF sh -e\napk add curl\nEOF\nRUN <<EOF python3\nimport os\nEOF\n";
+    let r = runs(src);
+    assert!(r[0].1.commands_named(&["apk"]).next().is_some());
+    assert!(r[1].1.commands_named(&["import"]).next().is_none());
+    assert!(r[1].1.commands_named(&["python3"]).next().is_some());
+}
+
+#[test]
 fn heredoc_with_other_interpreter() {
     let src = "FROM python\nRUN <<EOF\n#!/usr/bin/env python3\nimport os\nEOF\n";
     let s = only_script(src);
