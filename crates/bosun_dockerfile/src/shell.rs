@@ -272,8 +272,15 @@ impl Command {
             .collect()
     }
 
-    /// The first positional argument (`install` in `apt-get -y install x`).
-    pub fn subcommand(&self, spec: &FlagSpec<'_>) -> Option<&Word> {
+    /// The first positional argument (`install` in `apt-get -y install x`), reading
+    /// flags with no flag taking a value; see [`Command::subcommand_in`].
+    pub fn subcommand(&self) -> Option<&Word> {
+        self.subcommand_in(&FlagSpec::NONE)
+    }
+
+    /// The first positional argument, with a [`FlagSpec`] (so `-t stable` in
+    /// `apt-get -t stable install` is skipped).
+    pub fn subcommand_in(&self, spec: &FlagSpec<'_>) -> Option<&Word> {
         self.parse_args(spec).into_iter().find_map(|a| match a {
             Arg::Positional(w) => Some(w),
             Arg::Flag { .. } => None,
@@ -1502,7 +1509,7 @@ mod tests {
         assert!(!c.has_flag(&["--yes"]));
         let spec = FlagSpec::new(&["-t", "--target-release"]);
         assert_eq!(
-            c.subcommand(&spec).map(|w| w.text.as_str()),
+            c.subcommand_in(&spec).map(|w| w.text.as_str()),
             Some("install")
         );
         let pos: Vec<&str> = c
@@ -1513,10 +1520,7 @@ mod tests {
         assert_eq!(pos, ["install", "pkg=1.0", "other pkg"]);
         assert_eq!(c.flag_value(&spec, &["-t"]).as_deref(), Some("stable"));
         // Without the spec, `stable` looks like the subcommand.
-        assert_eq!(
-            c.subcommand(&FlagSpec::NONE).map(|w| w.text.as_str()),
-            Some("stable")
-        );
+        assert_eq!(c.subcommand().map(|w| w.text.as_str()), Some("stable"));
     }
 
     #[test]

@@ -30,9 +30,15 @@ fn multi_line_run_with_continuations() {
     let install = s.commands.get(2).expect("install");
     assert_eq!(install.op_before, Some(ChainOp::And));
     assert_eq!(
-        install.subcommand(&FlagSpec::NONE).map(|w| w.text.as_str()),
+        install.subcommand().map(|w| w.text.as_str()),
         Some("install")
     );
+    let packages: Vec<&str> = install
+        .positionals(&FlagSpec::NONE)
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect();
+    assert_eq!(packages, ["install", "ca-certificates", "curl"]);
     // `curl` is on line 5, column 25 of the file.
     let curl = install
         .args
