@@ -271,3 +271,43 @@ fn docker_node_run_script() {
     let tar = s.commands_named(&["tar"]).next().expect("tar");
     assert!(tar.has_flag(&["-x"]) && tar.has_flag(&["--strip-components"]));
 }
+
+/// rocker's `RUN <<EOF` with `if/then/fi` and `$(...)` in the heredoc body.
+#[test]
+fn rocker_heredoc_run() {
+    let Some(dir) = corpus_dir() else { return };
+    let path = dir.join("rocker-org__rocker-versioned2/dockerfiles__r-ver_devel.Dockerfile");
+    let Ok(src) = std::fs::read_to_string(&path) else {
+        eprintln!("SKIP: {} not readable", path.display());
+        return;
+    };
+    let df = parse(&src);
+    let model = bosun_dockerfile::model::Model::new(&df);
+    let run = df
+        .instructions
+        .iter()
+        .position(|i| i.is("RUN") && i.start_line == 17)
+        .expect("the RUN <<EOF on line 17");
+    let s = model.script(run, &df).expect("a RUN");
+    let grep = s
+        .commands_named(&["grep"])
+        .next()
+        .expect("grep in the if condition");
+    assert_eq!(grep.origin, Origin::Heredoc(0));
+    assert!(grep.has_flag(&["-q"]));
+    let userdel = s.commands_named(&["userdel"]).next().expect("userdel");
+    assert_eq!(df.line_of(s.source_range(userdel.name.range).start), 19);
+    let id = s.commands_named(&["id"]).next().expect("id in $(...)");
+    assert!(id.in_substitution);
+    let setup = s
+        .commands
+        .iter()
+        .find(|c| c.basename() == "setup_R.sh")
+        .expect("the script call");
+    assert_eq!(
+        df.text(s.source_range(setup.name.range)),
+        "/rocker_scripts/setup_R.sh"
+    );
+    assert_eq!(model.env_at(run).get("LANG"), Some("en_US.UTF-8"));
+    assert_eq!(model.env_at(run).get("R_VERSION"), Some("devel"));
+}
