@@ -214,6 +214,10 @@ pub enum ExpandErrorKind {
     MissingSlash,
     #[error("unexpected end of statement while looking for matching {0}")]
     Unterminated(char),
+    /// More than [`MAX_NESTING`] nested `${...}`: refused so hostile input cannot
+    /// exhaust the stack (BuildKit, on Go's growable stacks, has no such limit).
+    #[error("substitutions nested too deeply")]
+    TooDeep,
     #[error("unexpected end of statement while looking for matching single-quote")]
     UnterminatedSingleQuote,
     #[error("unexpected end of statement while looking for matching double-quote")]
@@ -320,6 +324,7 @@ impl Lexer {
             raw_escapes: self.raw_escapes,
             matched: Vec::new(),
             unmatched: Vec::new(),
+            depth: 0,
         };
         match sw.process_stop_on(None, self.raw_escapes) {
             Ok((value, words)) => Ok(Expansion {
@@ -431,7 +436,11 @@ impl Words {
     }
 }
 
+/// How deeply `${...}` may nest.
+pub const MAX_NESTING: usize = 200;
+
 struct ShellWord<'a, 'e, E: Env + ?Sized> {
+    depth: usize,
     lex: &'a Lexer,
     scan: Scanner<'a>,
     env: &'e E,
@@ -484,10 +493,15 @@ impl<E: Env + ?Sized> ShellWord<'_, '_, E> {
         stop: Option<char>,
         raw_escapes: bool,
     ) -> Result<(String, Vec<String>), ExpandErrorKind> {
+        if self.depth >= MAX_NESTING {
+            return Err(ExpandErrorKind::TooDeep);
+        }
+        self.depth += 1;
         let saved = self.raw_escapes;
         self.raw_escapes = raw_escapes;
         let r = self.process_stop_on_inner(stop);
         self.raw_escapes = saved;
+        self.depth -= 1;
         r
     }
 
@@ -1080,6 +1094,15 @@ mod tests {
             lex.process_word("$A-$B-${C}-${D:-x}", &e).unwrap(),
             "1-$B-${C}-${D:-x}"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}x{}", "${a:-".repeat(5000), "}".repeat(5000));
+        let e = run(&deep, &[]).unwrap_err();
+        assert_eq!(e.kind, ExpandErrorKind::TooDeep);
+        let ok = format!("{}x{}", "${a:-".repeat(50), "}".repeat(50));
+        assert_eq!(run(&ok, &[]).unwrap().value, "x");
     }
 
     #[test]

@@ -734,6 +734,7 @@ impl<'s> Builder<'s> {
             b: self,
             src: text,
             map,
+            level: 0,
         };
         w.statements(tree.root_node(), ctx);
     }
@@ -966,7 +967,13 @@ struct Walker<'b, 's, 't> {
     b: &'b mut Builder<'s>,
     src: &'t str,
     map: PosMap,
+    /// Recursion depth, bounded by [`MAX_TREE_DEPTH`] so hostile nesting cannot
+    /// exhaust the stack (deeper parts are skipped).
+    level: usize,
 }
+
+/// How deep the walker descends into the syntax tree.
+const MAX_TREE_DEPTH: usize = 256;
 
 /// First and last command indices of a subtree (top-level order).
 type Span2 = Option<(usize, usize)>;
@@ -1039,6 +1046,16 @@ impl Walker<'_, '_, '_> {
     }
 
     fn statement(&mut self, node: tree_sitter::Node, ctx: Ctx) -> Span2 {
+        if self.level >= MAX_TREE_DEPTH {
+            return None;
+        }
+        self.level += 1;
+        let span = self.statement_inner(node, ctx);
+        self.level -= 1;
+        span
+    }
+
+    fn statement_inner(&mut self, node: tree_sitter::Node, ctx: Ctx) -> Span2 {
         match node.kind() {
             "command" => self.command(node, ctx, Vec::new()),
             "declaration_command" | "unset_command" => self.keyword_command(node, ctx),
@@ -1146,9 +1163,15 @@ impl Walker<'_, '_, '_> {
 
     /// Commands inside `$(...)` etc. in a node that is not itself a statement.
     fn substitutions_in(&mut self, node: tree_sitter::Node, ctx: Ctx) {
-        if node.child_count() == 0 {
+        if node.child_count() == 0 || self.level >= MAX_TREE_DEPTH {
             return;
         }
+        self.level += 1;
+        self.substitutions_in_inner(node, ctx);
+        self.level -= 1;
+    }
+
+    fn substitutions_in_inner(&mut self, node: tree_sitter::Node, ctx: Ctx) {
         let children = kids(node);
         for child in children {
             match child.kind() {
@@ -1297,7 +1320,7 @@ impl Walker<'_, '_, '_> {
         let mut text = String::with_capacity(raw.len());
         let mut quoted = false;
         let mut dynamic = false;
-        self.unquote(node, &mut text, &mut quoted, &mut dynamic);
+        self.unquote(node, &mut text, &mut quoted, &mut dynamic, 0);
         Word {
             text,
             raw,
@@ -1313,7 +1336,12 @@ impl Walker<'_, '_, '_> {
         out: &mut String,
         quoted: &mut bool,
         dynamic: &mut bool,
+        level: usize,
     ) {
+        if level >= MAX_TREE_DEPTH {
+            out.push_str(self.text(node));
+            return;
+        }
         let raw = self.text(node);
         match node.kind() {
             "raw_string" => {
@@ -1329,7 +1357,7 @@ impl Walker<'_, '_, '_> {
                 let inner = raw.strip_prefix('$').unwrap_or(raw);
                 // Expansions inside stay as written; escapes of `"`, `\`, `$` and `` ` ``
                 // are resolved.
-                if node_has_expansion(node) {
+                if node_has_expansion(node, 0) {
                     *dynamic = true;
                 }
                 unescape_double(strip_quotes(inner, "\"", "\""), out);
@@ -1377,7 +1405,7 @@ impl Walker<'_, '_, '_> {
                         }
                     }
                     if child.is_named() {
-                        self.unquote(child, out, quoted, dynamic);
+                        self.unquote(child, out, quoted, dynamic, level + 1);
                     } else {
                         out.push_str(self.text(child));
                     }
@@ -1399,13 +1427,16 @@ fn kids<'t>(node: tree_sitter::Node<'t>) -> impl Iterator<Item = tree_sitter::No
     (0..node.child_count()).filter_map(move |i| node.child(i))
 }
 
-fn node_has_expansion(node: tree_sitter::Node) -> bool {
+fn node_has_expansion(node: tree_sitter::Node, level: usize) -> bool {
+    if level >= MAX_TREE_DEPTH {
+        return true;
+    }
     let children = kids(node);
     children.into_iter().any(|c| {
         matches!(
             c.kind(),
             "simple_expansion" | "expansion" | "command_substitution" | "arithmetic_expansion"
-        ) || (c.kind() != "raw_string" && node_has_expansion(c))
+        ) || (c.kind() != "raw_string" && node_has_expansion(c, level + 1))
     })
 }
 
@@ -1585,6 +1616,15 @@ mod tests {
         let s = Script::parse("apt-get update && apt-get install -y x ) && echo 'done");
         assert!(!s.errors.is_empty());
         assert!(s.commands_named(&["apt-get"]).count() >= 1);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_crash() {
+        let deep = format!("{}x{}", "echo $(".repeat(3000), ")".repeat(3000));
+        let s = Script::parse(&deep);
+        assert!(s.commands_named(&["echo"]).count() >= 100);
+        let deep = format!("{}x{}", "( ".repeat(3000), " )".repeat(3000));
+        let _ = Script::parse(&deep);
     }
 
     #[test]
