@@ -205,7 +205,9 @@ impl Resolved {
     }
 }
 
-/// What a stage is built from.
+/// What a stage is built from, as a build without `--build-arg` resolves it (ARG
+/// defaults; an ARG without a value expands to nothing, so `${X:-alpine}` gives
+/// `alpine`). [`Stage::base_name`]`.complete` tells whether a build arg could change it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Base {
     /// `FROM scratch`.
@@ -214,8 +216,9 @@ pub enum Base {
     Stage(usize),
     /// An image.
     Image(ImageRef),
-    /// Not resolvable (expansion error, a variable without value, an invalid
-    /// reference); the text as far as it was expanded.
+    /// Not resolvable (an expansion error, or the expanded text is empty or not a
+    /// valid reference, e.g. `alpine:` from `alpine:${TAG}` with `ARG TAG`); the text
+    /// as far as it was expanded.
     Unknown(String),
 }
 
@@ -909,7 +912,6 @@ impl<'d> Builder<'d> {
             .map(|p| Resolved::new(p, &self.lexer, global));
         let base = match base_name.value.as_deref() {
             None => Base::Unknown(base_raw.clone()),
-            Some(v) if !base_name.complete => Base::Unknown(v.to_string()),
             Some(v) => {
                 let lower = v.to_ascii_lowercase();
                 if let Some(p) = stages

@@ -117,7 +117,8 @@ fn build_args_override_defaults() {
 
 #[test]
 fn unresolvable_base_is_unknown() {
-    let src = "ARG BASE\nFROM $BASE\nARG TAG\nFROM alpine:${TAG}\n";
+    let src =
+        "ARG BASE\nFROM $BASE\nARG TAG\nFROM alpine:${TAG}\nARG IMG\nFROM ${IMG:-busybox:1.36}\n";
     let df = parse(src);
     let m = Model::new(&df);
     assert!(matches!(m.stages()[0].base, Base::Unknown(_)));
@@ -127,6 +128,12 @@ fn unresolvable_base_is_unknown() {
         Base::Unknown(v) => assert_eq!(v, "alpine:"),
         other => panic!("{other:?}"),
     }
+    // Still ARG-dependent (IMG has no value), but a default build pulls busybox.
+    match &m.stages()[2].base {
+        Base::Image(r) => assert_eq!(r.familiar_name(), "busybox"),
+        other => panic!("{other:?}"),
+    }
+    assert!(!m.stages()[2].base_name.complete);
 }
 
 #[test]
