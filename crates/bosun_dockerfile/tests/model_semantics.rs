@@ -118,7 +118,7 @@ fn build_args_override_defaults() {
 #[test]
 fn unresolvable_base_is_unknown() {
     let src =
-        "ARG BASE\nFROM $BASE\nARG TAG\nFROM alpine:${TAG}\nARG IMG\nFROM ${IMG:-busybox:1.36}\n";
+        "ARG BASE\nARG IMG\nFROM $BASE\nARG TAG\nFROM alpine:${TAG}\nFROM ${IMG:-busybox:1.36}\n";
     let df = parse(src);
     let m = Model::new(&df);
     assert!(matches!(m.stages()[0].base, Base::Unknown(_)));
