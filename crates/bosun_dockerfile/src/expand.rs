@@ -1106,6 +1106,19 @@ mod tests {
     }
 
     #[test]
+    fn heredoc_line_lexing_keeps_everything() {
+        // The settings BuildKit's parser uses to find heredoc words on a line.
+        let lex = Lexer::default()
+            .raw_quotes(true)
+            .raw_escapes(true)
+            .skip_unset_env(true);
+        let words = lex
+            .process_words("cat <<$EOF <<'A B' \\x ${U:-d}", &NoEnv)
+            .unwrap();
+        assert_eq!(words, ["cat", "<<$EOF", "<<'A B'", "\\x", "${U:-d}"]);
+    }
+
+    #[test]
     fn backtick_escape() {
         let lex = Lexer::new('`');
         let e = env(&[("A", "1")]);
