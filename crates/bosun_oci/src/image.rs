@@ -32,6 +32,9 @@ pub struct Limits {
     pub max_entries_per_layer: u64,
     /// Most bytes of one entry body handed to visitors (default 64 MiB).
     pub max_body_bytes: u64,
+    /// Largest tar metadata record (GNU long name, PAX header) in a layer, which the tar
+    /// reader must hold in memory (default 1 MiB).
+    pub max_tar_header_bytes: u64,
     /// Most layers in one image (default 1,000).
     pub max_layers: usize,
     /// Most members in an archive (`docker save` / OCI archive tar; default 200,000).
@@ -51,6 +54,7 @@ impl Default for Limits {
             ratio_floor_bytes: 512 << 20,
             max_entries_per_layer: 2_000_000,
             max_body_bytes: 64 << 20,
+            max_tar_header_bytes: 1 << 20,
             max_layers: 1000,
             max_archive_members: 200_000,
             max_spool_bytes: 64 << 30,

@@ -38,6 +38,7 @@ mod reference;
 mod registry;
 mod source;
 pub mod spec;
+mod targuard;
 pub mod testing;
 mod walk;
 

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::finalfs::{FinalFs, LayerRecord};
 use crate::paths::{self, PathFlags};
 use crate::spec::History;
+use crate::targuard::TarGuard;
 use crate::Limits;
 
 /// What a visitor wants of an entry.
@@ -432,7 +433,13 @@ pub(crate) fn walk_one(
         label: label.clone(),
         slot: slot.clone(),
     };
-    let mut archive = tar::Archive::new(diff);
+    let guard = TarGuard::new(
+        diff,
+        limits.max_tar_header_bytes,
+        label.clone(),
+        slot.clone(),
+    );
+    let mut archive = tar::Archive::new(guard);
     let mut rec = record.then(LayerRecord::default);
     let mut entries = 0u64;
     let walked = walk_entries(
@@ -443,13 +450,14 @@ pub(crate) fn walk_one(
         rec.as_mut(),
         &mut entries,
     );
-    let mut diff = archive.into_inner();
+    let mut guard = archive.into_inner();
     // Whatever happened, try to read the rest so that a digest mismatch (the most
     // precise explanation of a corrupt stream) is what gets reported.
     let drained = match walked {
-        Ok(()) => io::copy(&mut diff, &mut io::sink()).map(|_| ()),
+        Ok(()) => io::copy(&mut guard, &mut io::sink()).map(|_| ()),
         Err(e) => Err(e),
     };
+    let diff = guard.into_inner();
     if let Err(e) = drained {
         if let Some(err) = slot.take() {
             return Err(err);

@@ -837,3 +837,74 @@ fn legacy_docker_archive_with_symlinked_layers_and_member_loops() {
         "{e}"
     );
 }
+
+/// One giant PAX header (the tar reader would buffer it whole): refused by size before
+/// it is read, while long names and PAX records of normal size still work.
+#[test]
+fn giant_pax_header_is_refused_before_buffering() {
+    let mut b = tar::Builder::new(Vec::new());
+    // Normal long name (GNU 'L') and a PAX record with an xattr.
+    let long = format!("{}/file", "d".repeat(300));
+    let mut h = tar::Header::new_gnu();
+    h.set_size(2);
+    h.set_mode(0o644);
+    b.append_data(&mut h, &long, &b"ok"[..]).unwrap();
+    b.append_pax_extensions([("SCHILY.xattr.security.capability", &b"\x01\x00\x00\x02"[..])])
+        .unwrap();
+    let mut h = tar::Header::new_ustar();
+    h.set_size(1);
+    h.set_mode(0o755);
+    b.append_data(&mut h, "usr/bin/ping", &b"x"[..]).unwrap();
+    let normal = b.into_inner().unwrap();
+    let limits = Limits {
+        max_tar_header_bytes: 64 << 10,
+        ..Limits::default()
+    };
+    let info = |blob: &[u8], tar: &[u8]| LayerInfo {
+        index: 0,
+        digest: bosun_oci::Digest::sha256_of(blob),
+        diff_id: bosun_oci::Digest::sha256_of(tar),
+        size: blob.len() as u64,
+        media_type: String::new(),
+        history: None,
+        history_index: None,
+    };
+    let gz = bosun_oci::testing::compress(&normal, Compression::Gzip);
+    let rec = Recorder::default();
+    bosun_oci::walk_layer_blob(
+        Box::new(std::io::Cursor::new(gz.clone())),
+        &info(&gz, &normal),
+        &[&rec],
+        &limits,
+    )
+    .unwrap();
+    assert!(rec.find(0, &long).is_some());
+    let (ping, _, _) = rec.find(0, "usr/bin/ping").unwrap();
+    assert_eq!(
+        ping.xattrs,
+        vec![(
+            "security.capability".to_string(),
+            b"\x01\x00\x00\x02".to_vec()
+        )]
+    );
+
+    // A 'x' header declaring 16 MiB of records: the tar crate would allocate it all.
+    let mut h = tar::Header::new_ustar();
+    h.set_entry_type(tar::EntryType::XHeader);
+    h.set_size(16 << 20);
+    h.set_cksum();
+    let mut hostile = h.as_bytes().to_vec();
+    hostile.resize(512 + (16 << 20), b'a');
+    let gz = bosun_oci::testing::compress(&hostile, Compression::Gzip);
+    let e = bosun_oci::walk_layer_blob(
+        Box::new(std::io::Cursor::new(gz.clone())),
+        &info(&gz, &hostile),
+        &[&Recorder::default()],
+        &limits,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, Error::LimitExceeded { what, amount, .. } if what.contains("PAX") && *amount == 16 << 20),
+        "{e}"
+    );
+}
