@@ -994,6 +994,13 @@ impl Walker<'_, '_, '_> {
         self.map.range(n.start_byte(), n.end_byte())
     }
 
+    fn error_at(&mut self, node: tree_sitter::Node) {
+        let r = self.range(node);
+        if !self.b.script.errors.contains(&r) {
+            self.b.script.errors.push(r);
+        }
+    }
+
     fn link(&mut self, prev: Span2, next: Span2, op: ChainOp) {
         if let (Some((_, last)), Some((first, _))) = (prev, next) {
             if let Some(c) = self.b.script.commands.get_mut(last) {
@@ -1015,8 +1022,9 @@ impl Walker<'_, '_, '_> {
         let mut other_token = false;
         let children: Vec<tree_sitter::Node> = node.children(&mut cursor).collect();
         for child in children {
-            if child.is_error() {
-                self.b.script.errors.push(self.range(child));
+            // ERROR nodes are recorded when walked (below); a missing token here.
+            if child.is_missing() {
+                self.error_at(child);
             }
             if !child.is_named() {
                 match child.kind() {
@@ -1125,7 +1133,7 @@ impl Walker<'_, '_, '_> {
                 None
             }
             "ERROR" => {
-                self.b.script.errors.push(self.range(node));
+                self.error_at(node);
                 self.statements(node, ctx)
             }
             _ => self.statements(node, ctx),
@@ -1615,6 +1623,12 @@ mod tests {
     fn errors_still_yield_commands() {
         let s = Script::parse("apt-get update && apt-get install -y x ) && echo 'done");
         assert!(!s.errors.is_empty());
+        let mut dedup = s.errors.clone();
+        dedup.dedup();
+        assert_eq!(dedup, s.errors, "each error once");
+        assert!(Script::parse("apt-get update && apt-get install -y x")
+            .errors
+            .is_empty());
         assert!(s.commands_named(&["apt-get"]).count() >= 1);
     }
 
