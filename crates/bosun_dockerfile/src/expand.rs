@@ -1106,6 +1106,18 @@ mod tests {
     }
 
     #[test]
+    fn length_operator_is_not_supported() {
+        // `${#a}` reads `#` as the special parameter and `a` as an unknown modifier,
+        // as BuildKit does (no string length).
+        let e = run("${#PWD}", &[("PWD", "/home")]).unwrap_err();
+        assert!(
+            matches!(e.kind, ExpandErrorKind::UnsupportedModifier(_)),
+            "{e}"
+        );
+        assert_eq!(run("$#", &[]).unwrap().value, "");
+    }
+
+    #[test]
     fn heredoc_line_lexing_keeps_everything() {
         // The settings BuildKit's parser uses to find heredoc words on a line.
         let lex = Lexer::default()
