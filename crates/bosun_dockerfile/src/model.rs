@@ -455,6 +455,7 @@ pub struct Model {
     /// Per stage, the state after its last instruction.
     stage_end: Vec<InstrState>,
     refs: Vec<Vec<StageRef>>,
+    mounts: Vec<Vec<Mount>>,
     scripts: Vec<OnceLock<Option<Script>>>,
     reachable: Vec<bool>,
 }
@@ -565,6 +566,11 @@ impl Model {
         self.stage_end
             .get(stage)
             .map_or_else(|| default_shell_ref(), |s| &s.shell)
+    }
+
+    /// The `--mount`s of a RUN (values expanded with the RUN's variables).
+    pub fn mounts(&self, instruction: usize) -> &[Mount] {
+        self.mounts.get(instruction).map_or(&[], Vec::as_slice)
     }
 
     /// Stage and image references of `instruction`: `COPY --from`/`ADD --from`, each
@@ -828,6 +834,7 @@ impl<'d> Builder<'d> {
             stage_end.push(prev);
         }
 
+        let mut mounts: Vec<Vec<Mount>> = vec![Vec::new(); n];
         // Stage references of COPY --from / RUN --mount=from= (resolved after all
         // stages are known: BuildKit looks names up among all stages).
         for (idx, instr) in df.instructions.iter().enumerate() {
@@ -858,8 +865,12 @@ impl<'d> Builder<'d> {
                         let v = self
                             .expand_value(v, &scope)
                             .unwrap_or_else(|| v.to_string());
-                        if let Some(from) = Mount::parse(&v).from {
-                            out.push(resolve_ref(&from, stage, &stages));
+                        let mount = Mount::parse(&v);
+                        if let Some(from) = &mount.from {
+                            out.push(resolve_ref(from, stage, &stages));
+                        }
+                        if let Some(slot) = mounts.get_mut(idx) {
+                            slot.push(mount);
                         }
                     }
                 }
@@ -878,6 +889,7 @@ impl<'d> Builder<'d> {
             states,
             stage_end,
             refs,
+            mounts,
             scripts: (0..n).map(|_| OnceLock::new()).collect(),
             reachable,
         }

@@ -157,6 +157,11 @@ fn stages_references_and_reachability() {
         other => panic!("{other:?}"),
     }
     assert_eq!(m.references(nth(&df, "RUN", 1)), [StageRef::Stage(2)]);
+    let mounts = m.mounts(nth(&df, "RUN", 1));
+    assert_eq!(mounts.len(), 1);
+    assert_eq!(mounts[0].kind, "bind");
+    assert_eq!(mounts[0].target.as_deref(), Some("/a"));
+    assert!(m.mounts(nth(&df, "RUN", 0)).is_empty());
     assert_eq!(m.reachable_stages(), vec![0, 1, 2, 3]);
     let src = "FROM alpine AS a\nFROM alpine AS b\nFROM b\n";
     let df = parse(src);
