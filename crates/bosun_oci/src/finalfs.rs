@@ -1,7 +1,7 @@
 //! The final filesystem view: which path shipped by which layer survives in the image,
 //! and which were deleted (whiteouts) or overwritten by later layers.
 //!
-//! Layers are walked in parallel, each recording its paths; [`FinalFs::build`] then
+//! Layers are walked in parallel, each recording its paths; building the view then
 //! applies them in layer order (opaque directories first, then explicit whiteouts, then
 //! the layer's own entries, as `layer.md` specifies), so the result is deterministic.
 

@@ -24,16 +24,19 @@ pub struct Limits {
     /// Most uncompressed bytes read from one layer (default 32 GiB).
     pub max_layer_uncompressed_bytes: u64,
     /// Highest compression ratio accepted once a layer has produced more than
-    /// `ratio_floor_bytes` (default 200:1 over 512 MiB): stops gzip bombs early.
+    /// `ratio_floor_bytes` (default 200:1 over 4 GiB): stops gzip bombs early. (Layers
+    /// holding gigabytes of zeros look like bombs: raise the limits for them.)
     pub max_compression_ratio: u64,
-    /// Uncompressed bytes allowed whatever the ratio (default 512 MiB).
+    /// Uncompressed bytes allowed whatever the ratio (default 4 GiB, a few seconds of
+    /// decompression).
     pub ratio_floor_bytes: u64,
     /// Most tar entries in one layer (default 2,000,000).
     pub max_entries_per_layer: u64,
     /// Most bytes of one entry body handed to visitors (default 64 MiB).
     pub max_body_bytes: u64,
     /// Largest tar metadata record (GNU long name, PAX header) in a layer, which the tar
-    /// reader must hold in memory (default 1 MiB).
+    /// reader must hold in memory (default 256 KiB; Linux xattr values are at most 64 KiB
+    /// and paths 4 KiB).
     pub max_tar_header_bytes: u64,
     /// Most layers in one image (default 1,000).
     pub max_layers: usize,
@@ -51,10 +54,10 @@ impl Default for Limits {
             max_layer_bytes: 64 << 30,
             max_layer_uncompressed_bytes: 32 << 30,
             max_compression_ratio: 200,
-            ratio_floor_bytes: 512 << 20,
+            ratio_floor_bytes: 4 << 30,
             max_entries_per_layer: 2_000_000,
             max_body_bytes: 64 << 20,
-            max_tar_header_bytes: 1 << 20,
+            max_tar_header_bytes: 256 << 10,
             max_layers: 1000,
             max_archive_members: 200_000,
             max_spool_bytes: 64 << 30,
