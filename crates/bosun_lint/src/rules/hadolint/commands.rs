@@ -462,8 +462,9 @@ fn check_dl3059(ctx: &mut Context<'_>) {
             continue;
         };
         if let Some(p) = prev {
-            let count = run.commands().count();
-            let pcount = p.commands().count();
+            // `[ ... ]` is a test expression, not a command (as ShellCheck parses it).
+            let count = run.commands().filter(|c| !c.is("[")).count();
+            let pcount = p.commands().filter(|c| !c.is("[")).count();
             if count <= 1
                 && pcount <= 1
                 && p.flags_text == run.flags_text

@@ -53,6 +53,14 @@ pub struct ShellSpec {
 }
 
 impl ShellSpec {
+    /// Windows images run shell-form RUN with `cmd /S /C`.
+    fn default_windows() -> ShellSpec {
+        ShellSpec {
+            words: vec!["cmd".into(), "/S".into(), "/C".into()],
+            explicit: false,
+        }
+    }
+
     fn default_posix() -> ShellSpec {
         ShellSpec {
             words: vec!["/bin/sh".into(), "-c".into()],
@@ -82,6 +90,15 @@ impl ShellSpec {
                     .is_some_and(|p| p.starts_with('-') && !p.starts_with("--") && p.ends_with('o'))
         }) || self.words.iter().any(|w| w == "-opipefail")
     }
+}
+
+/// Base images whose default shell is `cmd` (Windows Server Core, Nano Server).
+pub fn is_windows_image(image: &str) -> bool {
+    let i = image.to_ascii_lowercase();
+    i.contains("nanoserver")
+        || i.contains("servercore")
+        || i.contains("windows/")
+        || i.contains("/windows:")
 }
 
 pub fn basename(path: &str) -> &str {
@@ -313,11 +330,17 @@ fn compute(df: &Dockerfile) -> Facts {
         if ins.is("FROM") {
             // Finish the previous stage's shell, start this one's.
             shells.push(shell.clone());
-            shell = stage
-                .and_then(|s| facts.stages.get(s))
+            let st = stage.and_then(|s| facts.stages.get(s));
+            shell = match st
                 .and_then(|s| s.parent)
                 .and_then(|p| shells.get(p + 1).cloned())
-                .unwrap_or_else(ShellSpec::default_posix);
+            {
+                Some(inherited) => inherited,
+                None if st.is_some_and(|s| is_windows_image(&s.base_resolved)) => {
+                    ShellSpec::default_windows()
+                }
+                None => ShellSpec::default_posix(),
+            };
             continue;
         }
         if ins.is("SHELL") && ins.json && !ins.words.is_empty() {
@@ -470,6 +493,74 @@ fn make_run(
                 heredoc: false,
             });
         }
+        return run;
+    }
+    // A Windows (cmd, PowerShell) script is not POSIX shell: its statements (split at
+    // `;`, `&&`, `||`, `|`) each give a command of whitespace-separated words.
+    if shell.is_non_posix() {
+        let text = &ins.args.text;
+        let mut commands = Vec::new();
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i <= bytes.len() {
+            let sep = match bytes.get(i) {
+                None => 1,
+                Some(b';' | b'|') => {
+                    if bytes.get(i + 1) == Some(&b'|') {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                Some(b'&') if bytes.get(i + 1) == Some(&b'&') => 2,
+                _ => 0,
+            };
+            if sep == 0 {
+                i += 1;
+                continue;
+            }
+            let piece = text.get(start..i).unwrap_or("");
+            let mut words = Vec::new();
+            let mut offset = start;
+            for w in piece.split_whitespace() {
+                let at = text
+                    .get(offset..)
+                    .and_then(|t| t.find(w))
+                    .map_or(offset, |p| offset + p);
+                let range = ins.args.source_range(TextRange::new(at, at + w.len()));
+                words.push((w.to_string(), range));
+                offset = at + w.len();
+            }
+            if let Some(((name, name_range), rest)) = words.split_first() {
+                let end = rest.last().map_or(name_range.end, |(_, r)| r.end);
+                commands.push(Cmd {
+                    name: name.clone(),
+                    name_range: *name_range,
+                    args: rest
+                        .iter()
+                        .map(|(t, r)| super::shell::Arg {
+                            text: t.clone(),
+                            range: *r,
+                            literal: !t.contains('$'),
+                        })
+                        .collect(),
+                    range: TextRange::new(name_range.start, end),
+                    wrapper: None,
+                    in_substitution: false,
+                });
+            }
+            i += sep;
+            start = i;
+        }
+        run.scripts.push(RunScript {
+            script: Script {
+                commands,
+                pipes: Vec::new(),
+                pipefail_set_at: None,
+            },
+            heredoc: false,
+        });
         return run;
     }
     // Shell form: the argument text (heredoc operators in it open bodies that are not

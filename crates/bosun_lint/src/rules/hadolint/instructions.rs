@@ -108,7 +108,7 @@ accepted.
 );
 
 fn is_absolute(path: &str) -> bool {
-    let p = unquote(path);
+    let p = path.trim_start_matches(['"', '\'']);
     let b = p.as_bytes();
     p.starts_with('/')
         || p.starts_with('$')
@@ -988,7 +988,7 @@ rule!(
     r#"## What it does
 
 Flags label keys that do not follow Docker's recommended format: lower-case letters,
-digits, `.` and `-`, starting with a letter, ending with a letter or digit, without
+digits, `.`, `-`, `_` and `/`, starting with a letter, ending with a letter or digit, without
 `..` or `--`, and not in the reserved `com.docker.`, `io.docker.` and
 `org.dockerproject.` namespaces.
 
@@ -1023,9 +1023,9 @@ fn label_key_ok(k: &str) -> bool {
         .chars()
         .last()
         .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    let chars_ok = k
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+    let chars_ok = k.chars().all(|c| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | '/')
+    });
     let reserved = ["com.docker.", "io.docker.", "org.dockerproject."]
         .iter()
         .any(|p| k.starts_with(p));

@@ -168,6 +168,37 @@ pub(crate) mod test_util {
         run(rule, src).into_iter().map(|(l, _)| l).collect()
     }
 
+    /// Prints the commands bosun sees in each RUN of `BOSUN_DEBUG_FILE`.
+    #[test]
+    #[ignore = "debugging aid"]
+    fn debug_file() {
+        let Ok(path) = std::env::var("BOSUN_DEBUG_FILE") else {
+            return;
+        };
+        let src = std::fs::read_to_string(path).unwrap_or_default();
+        let df = bosun_dockerfile::parse(&src);
+        let f = super::facts::facts(&df);
+        for s in &f.stages {
+            eprintln!(
+                "stage {:?} base={} resolved={} parent={:?} used_later={}",
+                s.name, s.base, s.base_resolved, s.parent, s.used_later
+            );
+        }
+        for r in &f.runs {
+            eprintln!(
+                "RUN line {} stage {:?} shell {:?} pipes {}",
+                r.start_line,
+                r.stage,
+                r.shell.words,
+                r.pipes().count()
+            );
+            for c in r.commands() {
+                let args: Vec<&str> = c.args.iter().map(|a| a.text.as_str()).collect();
+                eprintln!("   {} {:?}", c.name, args);
+            }
+        }
+    }
+
     /// Applies the fixes of all findings (non-overlapping, back to front).
     pub fn apply_fixes(rule: &Rule, src: &str) -> String {
         let mut edits: Vec<bosun_diagnostics::Edit> = findings(rule, src)

@@ -239,7 +239,7 @@ fn check_dl3009(ctx: &mut Context<'_>) {
         }
         let Some(update) = run
             .commands()
-            .find(|c| c.is("apt-get") && subcommand_is(c, &["update"]).is_some())
+            .find(|c| (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["update"]).is_some())
         else {
             continue;
         };
@@ -893,11 +893,8 @@ fn rpm_unpinned(
     if !names.contains(&cmd.name.as_str()) {
         return None;
     }
-    let module = cmd.subcommand().is_some_and(|s| s.text == "module");
+    let module = cmd.has_arg("module");
     let install = cmd.args.iter().find(|a| a.text == "install")?;
-    if !module && cmd.subcommand().is_some_and(|s| s.text != "install") {
-        return None;
-    }
     let pkgs = packages(cmd, install, RPM_VALUE_FLAGS);
     let unpinned: Vec<&Arg> = pkgs
         .into_iter()
@@ -1788,7 +1785,8 @@ rule!(
     r#"## What it does
 
 Flags a RUN with `yarn install` that does not run `yarn cache clean` after it, unless a
-cache mount covers yarn's cache.
+cache mount covers yarn's cache. Like `DL3009`, only RUNs whose layer reaches the image
+are checked (the final stage and the stages it is built `FROM`).
 
 ## Why is this bad?
 
@@ -1814,12 +1812,17 @@ RUN yarn install --frozen-lockfile && yarn cache clean
 );
 
 fn check_dl3060(ctx: &mut Context<'_>) {
+    let f = facts(ctx.dockerfile);
+    let in_image = image_stages(&f);
     per_run(
         ctx,
         &DL3060,
         "`yarn cache clean` missing after `yarn install`",
         |run| {
-            if run.has_cache_mount(".cache/yarn") || run.has_cache_mount("/usr/local/share/.cache")
+            let relevant = run.onbuild || run.stage.is_none_or(|s| in_image.contains(&s));
+            if !relevant
+                || run.has_cache_mount(".cache/yarn")
+                || run.has_cache_mount("/usr/local/share/.cache")
             {
                 return None;
             }

@@ -342,6 +342,10 @@ fn parse_into(lx: &mut Lexer<'_>, script: &mut Script, in_subst: bool, close: Op
             Item::Redirect => expect_redirect_target = true,
             Item::Nothing => {}
             Item::Pipe(s, e) => {
+                if case_pattern {
+                    // `a|b)`: alternatives of a case pattern.
+                    continue;
+                }
                 flush(lx, &mut words, script, in_subst);
                 script
                     .pipes
@@ -940,4 +944,51 @@ impl Lexer<'_> {
 
 fn parse_into_nested(lx: &mut Lexer<'_>, script: &mut Script, close: u8) {
     parse_into(lx, script, true, Some(close));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        parse_script(text, &Linear(0))
+            .commands
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    }
+
+    #[test]
+    fn commands_through_operators_substitutions_and_keywords() {
+        assert_eq!(
+            names("a x && b | c; (d) || $(e f) `g`\nif h; then i; fi; for x in 1 2; do j; done"),
+            ["a", "b", "c", "d", "e", "g", "h", "i", "j"]
+        );
+        assert_eq!(
+            names("FOO=1 sudo -u me env A=2 apt-get install x"),
+            ["apt-get"]
+        );
+        assert_eq!(names("cat <<EOF > /x\nnot a command\nEOF\nk"), ["cat", "k"]);
+    }
+
+    #[test]
+    fn case_patterns_are_not_commands_or_pipes() {
+        let s = parse_script(
+            "V=$(sed -n 's/^a = \"\\(.*\\)\"$/\\1/p' f)\ncase \"$V\" in\n  *.*) E=1 ;;\n  a|b)\n    echo x\n    ;;\nesac\necho y | tee z\n",
+            &Linear(0),
+        );
+        let names: Vec<&str> = s.commands.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["sed", "echo", "echo", "tee"]);
+        assert_eq!(s.pipes.len(), 1);
+    }
+
+    #[test]
+    fn words_are_simplified_and_ranged() {
+        let s = parse_script("apt-get install -y \"a=1\" $B 'c'd", &Linear(10));
+        let c = &s.commands[0];
+        let texts: Vec<&str> = c.args.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["install", "-y", "a=1", "${VAR}", "cd"]);
+        assert_eq!(c.args[2].range, TextRange::new(29, 34));
+        assert!(c.has_flag("y") && !c.args[3].literal);
+    }
 }
