@@ -98,9 +98,10 @@ security_rule!(
 
 Flags compilers and build systems (`gcc`, `g++`, `make`, `cmake`, `build-essential`,
 `build-base`, `golang`, `rustc`, `cargo`, `maven`, ...) installed in the final stage of
-an image that runs something (it has `CMD` or `ENTRYPOINT`, or it is the last stage of
-a multi-stage build), unless the same stage removes them again (`apt-get purge`,
-`apk del`, including `apk add --virtual .build-deps` groups).
+an image that runs a service (its `CMD`/`ENTRYPOINT` is not a shell, a REPL or
+`sleep`: toolchain and CI images ship compilers on purpose), unless the same stage
+removes them again (`apt-get purge`, `apk del`, including `apk add --virtual
+.build-deps` groups and the `apt-mark auto` + `apt-get purge --auto-remove` idiom).
 
 ## Why is this bad?
 
@@ -113,6 +114,14 @@ that keep scanners busy. Build in a separate stage and copy the results.
 ```dockerfile bad
 FROM python:3.12-slim
 RUN apt-get update && apt-get install -y gcc && pip install --no-cache-dir uwsgi
+CMD ["uwsgi"]
+```
+
+```dockerfile good
+FROM python:3.12-slim
+RUN savedAptMark="$(apt-mark showmanual)" && apt-get update && apt-get install -y gcc \
+ && pip install --no-cache-dir uwsgi \
+ && apt-mark auto '.*' && apt-mark manual $savedAptMark && apt-get purge -y --auto-remove
 CMD ["uwsgi"]
 ```
 
@@ -133,10 +142,8 @@ fn check_bsn4001(ctx: &mut Context<'_>) {
     let f = facts(df);
     let Some(last) = final_stage(&f) else { return };
     let chain = stage_chain(&f, last);
-    let runs_something = chain
-        .iter()
-        .any(|&s| stage_instructions(df, &f, s).any(|(_, i)| i.is("CMD") || i.is("ENTRYPOINT")));
-    if f.stages.len() < 2 && !runs_something {
+    let runs_service = super::runs_service(df, &f, last);
+    if !runs_service {
         return;
     }
     let runs: Vec<_> = f
@@ -151,6 +158,20 @@ fn check_bsn4001(ctx: &mut Context<'_>) {
         }
     }
     for r in &runs {
+        // `apt-mark auto '.*'; apt-mark manual $saved; apt-get purge --auto-remove`:
+        // everything this RUN installed is removed again (the official images' idiom)
+        let marks_auto = r
+            .commands()
+            .any(|c| basename(&c.name) == "apt-mark" && c.has_arg("auto"));
+        let auto_removes = r.commands().any(|c| {
+            matches!(basename(&c.name), "apt-get" | "apt")
+                && (c.has_arg("autoremove")
+                    || c.has_arg("--auto-remove")
+                    || c.has_arg("--autoremove"))
+        });
+        if marks_auto && auto_removes {
+            continue;
+        }
         for c in r.commands() {
             let group = apk_virtual(c);
             if group.is_some_and(|g| removed.iter().any(|x| x == g)) {
@@ -347,9 +368,13 @@ mod tests {
         assert!(run("BSN4001", src).is_empty());
         let src = "FROM golang:1.22 AS build\nRUN apt-get install -y make\nFROM debian:12\nRUN apt-get install -y ca-certificates\n";
         assert!(run("BSN4001", src).is_empty());
-        // a toolchain image (single stage, runs nothing) is what it is
+        // a toolchain image (runs nothing, or a shell/REPL) is what it is
         let src = "FROM debian:12\nRUN apt-get install -y build-essential\n";
         assert!(run("BSN4001", src).is_empty());
+        let src = "FROM debian:12\nRUN apt-get install -y gcc\nCMD [\"python3\"]\n";
+        assert!(run("BSN4001", src).is_empty());
+        let src = "FROM debian:12\nRUN apt-get install -y gcc\nENTRYPOINT [\"/app/server\"]\nCMD [\"bash\"]\n";
+        assert_eq!(run("BSN4001", src).len(), 1);
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub mod metadata;
 pub mod secrets;
 pub mod user;
 
+#[cfg(test)]
+mod corpus_tests;
+
 use crate::registry::Rule;
 use bosun_dockerfile::expand::VarMap;
 use bosun_dockerfile::{Dockerfile, Instruction};
@@ -155,6 +158,41 @@ pub(crate) fn vars_at(df: &Dockerfile, facts: &Facts, stage: usize, upto: usize)
         }
     }
     vars
+}
+
+/// True when the image built by `stage` runs a service: its effective `ENTRYPOINT`
+/// (or else `CMD`) is not a shell, a REPL or `sleep`. Toolchain, CI and base images
+/// (`CMD ["python3"]`, `CMD ["bash"]`, no CMD at all) are not services.
+pub(crate) fn runs_service(df: &Dockerfile, facts: &Facts, stage: usize) -> bool {
+    let (mut entrypoint, mut cmd): (Option<(String, usize)>, Option<(String, usize)>) =
+        (None, None);
+    for &s in stage_chain(facts, stage).iter().rev() {
+        for (_, i) in stage_instructions(df, facts, s) {
+            let first = || {
+                i.words
+                    .first()
+                    .map(|w| (basename(unquote(&w.text)).to_string(), i.words.len()))
+            };
+            if i.is("ENTRYPOINT") {
+                entrypoint = first();
+            } else if i.is("CMD") {
+                cmd = first();
+            }
+        }
+    }
+    // interactive programs when run alone
+    const REPLS: &[&str] = &[
+        "sh", "bash", "zsh", "ash", "fish", "python", "python2", "python3", "node", "irb", "ruby",
+        "php", "ghci", "R", "jshell", "pwsh",
+    ];
+    // placeholders whatever their arguments
+    const IDLE: &[&str] = &["sleep", "tail", "cat", "make", "dockerd-entrypoint.sh"];
+    entrypoint.or(cmd).is_some_and(|(p, n)| {
+        !p.is_empty()
+            && !p.starts_with('-')
+            && !IDLE.contains(&p.as_str())
+            && !(n == 1 && REPLS.contains(&p.as_str()))
+    })
 }
 
 /// The basename of a path or command.

@@ -122,8 +122,9 @@ security_rule!(
     r#"## What it does
 
 Flags a final stage with no `USER` instruction at all (nor in the earlier stages it is
-built `FROM`), when its base image is not one known to run unprivileged (a `nonroot`
-or `rootless` tag).
+built `FROM`) in an image that runs a service (its `ENTRYPOINT`/`CMD` is not a shell,
+a REPL or `sleep`: base and toolchain images are left alone), when its base image is
+not one known to run unprivileged (a `nonroot` or `rootless` tag).
 
 ## Why is this bad?
 
@@ -158,7 +159,7 @@ fn check_bsn2001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     let f = facts(df);
     let Some(last) = final_stage(&f) else { return };
-    if effective_user(df, &f).is_some() {
+    if effective_user(df, &f).is_some() || !super::runs_service(df, &f, last) {
         return;
     }
     // the chain's outermost external base
@@ -567,14 +568,17 @@ mod tests {
 
     #[test]
     fn no_user_in_final_stage() {
-        let src = "FROM golang:1 AS b\nUSER app\nFROM scratch\nCOPY --from=b /x /x\n";
+        let src = "FROM golang:1 AS b\nUSER app\nFROM scratch\nCOPY --from=b /x /x\nENTRYPOINT [\"/x\"]\n";
         assert_eq!(spans(src, &run("BSN2001", src)), ["scratch"]);
-        assert!(run(
-            "BSN2001",
-            "FROM gcr.io/distroless/static:nonroot\nCOPY x /x\n"
-        )
-        .is_empty());
-        assert!(run("BSN2001", "FROM a:1\nUSER 10001\n").is_empty());
+        let src = "FROM python:3.12\nCMD python app.py\n";
+        assert_eq!(run("BSN2001", src).len(), 1);
+        let src = "FROM gcr.io/distroless/static:nonroot\nCOPY x /x\nCMD [\"/x\"]\n";
+        assert!(run("BSN2001", src).is_empty());
+        assert!(run("BSN2001", "FROM a:1\nUSER 10001\nCMD [\"/x\"]\n").is_empty());
+        // base and toolchain images
+        assert!(run("BSN2001", "FROM debian:12\nCMD [\"bash\"]\n").is_empty());
+        assert!(run("BSN2001", "FROM python:3.12\nCMD [\"python3\"]\n").is_empty());
+        assert!(run("BSN2001", "FROM debian:12\nRUN make\n").is_empty());
     }
 
     #[test]

@@ -1,0 +1,85 @@
+//! The security rules over the shared corpus of 2,101 real Dockerfiles: nothing
+//! panics, and the rules that should be rare on well-kept official images stay rare
+//! (a regression guard against false alarms). Set `BOSUN_SECURITY_CORPUS_DUMP=<file>`
+//! to write every finding (redacted messages) for review.
+
+use crate::context::BuildContext;
+use crate::runner::{LintInput, LintOptions, Linter};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dockerfiles/visible")
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn security_rules_on_the_corpus() {
+    let dir = corpus_dir();
+    if !dir.is_dir() {
+        eprintln!("skipped: corpus not found at {}", dir.display());
+        return;
+    }
+    let mut paths = Vec::new();
+    files(&dir, &mut paths);
+    paths.sort();
+    let codes: Vec<String> = super::RULES
+        .iter()
+        .map(|r| r.meta.code.to_string())
+        .collect();
+    let linter = Linter::new(LintOptions {
+        select: codes.clone(),
+        ..Default::default()
+    });
+    let build = BuildContext::default();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut dump = String::new();
+    for p in &paths {
+        let Ok(bytes) = std::fs::read(p) else {
+            continue;
+        };
+        let source = String::from_utf8_lossy(&bytes);
+        let rel = p.strip_prefix(&dir).unwrap_or(p).display().to_string();
+        for f in linter.lint(LintInput {
+            path: &rel,
+            source: &source,
+            build: &build,
+        }) {
+            if !codes.contains(&f.code) {
+                continue;
+            }
+            *counts.entry(f.code.clone()).or_default() += 1;
+            dump.push_str(&format!(
+                "{} {} {}\n",
+                f.code,
+                f.location.short(),
+                f.message
+            ));
+        }
+    }
+    eprintln!("{} files; findings per code: {counts:?}", paths.len());
+    if let Ok(out) = std::env::var("BOSUN_SECURITY_CORPUS_DUMP") {
+        let _ = std::fs::write(out, dump);
+    }
+    assert!(paths.len() > 2000, "corpus has {} files", paths.len());
+    let n = |c: &str| counts.get(c).copied().unwrap_or(0);
+    // Reviewed bounds (see the module docs of each rule): official images rarely
+    // ship secrets or run `sudo`; the counts were all reviewed by hand.
+    assert!(n("BSN3004") <= 5, "hard-coded secrets: {}", n("BSN3004"));
+    assert!(n("BSN3002") <= 15, "secret files copied: {}", n("BSN3002"));
+    assert!(n("BSN3001") <= 40, "secrets in ARG/ENV: {}", n("BSN3001"));
+    assert!(n("DL3002") <= 60, "root final stage: {}", n("DL3002"));
+}
