@@ -71,8 +71,11 @@
 //! and the other rules still run on what was parsed. Findings come back sorted by
 //! position, then code.
 
+pub mod config;
 pub mod context;
 pub mod docs;
+pub mod fix;
+pub mod pragma;
 pub mod registry;
 pub mod rules;
 pub mod runner;

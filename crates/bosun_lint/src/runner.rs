@@ -26,6 +26,8 @@ pub struct LintOptions {
     pub ignore: Vec<String>,
     /// Severity overrides by code, name or alias, applied in order (later wins).
     pub severity: Vec<(String, SeverityOverride)>,
+    /// Settings from the configuration (trusted registries, label schema, pragmas).
+    pub settings: crate::config::Settings,
 }
 
 /// One Dockerfile to lint.
@@ -84,6 +86,14 @@ impl Linter {
             }
             findings.append(&mut found);
         }
+        // Suppression comments and `# check=` (see `pragma`).
+        let mut findings = crate::pragma::apply_for_run(
+            &dockerfile,
+            findings,
+            input.path,
+            &self.rules,
+            &self.options.settings,
+        );
         sort_findings(&mut findings);
         findings
     }

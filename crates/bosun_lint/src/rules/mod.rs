@@ -5,6 +5,7 @@
 //! [`GROUPS`]. [`RULES`] is all of them, in that order. Codes must be unique (a test
 //! checks it).
 
+pub mod buildkit;
 pub mod hadolint;
 pub mod security;
 
@@ -14,7 +15,13 @@ use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
 use std::sync::LazyLock;
 
 /// The rule areas, in the order their rules are listed.
-pub static GROUPS: &[&[&Rule]] = &[FRAMEWORK, hadolint::RULES, security::RULES];
+pub static GROUPS: &[&[&Rule]] = &[
+    FRAMEWORK,
+    hadolint::RULES,
+    security::RULES,
+    buildkit::RULES,
+    crate::pragma::RULES,
+];
 
 /// Every registered rule, in registry order.
 pub static RULES: LazyLock<Vec<&'static Rule>> =
