@@ -28,6 +28,7 @@
 //! except the temporary spool of an engine export (`docker-daemon:`).
 
 mod auth;
+#[cfg(unix)]
 mod daemon;
 mod digest;
 mod error;

@@ -32,11 +32,11 @@ pub(crate) fn open(source: &Source, opts: &OpenOptions) -> Result<Image> {
             open_layout(files, tag.as_deref(), opts, &name)
         }
         Source::OciArchive { path, tag } => {
-            let files: Arc<dyn Files> = Arc::new(TarFiles::index(path, &opts.limits, None)?);
+            let files: Arc<dyn Files> = Arc::new(TarFiles::open_archive(path, &opts.limits)?);
             open_layout(files, tag.as_deref(), opts, &name)
         }
         Source::DockerArchive { path, reference } => {
-            let files = Arc::new(TarFiles::index(path, &opts.limits, None)?);
+            let files = Arc::new(TarFiles::open_archive(path, &opts.limits)?);
             open_docker_archive(files, reference.as_deref(), opts, &name)
         }
         Source::Path(path) => {
@@ -52,7 +52,7 @@ pub(crate) fn open(source: &Source, opts: &OpenOptions) -> Result<Image> {
                     "directory is not an OCI image layout (no oci-layout or index.json)",
                 ));
             }
-            let files = Arc::new(TarFiles::index(path, &opts.limits, None)?);
+            let files = Arc::new(TarFiles::open_archive(path, &opts.limits)?);
             // Newer `docker save` writes both; the OCI side is content-addressed, so
             // it is preferred.
             if files.contains("index.json") && files.contains("oci-layout") {
@@ -67,7 +67,13 @@ pub(crate) fn open(source: &Source, opts: &OpenOptions) -> Result<Image> {
             }
         }
         Source::Registry(r) => crate::registry::open(r, opts, &name),
+        #[cfg(unix)]
         Source::Daemon(r) => crate::daemon::open(r, opts, &name),
+        #[cfg(not(unix))]
+        Source::Daemon(_) => Err(Error::Daemon {
+            socket: String::new(),
+            reason: "container engine sockets are only supported on unix systems".into(),
+        }),
     }
 }
 
@@ -184,6 +190,46 @@ impl TarFiles {
             members,
             _keep: keep,
         })
+    }
+
+    /// Indexes an archive file; a gzip- or zstd-compressed archive (`docker save | gzip`)
+    /// is first decompressed into a temporary file (capped by `max_spool_bytes`).
+    pub(crate) fn open_archive(path: &Path, limits: &crate::Limits) -> Result<Self> {
+        let name = path.display().to_string();
+        let mut f = File::open(path).map_err(|e| Error::io(&name, e))?;
+        let mut magic = [0u8; 4];
+        let n = f.read(&mut magic).map_err(|e| Error::io(&name, e))?;
+        f.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io(&name, e))?;
+        let reader: Box<dyn Read> = match magic.get(..n) {
+            Some([0x1f, 0x8b, ..]) => Box::new(flate2::read::MultiGzDecoder::new(
+                std::io::BufReader::new(f),
+            )),
+            Some([0x28, 0xb5, 0x2f, 0xfd]) => {
+                Box::new(zstd::stream::read::Decoder::new(f).map_err(|e| Error::io(&name, e))?)
+            }
+            _ => return TarFiles::index(path, limits, None),
+        };
+        let mut tmp = tempfile::Builder::new()
+            .prefix("bosun-archive-")
+            .suffix(".tar")
+            .tempfile()
+            .map_err(|e| Error::io("temporary file", e))?;
+        let copied = std::io::copy(
+            &mut reader.take(limits.max_spool_bytes.saturating_add(1)),
+            tmp.as_file_mut(),
+        )
+        .map_err(|e| Error::malformed(&name, format!("decompressing the archive: {e}")))?;
+        if copied > limits.max_spool_bytes {
+            return Err(Error::LimitExceeded {
+                what: format!("{name}: decompressed archive"),
+                amount: copied,
+                limit: limits.max_spool_bytes,
+            });
+        }
+        let tmp = tmp.into_temp_path();
+        let spooled = tmp.to_path_buf();
+        TarFiles::index(&spooled, limits, Some(tmp))
     }
 
     pub(crate) fn contains(&self, p: &str) -> bool {
@@ -585,6 +631,7 @@ fn open_docker_archive(
 }
 
 /// Opens a docker archive that was spooled to a temporary file (engine export).
+#[cfg_attr(not(unix), allow(dead_code))]
 pub(crate) fn open_spooled_docker_archive(
     tmp: tempfile::TempPath,
     opts: &OpenOptions,

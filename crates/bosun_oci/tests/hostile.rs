@@ -908,3 +908,38 @@ fn giant_pax_header_is_refused_before_buffering() {
         "{e}"
     );
 }
+
+#[test]
+fn compressed_archives_are_decompressed_to_a_temp_file() {
+    let t = tempfile::tempdir().unwrap();
+    let spec = secret_spec();
+    let built = spec.build();
+    let plain = t.path().join("img.docker.tar");
+    built
+        .write_docker_archive(&plain, &spec, "localhost/img:v1")
+        .unwrap();
+    let raw = std::fs::read(&plain).unwrap();
+    for (name, c) in [
+        ("img.docker.tar.gz", Compression::Gzip),
+        ("img.docker.tar.zst", Compression::Zstd),
+    ] {
+        let p = t.path().join(name);
+        std::fs::write(&p, bosun_oci::testing::compress(&raw, c)).unwrap();
+        let image = Image::open(&p.display().to_string(), &OpenOptions::default()).unwrap();
+        check_secret_image(&image, false);
+    }
+    let p = t.path().join("big.tar.gz");
+    std::fs::write(&p, bosun_oci::testing::compress(&raw, Compression::Gzip)).unwrap();
+    let o = OpenOptions {
+        limits: Limits {
+            max_spool_bytes: 1024,
+            ..Limits::default()
+        },
+        ..Default::default()
+    };
+    let e = Image::open(&format!("docker-archive:{}", p.display()), &o).unwrap_err();
+    assert!(
+        matches!(&e, Error::LimitExceeded { what, .. } if what.contains("decompressed archive")),
+        "{e}"
+    );
+}
