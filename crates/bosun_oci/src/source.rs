@@ -40,8 +40,16 @@ pub(crate) fn open(source: &Source, opts: &OpenOptions) -> Result<Image> {
             open_docker_archive(files, reference.as_deref(), opts, &name)
         }
         Source::Path(path) => {
-            let meta =
-                std::fs::metadata(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+            let meta = std::fs::metadata(path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Error::InvalidReference {
+                        reference: name.clone(),
+                        reason: "no such file or directory (for a registry image write docker://REF, for a local engine docker-daemon:REF)".into(),
+                    }
+                } else {
+                    Error::io(path.display().to_string(), e)
+                }
+            })?;
             if meta.is_dir() {
                 if path.join("oci-layout").exists() || path.join("index.json").exists() {
                     let files: Arc<dyn Files> = Arc::new(DirFiles::new(path)?);

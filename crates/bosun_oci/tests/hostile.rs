@@ -943,3 +943,12 @@ fn compressed_archives_are_decompressed_to_a_temp_file() {
         "{e}"
     );
 }
+
+#[test]
+fn a_bare_name_is_never_sent_to_a_registry() {
+    let e = Image::open("alpine:3.19", &OpenOptions::default()).unwrap_err();
+    assert!(
+        matches!(&e, Error::InvalidReference { reason, .. } if reason.contains("docker://")),
+        "{e}"
+    );
+}
