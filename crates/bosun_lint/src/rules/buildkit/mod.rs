@@ -26,6 +26,7 @@ pub mod legacy_key_value_format;
 pub mod no_empty_continuation;
 pub mod stage_name_casing;
 pub mod undefined_arg_in_from;
+pub mod undefined_var;
 
 #[cfg(test)]
 mod rule_tests;
@@ -48,6 +49,7 @@ pub static RULES: &[&Rule] = &[
     &expose_invalid_format::RULE,
     &invalid_definition_description::RULE,
     &invalid_base_image_platform::RULE,
+    &undefined_var::RULE,
 ];
 
 /// BuildKit checks that are the same check as a rule of another area: the BuildKit name

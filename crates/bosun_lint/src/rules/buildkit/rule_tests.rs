@@ -267,3 +267,27 @@ fn base_image_platform_of_arch_repositories() {
     );
     assert_eq!(lines(&f), vec![1]);
 }
+
+#[test]
+fn undefined_var_follows_scopes() {
+    let m = &super::undefined_var::META;
+    let src = "FROM scratch AS base\nARG V=1\nENV A=$V B=$A\nCOPY x $DEST/\nRUN echo $NOT_CHECKED\nWORKDIR $HTTP_PROXY\nUSER $TARGETARCH\nFROM base\nCOPY y $V/\nFROM alpine\nCOPY z ${JAVA_HOME}/ $APP_DIRR/\n";
+    let f = run(m, src);
+    let msgs: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "Usage of undefined variable '$A' (did you mean $V?)",
+            "Usage of undefined variable '$DEST'",
+            "Usage of undefined variable '$TARGETARCH'",
+            "Usage of undefined variable '$APP_DIRR'",
+        ],
+        "{f:?}"
+    );
+    assert_eq!(lines(&f), vec![3, 4, 7, 11]);
+    let f = run(m, "FROM alpine\nARG APP_DIR=/x\nCOPY a $APP_DRI/\n");
+    assert_eq!(
+        f[0].message,
+        "Usage of undefined variable '$APP_DRI' (did you mean $APP_DIR?)"
+    );
+}
