@@ -164,8 +164,9 @@ pub(crate) fn vars_at(df: &Dockerfile, facts: &Facts, stage: usize, upto: usize)
 /// (or else `CMD`) is not a shell, a REPL or `sleep`. Toolchain, CI and base images
 /// (`CMD ["python3"]`, `CMD ["bash"]`, no CMD at all) are not services.
 pub(crate) fn runs_service(df: &Dockerfile, facts: &Facts, stage: usize) -> bool {
-    let (mut entrypoint, mut cmd): (Option<(String, usize)>, Option<(String, usize)>) =
-        (None, None);
+    // (program, number of words)
+    type Command = Option<(String, usize)>;
+    let (mut entrypoint, mut cmd): (Command, Command) = (None, None);
     for &s in stage_chain(facts, stage).iter().rev() {
         for (_, i) in stage_instructions(df, facts, s) {
             let first = || {
@@ -191,7 +192,7 @@ pub(crate) fn runs_service(df: &Dockerfile, facts: &Facts, stage: usize) -> bool
         !p.is_empty()
             && !p.starts_with('-')
             && !IDLE.contains(&p.as_str())
-            && !(n == 1 && REPLS.contains(&p.as_str()))
+            && (n != 1 || !REPLS.contains(&p.as_str()))
     })
 }
 
