@@ -1,0 +1,121 @@
+//! `bosun image IMAGE`: open the image (archive, layout, registry or daemon), walk its
+//! layers once with the image checks, render the findings.
+
+use crate::cli::{ImageArgs, OutputFormat};
+use crate::commands::output::{fails, failure_threshold, use_color};
+use crate::ExitStatus;
+use anyhow::Context;
+use bosun_diagnostics::render::{self, Sources, TextOptions, ToolInfo};
+use bosun_diagnostics::RuleMeta;
+use bosun_oci::{Credentials, Image, OpenOptions, Platform, Progress, WalkOptions};
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+/// An indicatif bar over the compressed bytes read, on stderr, only on a terminal and
+/// outside CI.
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, total_bytes: u64, layers: usize) {
+        self.0.set_length(total_bytes);
+        self.0.set_message(format!("{layers} layers"));
+    }
+    fn advance(&self, _layer: usize, bytes: u64) {
+        self.0.inc(bytes);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn progress_wanted() -> bool {
+    std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false")
+}
+
+fn open_options(args: &ImageArgs) -> anyhow::Result<OpenOptions> {
+    let mut opts = OpenOptions::default();
+    if let Some(p) = args.platform.as_deref() {
+        opts.platform =
+            Some(Platform::parse(p).with_context(|| {
+                format!("invalid --platform `{p}` (expected os/arch[/variant])")
+            })?);
+    }
+    opts.registry.insecure = args.insecure;
+    if let Some(c) = args.creds.as_deref() {
+        let (user, password) = c
+            .split_once(':')
+            .context("invalid --creds (expected USER:PASSWORD)")?;
+        opts.registry.credentials = Some(Credentials {
+            username: user.to_string(),
+            password: password.to_string(),
+        });
+    }
+    Ok(opts)
+}
+
+pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
+    let threshold = failure_threshold(args.output.failure_threshold.as_deref())?;
+    let color = use_color(&args.output.color)?;
+    let opts = open_options(args)?;
+    // One line per error: the source's error already says what and where.
+    let image = Image::open(&args.image, &opts)
+        .map_err(|e| anyhow::anyhow!("cannot open image {}: {e}", args.image))?;
+
+    let bar = progress_wanted().then(|| {
+        let pb = indicatif::ProgressBar::new(image.total_layer_bytes());
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} reading {msg} {bar:30} {bytes}/{total_bytes} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Arc::new(Bar(pb))
+    });
+    let walk = WalkOptions {
+        progress: bar.clone().map(|b| b as Arc<dyn Progress>),
+        ..WalkOptions::default()
+    };
+    let result = bosun_inspect::oci::inspect(&args.image, &image, &walk);
+    if let Some(b) = &bar {
+        b.0.finish_and_clear();
+    }
+    let report = result.map_err(|e| anyhow::anyhow!("cannot read image {}: {e}", args.image))?;
+    let findings = report.findings;
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.output.format {
+        OutputFormat::Text => {
+            render::render_text(
+                &mut out,
+                &findings,
+                &Sources::new(),
+                TextOptions {
+                    color,
+                    frames: false,
+                },
+            )?;
+            writeln!(out, "{}", render::summary_line(&findings, 1))?;
+            if !report.suppressed.is_empty() {
+                writeln!(
+                    out,
+                    "{} secret candidate{} dropped by allow rules (test, example, documentation or package paths)",
+                    report.suppressed.len(),
+                    if report.suppressed.len() == 1 { "" } else { "s" }
+                )?;
+            }
+        }
+        OutputFormat::Json => render::render_json(&mut out, &findings)?,
+        OutputFormat::Sarif => {
+            let metas: Vec<&RuleMeta> = bosun_inspect::RULES.iter().collect();
+            render::render_sarif(&mut out, &findings, &metas, &ToolInfo::default())?;
+        }
+    }
+    out.flush()?;
+    Ok(if fails(&findings, threshold) {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}
