@@ -1,0 +1,144 @@
+//! Suppression comments through the linter: scopes, BuildKit's `# check=`, bosun's own
+//! pragma with a reason, unused and malformed pragmas.
+
+use bosun_diagnostics::{Finding, Location, Severity};
+use bosun_lint::fix::{fix_source, FixOptions};
+use bosun_lint::{lint_source, BuildContext, LintOptions, Linter};
+
+fn lint(src: &str) -> Vec<Finding> {
+    lint_source("Dockerfile", src, &LintOptions::default())
+}
+
+fn at(findings: &[Finding], code: &str) -> Vec<usize> {
+    findings
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| match &f.location {
+            Location::File { span: Some(s), .. } => s.start_line,
+            _ => 0,
+        })
+        .collect()
+}
+
+const UNPINNED: &str =
+    "RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*";
+
+#[test]
+fn hadolint_ignore_covers_only_the_next_instruction() {
+    let src = format!("FROM debian:12\n# hadolint ignore=DL3008\n{UNPINNED}\n{UNPINNED}\n");
+    let f = lint(&src);
+    assert_eq!(at(&f, "DL3008"), vec![4]);
+    assert!(at(&f, "BSN9001").is_empty());
+    let src = format!("# hadolint global ignore=DL3008\nFROM debian:12\n{UNPINNED}\n{UNPINNED}\n");
+    assert!(at(&lint(&src), "DL3008").is_empty());
+}
+
+#[test]
+fn buildkit_check_skip_by_name_and_per_instruction() {
+    let src =
+        "# check=skip=FromAsCasing,JSONArgsRecommended\nFROM alpine:3.20 as base\nCMD echo hi\n";
+    let f = lint(src);
+    assert!(at(&f, "BK1002").is_empty(), "{f:?}");
+    assert!(
+        at(&f, "DL3025").is_empty(),
+        "JSONArgsRecommended is DL3025: {f:?}"
+    );
+    // Per instruction (text after the first space is a free comment); on a FROM the
+    // whole stage.
+    let src = "FROM alpine:3.20 AS a\n# check=skip=UndefinedVar reason here\nCOPY x $NOPE/\nCOPY y $NOPE2/\n# check=skip=UndefinedVar\nFROM alpine:3.20 AS b\nCOPY z $NOPE3/\n";
+    let f = lint(src);
+    assert_eq!(at(&f, "BK1014"), vec![4], "{f:?}");
+    // skip=all covers BuildKit checks (and their hadolint equivalents) only.
+    let src = "# check=skip=all\nFROM alpine:3.20 as base\nWORKDIR app\nRUN cd /tmp && echo hi\n";
+    let f = lint(src);
+    assert!(at(&f, "BK1002").is_empty());
+    assert!(at(&f, "DL3000").is_empty(), "DL3000 is WorkdirRelativePath");
+    assert_eq!(at(&f, "DL3003"), vec![4]);
+}
+
+#[test]
+fn check_error_true_raises_buildkit_findings() {
+    let f = lint("# check=error=true\nFROM alpine:3.20 as base\n");
+    let bk: Vec<_> = f.iter().filter(|f| f.code == "BK1002").collect();
+    assert_eq!(bk.len(), 1);
+    assert_eq!(bk[0].severity, Severity::Error);
+}
+
+#[test]
+fn bosun_pragma_needs_a_reason() {
+    let ok = format!("FROM debian:12\n# bosun: ignore[DL3008] reason=\"snapshot mirror pins versions\"\n{UNPINNED}\n");
+    let f = lint(&ok);
+    assert!(
+        at(&f, "DL3008").is_empty() && at(&f, "BSN9002").is_empty(),
+        "{f:?}"
+    );
+    let bad = format!("FROM debian:12\n# bosun: ignore[DL3008]\n{UNPINNED}\n");
+    let f = lint(&bad);
+    assert_eq!(at(&f, "DL3008"), vec![3], "no reason: no effect");
+    assert_eq!(at(&f, "BSN9002"), vec![2]);
+    assert!(f
+        .iter()
+        .any(|x| x.code == "BSN9002" && x.message.contains("reason")));
+}
+
+#[test]
+fn unknown_names_and_unused_suppressions_are_reported() {
+    let src = "FROM alpine:3.20\n# hadolint ignore=DL9999\nRUN echo\n# hadolint ignore=DL3008\nRUN echo\n";
+    let f = lint(src);
+    assert_eq!(at(&f, "BSN9002"), vec![2]);
+    assert_eq!(at(&f, "BSN9001"), vec![4]);
+    // The unused one is removed by --fix, and the result is clean of pragma findings.
+    let linter = Linter::new(LintOptions::default());
+    let out = fix_source(
+        &linter,
+        "Dockerfile",
+        src,
+        &BuildContext::default(),
+        &FixOptions::default(),
+    );
+    assert!(!out.source.contains("DL3008"), "{}", out.source);
+    assert!(
+        out.source.contains("DL9999"),
+        "unknown names are for a human to fix"
+    );
+    // A rule that does not run cannot make its pragma unused.
+    let f = lint_source(
+        "Dockerfile",
+        src,
+        &LintOptions {
+            ignore: vec!["DL3008".into()],
+            ..Default::default()
+        },
+    );
+    assert!(at(&f, "BSN9001").is_empty());
+}
+
+#[test]
+fn unused_name_in_a_list_is_removed_alone() {
+    let src = format!("FROM debian:12\n# hadolint ignore=DL3059,DL3008\n{UNPINNED}\n");
+    let f = lint(&src);
+    assert_eq!(at(&f, "BSN9001"), vec![2]);
+    let linter = Linter::new(LintOptions::default());
+    let out = fix_source(
+        &linter,
+        "Dockerfile",
+        &src,
+        &BuildContext::default(),
+        &FixOptions::default(),
+    );
+    assert!(
+        out.source.contains("# hadolint ignore=DL3008\n"),
+        "{}",
+        out.source
+    );
+}
+
+#[test]
+fn disable_ignore_pragma_makes_suppressions_inert() {
+    let src = format!("FROM debian:12\n# hadolint ignore=DL3008\n{UNPINNED}\n");
+    let mut options = LintOptions::default();
+    options.settings.disable_ignore_pragma = true;
+    let f = lint_source("Dockerfile", &src, &options);
+    assert_eq!(at(&f, "DL3008"), vec![3]);
+    assert!(at(&f, "BSN9001").is_empty());
+}
