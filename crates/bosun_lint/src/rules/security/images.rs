@@ -345,6 +345,23 @@ the same.
     check_dl3020
 );
 
+/// The variables visible at `ins` (an instruction of `df`).
+fn stage_vars(
+    df: &bosun_dockerfile::Dockerfile,
+    ins: &bosun_dockerfile::Instruction,
+) -> bosun_dockerfile::expand::VarMap {
+    let f = facts(df);
+    let idx = df
+        .instructions
+        .iter()
+        .position(|i| std::ptr::eq(i, ins))
+        .unwrap_or(0);
+    match f.stage_index_of(idx) {
+        Some(s) => super::vars_at(df, &f, s, idx),
+        None => f.global_args.clone(),
+    }
+}
+
 fn check_dl3020(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     for ins in df.instructions.iter().filter(|i| i.is("ADD")) {
@@ -352,9 +369,21 @@ fn check_dl3020(ctx: &mut Context<'_>) {
             continue;
         }
         let sources = &ins.words[..ins.words.len() - 1];
+        // sources through the ARG/ENV values visible here (`ADD ${PKG_URL} /tmp/`);
+        // a source that does not resolve is left alone
+        let vars = stage_vars(df, ins);
         let plain: Vec<_> = sources
             .iter()
-            .filter(|w| !is_url(&w.text) && !is_git_source(&w.text) && !is_archive(&w.text))
+            .filter(|w| {
+                let Ok(v) = bosun_dockerfile::expand::expand(&w.text, &vars) else {
+                    return false;
+                };
+                !v.is_empty()
+                    && !(w.text.contains('$') && v == w.text)
+                    && !is_url(&v)
+                    && !is_git_source(&v)
+                    && !is_archive(&v)
+            })
             .collect();
         let Some(first) = plain.first() else { continue };
         let add_only_flags = ins
@@ -429,8 +458,10 @@ fn check_bsn1002(ctx: &mut Context<'_>) {
         if ins.flag("checksum").is_some() || ins.words.len() < 2 {
             continue;
         }
+        let vars = stage_vars(df, ins);
         for w in &ins.words[..ins.words.len() - 1] {
-            if is_url(&w.text) && !is_git_source(&w.text) {
+            let v = bosun_dockerfile::expand::expand(&w.text, &vars).unwrap_or_default();
+            if is_url(&v) && !is_git_source(&v) {
                 ctx.report(
                     &BSN1002_META,
                     format!(
@@ -671,7 +702,7 @@ mod tests {
 
     #[test]
     fn add_local_files_vs_archives_and_urls() {
-        let src = "FROM a:1\nADD app.py /app/\nADD rootfs.tar.gz /\nADD https://x.org/f /f\nadd --chown=1 a b /c/\nADD --checksum=sha256:x a.txt /\n";
+        let src = "FROM a:1\nADD app.py /app/\nADD rootfs.tar.gz /\nADD https://x.org/f /f\nadd --chown=1 a b /c/\nADD --checksum=sha256:x a.txt /\nARG URL=https://x.org/p.rpm\nADD ${URL} /tmp/\nADD $UNKNOWN /tmp/\n";
         let f = run("DL3020", src);
         assert_eq!(spans(src, &f), ["ADD", "add", "ADD"]);
         assert_eq!(f[0].fix.as_ref().unwrap().edits[0].content, "COPY");
@@ -681,8 +712,11 @@ mod tests {
 
     #[test]
     fn add_url_needs_checksum() {
-        let src = "FROM a:1\nADD https://x.org/t.tgz /opt/\nADD --checksum=sha256:ab https://x.org/t.tgz /opt/\nADD https://github.com/o/r.git /src\n";
-        assert_eq!(spans(src, &run("BSN1002", src)), ["https://x.org/t.tgz"]);
+        let src = "FROM a:1\nADD https://x.org/t.tgz /opt/\nADD --checksum=sha256:ab https://x.org/t.tgz /opt/\nADD https://github.com/o/r.git /src\nARG U=https://x.org/u.bin\nADD $U /u\n";
+        assert_eq!(
+            spans(src, &run("BSN1002", src)),
+            ["https://x.org/t.tgz", "$U"]
+        );
     }
 
     #[test]

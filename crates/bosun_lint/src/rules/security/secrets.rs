@@ -304,6 +304,25 @@ fn check_bsn3002(ctx: &mut Context<'_>) {
         if ins.words.len() < 2 || !ins.heredocs.is_empty() {
             continue;
         }
+        // a destination that says "public key / trust material"
+        // (`COPY jenkins.io.key /war/jenkins-key.pub`, `... /usr/share/keyrings/`)
+        let dest = ins
+            .words
+            .last()
+            .map(|w| unquote(&w.text).to_ascii_lowercase())
+            .unwrap_or_default();
+        let public_dest = [".pub", ".asc", ".gpg", ".crt", ".cer"]
+            .iter()
+            .any(|e| dest.ends_with(e))
+            || [
+                "keyrings",
+                "trusted.gpg",
+                "rpm-gpg",
+                "ca-certificates",
+                "/certs",
+            ]
+            .iter()
+            .any(|d| dest.contains(d));
         for w in &ins.words[..ins.words.len() - 1] {
             let src = unquote(&w.text).trim_end_matches('/');
             if src.contains("://") || is_allowlisted_path(src) {
@@ -312,6 +331,14 @@ fn check_bsn3002(ctx: &mut Context<'_>) {
             let Some(kind) = secret_file_kind(src) else {
                 continue;
             };
+            if public_dest
+                && matches!(
+                    kind,
+                    bosun_secrets::SecretFileKind::PrivateKey | bosun_secrets::SecretFileKind::Pem
+                )
+            {
+                continue;
+            }
             ctx.report(
                 &BSN3002_META,
                 format!(
@@ -528,7 +555,7 @@ mod tests {
 
     #[test]
     fn copied_secret_files() {
-        let src = "FROM a:1\nCOPY id_rsa /root/.ssh/id_rsa\nCOPY .env /app/.env\nCOPY id_rsa.pub cert.pem /x/\nCOPY [\"server.key\", \"/k\"]\nCOPY --from=b /root/.npmrc /root/\nCOPY tests/fixtures/key.pem /t/\nADD https://x.org/a.key /k\n";
+        let src = "FROM a:1\nCOPY id_rsa /root/.ssh/id_rsa\nCOPY .env /app/.env\nCOPY id_rsa.pub cert.pem /x/\nCOPY [\"server.key\", \"/k\"]\nCOPY --from=b /root/.npmrc /root/\nCOPY tests/fixtures/key.pem /t/\nADD https://x.org/a.key /k\nCOPY jenkins.io-2026.key /war/jenkins-key.pub\nCOPY repo.key /usr/share/keyrings/\n";
         let f = run("BSN3002", src);
         assert_eq!(
             spans(src, &f),
