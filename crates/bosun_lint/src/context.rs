@@ -10,6 +10,8 @@ use std::sync::{Arc, OnceLock};
 #[derive(Default)]
 pub struct FileShared {
     model: OnceLock<Arc<Model>>,
+    /// What the hadolint rules share (see [`Context::hadolint_facts`]).
+    hadolint: OnceLock<Arc<crate::rules::hadolint::facts::Facts>>,
 }
 
 /// What the linter knows about the `.dockerignore` of the build context.
@@ -96,6 +98,17 @@ impl<'a> Context<'a> {
     pub fn model(&self) -> Arc<Model> {
         let df = self.dockerfile;
         Arc::clone(self.shared.model.get_or_init(|| Arc::new(Model::new(df))))
+    }
+
+    /// What the hadolint rules share for this file (stages, shells, the commands of
+    /// every RUN), computed on first use.
+    pub fn hadolint_facts(&self) -> Arc<crate::rules::hadolint::facts::Facts> {
+        let df = self.dockerfile;
+        Arc::clone(
+            self.shared
+                .hadolint
+                .get_or_init(|| Arc::new(crate::rules::hadolint::facts::compute(df))),
+        )
     }
 
     /// Line and column of a byte range of this file.

@@ -79,6 +79,7 @@ pub mod pragma;
 pub mod registry;
 pub mod rules;
 pub mod runner;
+pub mod shellcheck;
 
 pub use context::{BuildContext, Context, Dockerignore, FileShared, Report};
 pub use registry::{find_rule, CheckFn, Rule, RuleSet, UnknownRule};

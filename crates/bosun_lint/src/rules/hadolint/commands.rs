@@ -2,7 +2,7 @@
 //! `cd`, archives, `useradd`, `wget`, consecutive RUNs, curl and wget together,
 //! `ln /bin/sh`, and pipes without `pipefail`.
 
-use super::facts::{basename, facts, Run};
+use super::facts::{basename, Run};
 use super::shell::Cmd;
 use super::{report, rule, unquote};
 use crate::context::Context;
@@ -50,7 +50,7 @@ const POINTLESS: &[&str] = &[
 ];
 
 fn check_dl3001(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     let found: Vec<(String, TextRange)> = f
         .runs
         .iter()
@@ -110,7 +110,7 @@ RUN make
 );
 
 fn check_dl3003(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     let found: Vec<TextRange> = f
         .runs
         .iter()
@@ -223,7 +223,7 @@ fn extracts(cmd: &Cmd) -> bool {
 
 fn check_dl3010(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let mut archives: Vec<(String, TextRange)> = Vec::new();
     let mut reported: Vec<TextRange> = Vec::new();
     for (i, ins) in df.instructions.iter().enumerate() {
@@ -313,7 +313,7 @@ The fix adds `-l` after `useradd`; it only skips the log entries, so it is safe.
 );
 
 fn check_dl3046(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     let found: Vec<(TextRange, usize)> = f
         .runs
         .iter()
@@ -379,7 +379,7 @@ is safe.
 );
 
 fn check_dl3047(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     let found: Vec<(TextRange, usize)> = f
         .runs
         .iter()
@@ -448,7 +448,7 @@ RUNs with heredocs are not reported: a heredoc script is already a consolidated 
 
 fn check_dl3059(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let mut prev: Option<&Run> = None;
     let mut found = Vec::new();
     let mut runs = f.runs.iter().filter(|r| !r.onbuild).peekable();
@@ -524,7 +524,7 @@ RUN curl -fsSLo /tmp/b https://example.com/b
 );
 
 fn check_dl4001(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     let mut seen: Vec<(Option<usize>, bool, bool)> = Vec::new();
     let mut found = Vec::new();
     for run in &f.runs {
@@ -589,7 +589,7 @@ SHELL ["/bin/bash", "-c"]
 );
 
 fn check_dl4005(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     let found: Vec<TextRange> = f
         .runs
         .iter()
@@ -665,7 +665,7 @@ RUN set -o pipefail && wget -qO- https://example.com/app.tgz | tar -xz -C /opt
 const POSIX: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
 fn check_dl4006(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     let mut found = Vec::new();
     for run in f.runs.iter().filter(|r| !r.onbuild) {
         let prog = run.shell.program().to_ascii_lowercase();

@@ -4,17 +4,12 @@
 //! cache mounts, and the commands of every RUN script (shell form, exec form, heredoc
 //! bodies, ONBUILD RUN), each parsed once.
 //!
-//! The framework calls every rule with the same parsed [`Dockerfile`] but no place to
-//! share derived data, so [`facts`] keeps the last file's facts in a thread-local cache
-//! keyed by the file's text (compared in full, so a different file never gets stale
-//! facts). Rules of one file run on one thread, one after the other, so each file is
-//! analysed once per thread.
+//! The framework keeps them in the file's shared state (`Context::hadolint_facts`), so
+//! each file is analysed once whatever the number of rules.
 
 use super::shell::{parse_script, Cmd, Linear, OffsetMap, Script};
 use bosun_dockerfile::expand::VarMap;
 use bosun_dockerfile::{Dockerfile, Instruction, TextRange};
-use std::cell::RefCell;
-use std::rc::Rc;
 
 /// A build stage.
 #[derive(Debug, Clone)]
@@ -201,22 +196,10 @@ impl Facts {
     }
 }
 
-thread_local! {
-    static CACHE: RefCell<Option<(String, Rc<Facts>)>> = const { RefCell::new(None) };
-}
-
-/// The facts of `df` (computed once per file and thread).
-pub fn facts(df: &Dockerfile) -> Rc<Facts> {
-    CACHE.with(|cell| {
-        if let Some((src, f)) = cell.borrow().as_ref() {
-            if src.len() == df.source.len() && *src == df.source {
-                return Rc::clone(f);
-            }
-        }
-        let f = Rc::new(compute(df));
-        *cell.borrow_mut() = Some((df.source.clone(), Rc::clone(&f)));
-        f
-    })
+/// The facts of `df`, computed now (rules get them once per file from
+/// `Context::hadolint_facts`).
+pub fn facts(df: &Dockerfile) -> Facts {
+    compute(df)
 }
 
 /// Parses the comma-separated options of a `--mount` value.
@@ -238,7 +221,7 @@ pub fn parse_mount(value: &str) -> Mount {
     m
 }
 
-fn compute(df: &Dockerfile) -> Facts {
+pub fn compute(df: &Dockerfile) -> Facts {
     let mut facts = Facts::default();
     let mut global = VarMap::new();
     let mut seen_from = false;

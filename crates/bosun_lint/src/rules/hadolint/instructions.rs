@@ -1,6 +1,5 @@
 //! hadolint's checks of instructions (everything but the commands inside RUN).
 
-use super::facts::facts;
 use super::{report, rule, unquote};
 use crate::context::Context;
 use bosun_diagnostics::{Edit, Fix};
@@ -407,7 +406,7 @@ COPY --from=build /app /app
 
 fn check_dl3022(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     for (i, ins) in df.instructions.iter().enumerate() {
         if !(ins.is("COPY") || ins.is("ADD")) {
             continue;
@@ -478,7 +477,7 @@ COPY --from=base /etc/hosts /tmp/hosts
 
 fn check_dl3023(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     for (i, ins) in df.instructions.iter().enumerate() {
         if !(ins.is("COPY") || ins.is("ADD")) {
             continue;
@@ -925,7 +924,7 @@ COPY package.json .
 
 fn check_dl3045(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let mut workdir_set: Vec<bool> = vec![false; f.stages.len()];
     for (i, ins) in df.instructions.iter().enumerate() {
         let stage = f.stage_index_of(i);
@@ -1088,7 +1087,7 @@ HEALTHCHECK CMD curl -f http://localhost/ || exit 1
 
 fn check_dl3057(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let Some(last) = f.stages.last() else {
         return;
     };
@@ -1463,7 +1462,7 @@ Users given by a variable are not reported.
 
 fn check_dl3066(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let Some(last) = f.stages.last() else {
         return;
     };

@@ -1,7 +1,7 @@
 //! hadolint's package-manager checks: apt, apk, yum, dnf, zypper, pip, npm, gem, go,
 //! yarn.
 
-use super::facts::{facts, Facts, Run};
+use super::facts::{Facts, Run};
 use super::shell::{Arg, Cmd};
 use super::{report, rule};
 use crate::context::Context;
@@ -125,7 +125,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
 );
 
 fn check_dl3008(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3008, &f, |_, cmd| {
         let sub = apt_install(cmd)?;
         let unpinned: Vec<&Arg> = packages(cmd, sub, APT_VALUE_FLAGS)
@@ -229,7 +229,7 @@ fn image_stages(f: &Facts) -> Vec<usize> {
 
 fn check_dl3009(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let in_image = image_stages(&f);
     let mut out = Vec::new();
     for (ri, run) in f.runs.iter().enumerate() {
@@ -334,7 +334,7 @@ fn apt_assumes_yes(cmd: &Cmd) -> bool {
 }
 
 fn check_dl3014(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3014, &f, |_, cmd| {
         let sub = apt_install(cmd)?;
         if apt_assumes_yes(cmd) {
@@ -391,7 +391,7 @@ relied on a recommended package may miss it.
 );
 
 fn check_dl3015(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     // Stages (and their descendants) where apt was configured without recommends.
     let mut configured: Vec<bool> = vec![false; f.stages.len()];
     let mut out = Vec::new();
@@ -485,7 +485,7 @@ output, some defaults).
 );
 
 fn check_dl3027(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3027, &f, |_, cmd| {
         if !cmd.is("apt") {
             return None;
@@ -582,7 +582,7 @@ fn apk_add(cmd: &Cmd) -> Option<&Arg> {
 }
 
 fn check_dl3018(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3018, &f, |_, cmd| {
         let sub = apk_add(cmd)?;
         let unpinned: Vec<&Arg> = packages(cmd, sub, APK_VALUE_FLAGS)
@@ -648,7 +648,7 @@ safe.
 );
 
 fn check_dl3019(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3019, &f, |run, cmd| {
         let sub = apk_add(cmd)?;
         if cmd.has_flag("no-cache")
@@ -728,7 +728,7 @@ The fix adds `-y` after the subcommand; safe.
 );
 
 fn check_dl3030(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3030, &f, |_, cmd| {
         yes_rule(
             cmd,
@@ -766,7 +766,7 @@ fn per_run(
     msg: &str,
     mut bad: impl FnMut(&Run) -> Option<TextRange>,
 ) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     let ranges: Vec<TextRange> = f.runs.iter().filter_map(&mut bad).collect();
     for r in ranges {
         report(ctx, rule, msg, r);
@@ -919,7 +919,7 @@ fn rpm_unpinned(
 }
 
 fn check_dl3033(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3033, &f, |_, cmd| {
         rpm_unpinned(cmd, &["yum"], |p| p.contains('-'))
     });
@@ -965,7 +965,7 @@ The fix adds `-y` after the subcommand; safe.
 );
 
 fn check_dl3034(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3034, &f, |_, cmd| {
         yes_rule(
             cmd,
@@ -1020,7 +1020,7 @@ RUN zypper -n patch
 );
 
 fn check_dl3035(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3035, &f, |_, cmd| {
         (cmd.is("zypper") && subcommand_is(cmd, &["dist-upgrade", "dup"]).is_some()).then(|| {
             (
@@ -1119,7 +1119,7 @@ RUN zypper install -y curl=8.6.0 && zypper clean
 );
 
 fn check_dl3037(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3037, &f, |_, cmd| {
         let sub = if cmd.is("zypper") {
             subcommand_is(cmd, &["install", "in"])?
@@ -1188,7 +1188,7 @@ The fix adds `-y` after the subcommand; safe.
 );
 
 fn check_dl3038(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3038, &f, |_, cmd| {
         yes_rule(
             cmd,
@@ -1313,7 +1313,7 @@ fn rpm_versioned(p: &str) -> bool {
 }
 
 fn check_dl3041(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3041, &f, |_, cmd| {
         if cmd.subcommand().is_some_and(|s| s.text == "group") {
             return None;
@@ -1434,7 +1434,7 @@ fn pip_pinned(p: &str) -> bool {
 }
 
 fn check_dl3013(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3013, &f, |_, cmd| {
         let sub = pip_install(cmd)?;
         if cmd.has_any_flag(&["r", "requirement", "c", "constraint", "e", "editable"])
@@ -1517,7 +1517,7 @@ fn truthy(v: &str) -> bool {
 
 fn check_dl3042(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     // Stages with PIP_NO_CACHE_DIR set by ENV (inherited by child stages).
     let mut no_cache: Vec<bool> = vec![false; f.stages.len()];
     let mut onbuild_env = false;
@@ -1667,7 +1667,7 @@ fn npm_pinned(p: &str) -> bool {
 }
 
 fn check_dl3016(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3016, &f, |_, cmd| {
         if !cmd.is("npm") {
             return None;
@@ -1737,7 +1737,7 @@ RUN gem install bundler:2.5.16
 );
 
 fn check_dl3028(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3028, &f, |_, cmd| {
         if !cmd.is("gem") {
             return None;
@@ -1812,7 +1812,7 @@ RUN yarn install --frozen-lockfile && yarn cache clean
 );
 
 fn check_dl3060(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     let in_image = image_stages(&f);
     per_run(
         ctx,
@@ -1872,7 +1872,7 @@ RUN go install golang.org/x/tools/gopls@v0.16.1
 );
 
 fn check_dl3062(ctx: &mut Context<'_>) {
-    let f = facts(ctx.dockerfile);
+    let f = ctx.hadolint_facts();
     per_command(ctx, &DL3062, &f, |_, cmd| {
         if !cmd.is("go") {
             return None;
