@@ -379,7 +379,7 @@ fn check_dl3020(ctx: &mut Context<'_>) {
                     return false;
                 };
                 !v.is_empty()
-                    && !(w.text.contains('$') && v == w.text)
+                    && (!w.text.contains('$') || v != w.text)
                     && !is_url(&v)
                     && !is_git_source(&v)
                     && !is_archive(&v)
