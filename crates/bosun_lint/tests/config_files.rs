@@ -217,3 +217,34 @@ fn discovery_prefers_the_nearest_bosun_toml_then_hadolint() {
         near
     );
 }
+
+#[test]
+fn config_cache_discovers_per_file_and_honours_an_explicit_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(
+        dir.path(),
+        "a/bosun.toml",
+        "[rules]\nignore = [\"DL3008\"]\n",
+    );
+    write(dir.path(), "a/Dockerfile", "FROM x\n");
+    let cache = config::ConfigCache::new(None).unwrap();
+    let c1 = cache
+        .for_file(Some(&dir.path().join("a/Dockerfile")))
+        .unwrap();
+    let c2 = cache
+        .for_file(Some(&dir.path().join("a/sub/Dockerfile")))
+        .unwrap();
+    assert_eq!(c1.path.as_deref(), Some(a.as_path()));
+    assert!(std::sync::Arc::ptr_eq(&c1, &c2), "read once");
+    let other = write(dir.path(), "other.yaml", "ignored: [DL3059]\n");
+    let cache = config::ConfigCache::new(Some(&other)).unwrap();
+    let c = cache
+        .for_file(Some(&dir.path().join("a/Dockerfile")))
+        .unwrap();
+    assert_eq!(c.path.as_deref(), Some(other.as_path()));
+    let bad = write(dir.path(), "bad.toml", "nope = 1\n");
+    let e = config::ConfigCache::new(Some(&bad))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bad.toml:1:1"), "{e}");
+}

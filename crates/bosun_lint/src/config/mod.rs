@@ -322,6 +322,60 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     }
 }
 
+/// Finds and loads the configs of many Dockerfiles, reading each config file once
+/// (shareable across threads).
+#[derive(Debug)]
+pub struct ConfigCache {
+    explicit: Option<std::sync::Arc<Config>>,
+    loaded: std::sync::Mutex<Vec<(PathBuf, std::sync::Arc<Config>)>>,
+    none: std::sync::Arc<Config>,
+}
+
+impl ConfigCache {
+    /// With `explicit` (`--config FILE`), that file applies to every Dockerfile (and is
+    /// read now, so that a bad file fails before any linting).
+    pub fn new(explicit: Option<&Path>) -> Result<ConfigCache, ConfigError> {
+        let explicit = match explicit {
+            Some(p) => Some(std::sync::Arc::new(load(p)?)),
+            None => None,
+        };
+        Ok(ConfigCache {
+            explicit,
+            loaded: std::sync::Mutex::new(Vec::new()),
+            none: std::sync::Arc::new(Config::default()),
+        })
+    }
+
+    /// The config for the Dockerfile at `file` (`None`: standard input).
+    pub fn for_file(&self, file: Option<&Path>) -> Result<std::sync::Arc<Config>, ConfigError> {
+        if let Some(c) = &self.explicit {
+            return Ok(std::sync::Arc::clone(c));
+        }
+        let Some(found) = discover(file) else {
+            return Ok(std::sync::Arc::clone(&self.none));
+        };
+        if let Ok(cache) = self.loaded.lock() {
+            if let Some((_, c)) = cache.iter().find(|(p, _)| p == &found.path) {
+                return Ok(std::sync::Arc::clone(c));
+            }
+        }
+        let config = std::sync::Arc::new(load(&found.path)?);
+        if let Ok(mut cache) = self.loaded.lock() {
+            cache.push((found.path, std::sync::Arc::clone(&config)));
+        }
+        Ok(config)
+    }
+
+    /// Every config loaded so far (to print their warnings once).
+    pub fn loaded(&self) -> Vec<std::sync::Arc<Config>> {
+        let mut out: Vec<std::sync::Arc<Config>> = self.explicit.iter().cloned().collect();
+        if let Ok(cache) = self.loaded.lock() {
+            out.extend(cache.iter().map(|(_, c)| std::sync::Arc::clone(c)));
+        }
+        out
+    }
+}
+
 /// Parses config text as if read from `path` (format chosen by its name).
 pub fn parse_str(path: &Path, text: &str) -> Result<Config, ConfigError> {
     match ConfigFormat::of_path(path) {
