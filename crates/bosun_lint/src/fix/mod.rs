@@ -254,6 +254,61 @@ pub fn fix_source(
     }
 }
 
+/// What `bosun lint --fix` / `--diff` (with `--pin-digests`) makes of one file.
+#[derive(Debug, Clone)]
+pub struct FileFix {
+    /// The text after fixing (and pinning).
+    pub fixed: String,
+    /// Fixes applied (all rounds).
+    pub applied: Vec<AppliedFix>,
+    /// Fixes dropped because they made the file parse worse.
+    pub discarded: Vec<AppliedFix>,
+    /// `(image, digest)` pinned.
+    pub pinned: Vec<(String, String)>,
+    /// `(image, error)` that could not be pinned.
+    pub pin_failed: Vec<(String, String)>,
+    /// The findings of the final text.
+    pub findings: Vec<Finding>,
+}
+
+/// A digest resolver for [`fix_file`]: image reference -> `sha256:...`.
+pub type Resolver<'r> = &'r mut dyn FnMut(&str) -> Result<String, String>;
+
+/// Fixes one file's text: [`fix_source`], then (with `pin`) [`pin_digests`], then
+/// lints the result once more for the findings to report.
+pub fn fix_file(
+    linter: &Linter,
+    path: &str,
+    source: &str,
+    build: &BuildContext,
+    opts: &FixOptions,
+    pin: Option<Resolver<'_>>,
+) -> FileFix {
+    let out = fix_source(linter, path, source, build, opts);
+    let mut result = FileFix {
+        fixed: out.source,
+        applied: out.applied,
+        discarded: out.discarded,
+        pinned: Vec::new(),
+        pin_failed: Vec::new(),
+        findings: out.findings,
+    };
+    if let Some(resolve) = pin {
+        let p = pin_digests(&result.fixed, resolve);
+        result.pin_failed = p.failed;
+        if !p.pinned.is_empty() {
+            result.pinned = p.pinned;
+            result.fixed = p.source;
+            result.findings = linter.lint(LintInput {
+                path,
+                source: &result.fixed,
+                build,
+            });
+        }
+    }
+    result
+}
+
 /// A unified diff of `old` -> `new` for `path` (`--- a/path`, `+++ b/path`); empty when
 /// the texts are equal.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
