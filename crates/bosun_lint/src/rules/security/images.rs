@@ -3,7 +3,7 @@
 
 use super::{basename, security_rule};
 use crate::context::Context;
-use crate::rules::hadolint::facts::{facts, Stage};
+use crate::rules::hadolint::facts::{facts, Facts, Stage};
 use crate::rules::hadolint::shell::Cmd;
 use bosun_diagnostics::{Edit, Fix};
 use bosun_dockerfile::TextRange;
@@ -43,17 +43,49 @@ pub(crate) fn parse_image(reference: &str) -> ImageRef<'_> {
     }
 }
 
-/// A FROM worth checking: not `scratch`, not an earlier stage, fully resolved.
-fn external_base(stage: &Stage) -> Option<&str> {
+/// Variables referenced as `$NAME` / `${NAME...}` in `text`.
+fn referenced_vars(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' {
+            let start = if b.get(i + 1) == Some(&b'{') {
+                i + 2
+            } else {
+                i + 1
+            };
+            let len = text[start..]
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count();
+            if len > 0 {
+                out.push(&text[start..start + len]);
+            }
+            i = start + len;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A FROM worth checking: not `scratch`, not an earlier stage. The reference has the
+/// global `ARG` defaults substituted; when it uses a variable without a default, the
+/// text as written is checked instead (its tag is unknown if the tag is a variable).
+fn external_base<'s>(stage: &'s Stage, facts: &Facts) -> Option<&'s str> {
     let r = stage.base_resolved.as_str();
-    if r.is_empty()
-        || r.eq_ignore_ascii_case("scratch")
-        || stage.parent.is_some()
-        || r.contains('$')
-    {
+    if stage.parent.is_some() || r.eq_ignore_ascii_case("scratch") {
         return None;
     }
-    Some(r)
+    let undefined = referenced_vars(&stage.base)
+        .iter()
+        .any(|v| facts.global_args.get(v).is_none());
+    let chosen = if undefined { stage.base.as_str() } else { r };
+    if chosen.is_empty() || chosen.starts_with('$') {
+        return None;
+    }
+    Some(chosen)
 }
 
 security_rule!(
@@ -102,7 +134,7 @@ fn check_dl3006(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     let f = facts(df);
     for stage in &f.stages {
-        let Some(resolved) = external_base(stage) else {
+        let Some(resolved) = external_base(stage, &f) else {
             continue;
         };
         let r = parse_image(resolved);
@@ -168,7 +200,7 @@ fn check_dl3007(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     let f = facts(df);
     for stage in &f.stages {
-        let Some(resolved) = external_base(stage) else {
+        let Some(resolved) = external_base(stage, &f) else {
             continue;
         };
         let r = parse_image(resolved);
@@ -241,7 +273,7 @@ fn check_bsn1001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     let f = facts(df);
     for stage in &f.stages {
-        let Some(resolved) = external_base(stage) else {
+        let Some(resolved) = external_base(stage, &f) else {
             continue;
         };
         let r = parse_image(resolved);
@@ -675,9 +707,10 @@ mod tests {
 
     #[test]
     fn untagged_through_args_stages_and_scratch() {
-        let src = "ARG BASE=debian\nFROM $BASE AS build\nFROM build\nFROM scratch\nFROM alpine:3.20\nFROM ${UNSET}\n";
+        let src = "ARG BASE=debian\nFROM $BASE AS build\nFROM build\nFROM scratch\nFROM alpine:3.20\nFROM ${UNSET}\nFROM gcr.io/$PROJECT/az\nFROM x/y:$TAG\n";
         let f = run("DL3006", src);
-        assert_eq!(spans(src, &f), ["$BASE"]);
+        assert_eq!(spans(src, &f), ["$BASE", "gcr.io/$PROJECT/az"]);
+        assert!(f[1].message.contains("`gcr.io/$PROJECT/az`"));
         assert!(f[0].message.contains("resolves to `debian`"));
         // digest only is pinned
         assert!(run("DL3006", "FROM alpine@sha256:abc\n").is_empty());
