@@ -17,6 +17,14 @@
 //!
 //! Without such a line nothing is known about the `.dockerignore`
 //! ([`Dockerignore::Unknown`]).
+//!
+//! Settings of rules that only run when configured are given the same way (hadolint's
+//! configuration keys):
+//!
+//! - `# settings: trusted-registries=docker.io,*.gcr.io` (DL3026);
+//! - `# settings: label-schema=org.opencontainers.image.version:semver,maintainer:email`
+//!   (DL3049 and the label-format rules);
+//! - `# settings: strict-labels` (DL3050).
 
 use crate::context::{BuildContext, Dockerignore};
 use crate::registry::Rule;
@@ -38,6 +46,8 @@ pub struct DocExample {
     pub source: String,
     /// The build context the header lines describe.
     pub build: BuildContext,
+    /// The rule settings the header lines give (empty when none).
+    pub settings: crate::config::Settings,
     /// 1-based line of the opening fence in the page.
     pub line: usize,
 }
@@ -67,10 +77,12 @@ pub fn examples(markdown: &str) -> Vec<DocExample> {
             Some((kind, start, text)) => {
                 if trimmed == "```" {
                     let build = header_context(text);
+                    let settings = header_settings(text);
                     out.push(DocExample {
                         kind: *kind,
                         source: std::mem::take(text),
                         build,
+                        settings,
                         line: *start,
                     });
                     current = None;
@@ -108,6 +120,45 @@ pub fn header_context(source: &str) -> BuildContext {
         }
     }
     build
+}
+
+/// Reads the `# settings: ...` header lines of an example.
+pub fn header_settings(source: &str) -> crate::config::Settings {
+    use crate::config::LabelType;
+    let mut settings = crate::config::Settings::default();
+    for line in source.lines() {
+        let Some(comment) = line.trim_start().strip_prefix('#') else {
+            break;
+        };
+        let Some(value) = comment.trim_start().strip_prefix("settings:") else {
+            continue;
+        };
+        let (key, list) = value.trim().split_once('=').unwrap_or((value.trim(), ""));
+        let items = list.split(',').map(str::trim).filter(|i| !i.is_empty());
+        match key.trim() {
+            "trusted-registries" => settings.trusted_registries.extend(items.map(String::from)),
+            "label-schema" => {
+                const TYPES: [LabelType; 7] = [
+                    LabelType::Text,
+                    LabelType::Url,
+                    LabelType::Semver,
+                    LabelType::Hash,
+                    LabelType::Rfc3339,
+                    LabelType::Spdx,
+                    LabelType::Email,
+                ];
+                for item in items {
+                    let (name, ty) = item.rsplit_once(':').unwrap_or((item, "text"));
+                    if let Some(t) = TYPES.iter().find(|t| t.as_str() == ty) {
+                        settings.label_schema.push((name.to_string(), *t));
+                    }
+                }
+            }
+            "strict-labels" => settings.strict_labels = true,
+            _ => {}
+        }
+    }
+    settings
 }
 
 /// The sections every rule page must have; the harness checks them.

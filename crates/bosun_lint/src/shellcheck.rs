@@ -78,11 +78,13 @@ fn dialect(shell: &ShellSpec) -> &'static str {
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
 /// Runs ShellCheck (`program`) on the RUN scripts of `df` and returns its findings for
-/// the file shown as `path`. No RUN script, no process.
+/// the file shown as `path`; `exclude` names more codes to leave out (`SC2086`, from the
+/// configuration's ignore lists). No RUN script, no process.
 pub fn check_dockerfile(
     program: &str,
     path: &str,
     df: &Dockerfile,
+    exclude: &[String],
 ) -> Result<Vec<Finding>, ShellcheckError> {
     let f = facts(df);
     let mut origins: Vec<(Origin<'_>, &str, &ShellSpec)> = Vec::new();
@@ -195,7 +197,18 @@ pub fn check_dockerfile(
         script.push_str(":\n}\n");
         line_no += 2;
     }
-    let output = run_shellcheck(program, dialect, &script)?;
+    let mut excluded = EXCLUDED.to_string();
+    for code in exclude {
+        let code = code.trim();
+        if code.len() > 2
+            && code[..2].eq_ignore_ascii_case("SC")
+            && code[2..].bytes().all(|b| b.is_ascii_digit())
+        {
+            excluded.push(',');
+            excluded.push_str(&code.to_ascii_uppercase());
+        }
+    }
+    let output = run_shellcheck(program, dialect, &excluded, &script)?;
     let comments: Vec<Comment> = serde_json::from_str::<Json1>(&output)?.comments;
     let mut out = Vec::new();
     for c in comments {
@@ -249,14 +262,19 @@ fn byte_of_column(line: &str, column: usize) -> usize {
     line.len()
 }
 
-fn run_shellcheck(program: &str, dialect: &str, script: &str) -> Result<String, ShellcheckError> {
+fn run_shellcheck(
+    program: &str,
+    dialect: &str,
+    excluded: &str,
+    script: &str,
+) -> Result<String, ShellcheckError> {
     let mut child = Command::new(program)
         .args([
             "--format=json1",
             "--shell",
             dialect,
             "--exclude",
-            EXCLUDED,
+            excluded,
             "-",
         ])
         .stdin(Stdio::piped())
@@ -324,7 +342,8 @@ mod tests {
             return None;
         }
         let df = bosun_dockerfile::parse(src);
-        let found = check_dockerfile(DEFAULT_PROGRAM, "Dockerfile", &df).expect("shellcheck runs");
+        let found =
+            check_dockerfile(DEFAULT_PROGRAM, "Dockerfile", &df, &[]).expect("shellcheck runs");
         Some(
             found
                 .into_iter()
@@ -370,7 +389,7 @@ mod tests {
         let df = bosun_dockerfile::parse(
             "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir $x\n",
         );
-        assert!(check_dockerfile("/nonexistent/shellcheck", "D", &df)
+        assert!(check_dockerfile("/nonexistent/shellcheck", "D", &df, &[])
             .expect("no process")
             .is_empty());
     }

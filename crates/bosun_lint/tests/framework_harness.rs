@@ -79,12 +79,14 @@ fn doc_examples_behave() {
         if !ex.iter().any(|e| e.kind == ExampleKind::Good) {
             failures.push(format!("{code}: no ```dockerfile good example"));
         }
-        // Select the rule alone (this also runs opt-in rules).
-        let linter = Linter::new(LintOptions {
-            select: vec![code.to_string()],
-            ..Default::default()
-        });
         for e in &ex {
+            // Select the rule alone (this also runs opt-in rules), with the example's
+            // settings.
+            let linter = Linter::new(LintOptions {
+                select: vec![code.to_string()],
+                settings: e.settings.clone(),
+                ..Default::default()
+            });
             let findings = linter.lint(LintInput {
                 path: "Dockerfile",
                 source: &e.source,

@@ -9,9 +9,11 @@
 //! Layout: [`shell`] cuts RUN scripts into commands, [`facts`] computes what the rules
 //! share for a file (once), and the rules are grouped by topic: [`instructions`]
 //! (instruction-level checks), [`packages`] (apt, apk, yum, dnf, zypper, pip, npm,
-//! gem, go, yarn), [`commands`] (other checks of RUN commands).
+//! gem, go, yarn), [`commands`] (other checks of RUN commands), [`configured`] (rules
+//! that need configuration: trusted registries and the label schema).
 
 pub mod commands;
+pub mod configured;
 pub mod facts;
 pub mod instructions;
 pub mod packages;
@@ -78,6 +80,7 @@ pub static RULES: &[&Rule] = &[
     &instructions::DL3023,
     &instructions::DL3024,
     &instructions::DL3025,
+    &configured::DL3026,
     &packages::DL3027,
     &packages::DL3028,
     &instructions::DL3029,
@@ -98,7 +101,16 @@ pub static RULES: &[&Rule] = &[
     &commands::DL3046,
     &commands::DL3047,
     &instructions::DL3048,
+    &configured::DL3049,
+    &configured::DL3050,
+    &configured::DL3051,
+    &configured::DL3052,
+    &configured::DL3053,
+    &configured::DL3054,
+    &configured::DL3055,
+    &configured::DL3056,
     &instructions::DL3057,
+    &configured::DL3058,
     &commands::DL3059,
     &packages::DL3060,
     &instructions::DL3061,
