@@ -1,5 +1,6 @@
 //! Running the detectors: keyword pre-filter, regexes, validation, de-duplication.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -52,22 +53,40 @@ pub fn find_secrets_in_text(text: &str) -> Vec<SecretMatch> {
 pub fn find_secrets_in_bytes(bytes: &[u8]) -> Vec<SecretMatch> {
     let c = &*COMPILED;
     let mut active = vec![false; RULES.len()];
+    // The generic `key = value` rule runs only on the lines where one of its keywords
+    // occurs: in source code almost every line is an assignment, and a capture search
+    // over all of them dominates the scan otherwise.
+    let mut generic_lines: Vec<Range<usize>> = Vec::new();
     if let Some(ac) = &c.keywords {
-        let mut left = RULES.len();
         for m in ac.find_overlapping_iter(bytes) {
-            if let Some(&r) = c.keyword_rule.get(m.pattern().as_usize()) {
-                if let Some(a) = active.get_mut(r) {
-                    if !*a {
-                        *a = true;
-                        left -= 1;
-                        if left == 0 {
-                            break;
-                        }
-                    }
+            let Some(&r) = c.keyword_rule.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            if let Some(a) = active.get_mut(r) {
+                *a = true;
+            }
+            if RULES
+                .get(r)
+                .is_some_and(|rule| rule.check == Check::Generic)
+                && generic_lines.last().is_none_or(|l| m.start() >= l.end)
+            {
+                let start = bytes
+                    .get(..m.start())
+                    .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
+                    .map_or(0, |i| i + 1);
+                let end = bytes
+                    .get(m.end()..)
+                    .and_then(|b| b.iter().position(|&c| c == b'\n'))
+                    .map_or(bytes.len(), |i| m.end() + i);
+                match generic_lines.last_mut() {
+                    Some(l) if l.end >= start => l.end = l.end.max(end),
+                    _ => generic_lines.push(start..end),
                 }
             }
         }
     }
+    let whole_range = 0..bytes.len();
+    let whole = std::slice::from_ref(&whole_range);
     let mut found: Vec<(usize, SecretMatch)> = Vec::new();
     for (i, rule) in RULES.iter().enumerate() {
         if !active.get(i).copied().unwrap_or(false) {
@@ -76,99 +95,110 @@ pub fn find_secrets_in_bytes(bytes: &[u8]) -> Vec<SecretMatch> {
         let Some(Some(re)) = c.regexes.get(i) else {
             continue;
         };
-        for caps in re.captures_iter(bytes) {
-            let Some(s) = caps.name("s").or_else(|| caps.get(0)) else {
+        let windows: &[Range<usize>] = if rule.check == Check::Generic {
+            &generic_lines
+        } else {
+            whole
+        };
+        for window in windows {
+            let base = window.start;
+            let Some(slice) = bytes.get(window.clone()) else {
                 continue;
             };
-            let (mut start, mut end) = (s.start(), s.end());
-            if rule.boundary && !at_boundary(bytes, start, end) {
-                continue;
-            }
-            let key = caps
-                .name("k")
-                .map(|k| String::from_utf8_lossy(k.as_bytes()).into_owned());
-            let mut confidence = rule.confidence;
-            let mut severity = rule.severity;
-            let mut redacted = None;
-            let value = String::from_utf8_lossy(s.as_bytes());
-            match rule.check {
-                Check::None => {}
-                Check::NotPlaceholder => {
-                    if is_placeholder_value(&value) {
-                        continue;
-                    }
+            for caps in re.captures_iter(slice) {
+                let Some(s) = caps.name("s").or_else(|| caps.get(0)) else {
+                    continue;
+                };
+                let (mut start, mut end) = (base + s.start(), base + s.end());
+                if rule.boundary && !at_boundary(bytes, start, end) {
+                    continue;
                 }
-                Check::DockerAuth => {
-                    if !is_basic_auth(&value) {
-                        continue;
-                    }
-                }
-                Check::Jwt => {
-                    if !is_jwt(&value) {
-                        continue;
-                    }
-                }
-                Check::PrivateKey => {
-                    let Some(block_end) = private_key_end(bytes, end) else {
-                        continue;
-                    };
-                    redacted = Some(format!("{value} ****"));
-                    end = block_end;
-                }
-                Check::UrlPassword => {
-                    if is_placeholder_value(&value) {
-                        continue;
-                    }
-                    if value.chars().count() < 8 || shannon_entropy(&value) < 2.5 {
-                        confidence = Confidence::Low;
-                    }
-                }
-                Check::Xml => {
-                    if is_placeholder_value(&value) || in_xml_comment(bytes, start) {
-                        continue;
-                    }
-                }
-                Check::Generic => {
-                    let Some(k) = key.as_deref() else { continue };
-                    let quoted = caps.name("q").is_some_and(|q| !q.is_empty());
-                    match judge_generic(bytes, start, k, &value, quoted) {
-                        Some(conf) => {
-                            confidence = conf;
-                            if conf == Confidence::Low {
-                                severity = Severity::Low;
-                            }
+                let key = caps
+                    .name("k")
+                    .map(|k| String::from_utf8_lossy(k.as_bytes()).into_owned());
+                let mut confidence = rule.confidence;
+                let mut severity = rule.severity;
+                let mut redacted = None;
+                let value = String::from_utf8_lossy(s.as_bytes());
+                match rule.check {
+                    Check::None => {}
+                    Check::NotPlaceholder => {
+                        if is_placeholder_value(&value) {
+                            continue;
                         }
-                        None => continue,
                     }
-                    // a trailing `\` (line continuation) or `.` is not part of the value
-                    while end > start && matches!(bytes.get(end - 1), Some(b'\\' | b'.')) {
-                        end -= 1;
+                    Check::DockerAuth => {
+                        if !is_basic_auth(&value) {
+                            continue;
+                        }
+                    }
+                    Check::Jwt => {
+                        if !is_jwt(&value) {
+                            continue;
+                        }
+                    }
+                    Check::PrivateKey => {
+                        let Some(block_end) = private_key_end(bytes, end) else {
+                            continue;
+                        };
+                        redacted = Some(format!("{value} ****"));
+                        end = block_end;
+                    }
+                    Check::UrlPassword => {
+                        if is_placeholder_value(&value) {
+                            continue;
+                        }
+                        if value.chars().count() < 8 || shannon_entropy(&value) < 2.5 {
+                            confidence = Confidence::Low;
+                        }
+                    }
+                    Check::Xml => {
+                        if is_placeholder_value(&value) || in_xml_comment(bytes, start) {
+                            continue;
+                        }
+                    }
+                    Check::Generic => {
+                        let Some(k) = key.as_deref() else { continue };
+                        let quoted = caps.name("q").is_some_and(|q| !q.is_empty());
+                        match judge_generic(bytes, start, k, &value, quoted) {
+                            Some(conf) => {
+                                confidence = conf;
+                                if conf == Confidence::Low {
+                                    severity = Severity::Low;
+                                }
+                            }
+                            None => continue,
+                        }
+                        // a trailing `\` (line continuation) or `.` is not part of the value
+                        while end > start && matches!(bytes.get(end - 1), Some(b'\\' | b'.')) {
+                            end -= 1;
+                        }
                     }
                 }
+                let secret = String::from_utf8_lossy(bytes.get(start..end).unwrap_or_default());
+                let example = is_allowlisted_example(&secret);
+                if example {
+                    confidence = Confidence::Low;
+                    severity = severity.min(Severity::Warning);
+                }
+                if start > end {
+                    start = end;
+                }
+                found.push((
+                    i,
+                    SecretMatch {
+                        rule_id: rule.id,
+                        description: rule.description,
+                        severity,
+                        confidence,
+                        range: start..end,
+                        line: 0,
+                        redacted: redacted.unwrap_or_else(|| redact(&secret)),
+                        key,
+                        example,
+                    },
+                ));
             }
-            let secret = String::from_utf8_lossy(bytes.get(start..end).unwrap_or_default());
-            let example = is_allowlisted_example(&secret);
-            if example {
-                confidence = Confidence::Low;
-                severity = severity.min(Severity::Warning);
-            }
-            if start > end {
-                start = end;
-            }
-            found.push((
-                i,
-                SecretMatch {
-                    rule_id: rule.id,
-                    description: rule.description,
-                    severity,
-                    confidence,
-                    range: start..end,
-                    line: 0,
-                    redacted: redacted.unwrap_or_else(|| redact(&secret)),
-                    key,
-                    example,
-                },
-            ));
         }
     }
     let mut kept = dedupe(found);
@@ -327,9 +357,15 @@ fn judge_generic(
     let attribute_key = ["self.", "this.", "cls.", "@", "$"]
         .iter()
         .any(|p| key.starts_with(p));
+    // `Whitespace`, `rc2_key_st`, `current_token`: an identifier, not a literal
     let identifier_value = !quoted
-        && v.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
-        && v.chars().any(|c| c.is_ascii_uppercase() || c == '_');
+        && v.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && (v.contains('_')
+            || v.chars().all(|c| c.is_ascii_alphabetic())
+                && v.chars().any(|c| c.is_ascii_uppercase()));
     if (attribute_key && !quoted) || identifier_value {
         return Some(Confidence::Low);
     }

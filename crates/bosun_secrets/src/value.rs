@@ -205,6 +205,7 @@ pub fn is_placeholder_value(value: &str) -> bool {
         || v.starts_with('@')
             && v.len() > 1
             && v[1..].chars().all(|c| c.is_alphanumeric() || c == '_')
+        || (v.contains('{') && v.contains('}'))
         || v.contains("${")
         || v.contains("$(")
         || v.contains("{{")

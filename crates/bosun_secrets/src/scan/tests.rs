@@ -354,6 +354,11 @@ fn code_is_not_configuration() {
             "/usr/lib/x/zipfile.py",
             "        default password for encrypted files.\n",
         ),
+        ("/usr/lib/x/ctypes.py", "RC2_KEY = rc2_key_st\n"),
+        (
+            "/usr/lib/x/t.py",
+            "        print(f\"password={password!r}\")\n",
+        ),
     ] {
         let found = scan_file(path, line.as_bytes());
         assert!(found.is_empty(), "{path}: {line} -> {found:?}");
