@@ -100,7 +100,8 @@ pub struct RegistryOptions {
     /// Docker config file (default `$DOCKER_CONFIG/config.json`, `~/.docker/config.json`,
     /// then podman's `$REGISTRY_AUTH_FILE` / `$XDG_RUNTIME_DIR/containers/auth.json`).
     pub docker_config: Option<PathBuf>,
-    /// Extra CA certificates (PEM) to trust besides the bundled web PKI roots.
+    /// CA certificates (PEM) to trust instead of the bundled web PKI roots (default:
+    /// `$SSL_CERT_FILE` when set).
     pub ca_file: Option<PathBuf>,
     /// Per-request timeout in seconds for connecting and for headers (default 30).
     pub timeout_secs: Option<u64>,

@@ -22,6 +22,18 @@
 //! `docker://REF` (registry), `docker-daemon:REF` (engine socket), or a plain path whose
 //! kind is detected from its contents.
 //!
+//! Limits: every size, count and ratio that hostile input could abuse is capped by
+//! [`Limits`] (in [`OpenOptions`], copied to [`Image::limits`]); hitting one gives
+//! [`Error::LimitExceeded`] naming the blob.
+//!
+//! Registries: [`RegistryClient`] speaks the OCI distribution API v2 with bearer-token
+//! and basic authentication (credentials from [`RegistryOptions`], the Docker config or
+//! a credential helper); [`resolve_digest`] turns a tag into the manifest digest to pin.
+//!
+//! Tests: [`testing`] builds images (including hostile ones) in a temp dir. Tests of real
+//! sources read podman-made archives from `$BOSUN_TEST_IMAGES` (built by
+//! `shared/scripts/make-images.sh` in `.ci/run`) and skip when it is unset.
+//!
 //! Invariants: every manifest, config and layer is checked against its descriptor's
 //! digest and size while it streams; layers are read once each, in parallel; entry
 //! bodies are read only when a visitor asks, and capped; nothing is written to disk

@@ -106,6 +106,16 @@ fn parse_challenge(h: &str) -> (String, HashMap<String, String>) {
     (scheme.to_ascii_lowercase(), params)
 }
 
+fn certs_from_pem(pem: &[u8]) -> Option<ureq::tls::RootCerts> {
+    let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(pem)
+        .filter_map(|i| match i {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    (!certs.is_empty()).then(|| ureq::tls::RootCerts::new_with_certs(&certs))
+}
+
 fn basic(c: &Credentials) -> String {
     let raw = format!("{}:{}", c.username, c.password);
     format!(
@@ -160,24 +170,19 @@ impl RegistryClient {
             None => crate::auth::lookup(&r.registry, opts.docker_config.as_ref())?,
         };
         let timeout = Duration::from_secs(opts.timeout_secs.unwrap_or(30));
+        // An explicit CA file, else SSL_CERT_FILE (OpenSSL's convention: it replaces the
+        // default bundle; ignored when unreadable), else the bundled web PKI roots.
         let roots = match &opts.ca_file {
-            None => ureq::tls::RootCerts::WebPki,
             Some(p) => {
                 let pem = std::fs::read(p).map_err(|e| Error::io(p.display().to_string(), e))?;
-                let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
-                    .filter_map(|i| match i {
-                        Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
-                        _ => None,
-                    })
-                    .collect();
-                if certs.is_empty() {
-                    return Err(Error::malformed(
-                        p.display().to_string(),
-                        "no PEM certificates",
-                    ));
-                }
-                ureq::tls::RootCerts::new_with_certs(&certs)
+                certs_from_pem(&pem).ok_or_else(|| {
+                    Error::malformed(p.display().to_string(), "no PEM certificates")
+                })?
             }
+            None => std::env::var_os("SSL_CERT_FILE")
+                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|pem| certs_from_pem(&pem))
+                .unwrap_or(ureq::tls::RootCerts::WebPki),
         };
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)

@@ -133,6 +133,10 @@ struct Registry {
 }
 
 fn start_registry(htpasswd: Option<(&str, &str)>) -> Option<Registry> {
+    start_registry_with(htpasswd, false)
+}
+
+fn start_registry_with(htpasswd: Option<(&str, &str)>, tls: bool) -> Option<Registry> {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let auth = match htpasswd {
@@ -150,8 +154,100 @@ fn start_registry(htpasswd: Option<(&str, &str)>) -> Option<Registry> {
             )
         }
     };
+    let tls_cfg = if tls {
+        // A CA and a leaf for 127.0.0.1 signed by it (webpki refuses a CA as leaf).
+        let d = dir.path();
+        let (cert, key) = (d.join("cert.pem"), d.join("key.pem"));
+        std::fs::write(
+            d.join("ext.cnf"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let steps: Vec<Vec<String>> = vec![
+            ["req", "-x509"]
+                .iter()
+                .chain(ec.iter())
+                .map(|s| s.to_string())
+                .chain(
+                    [
+                        "-days",
+                        "2",
+                        "-subj",
+                        "/CN=bosun-test-ca",
+                        "-keyout",
+                        "ca.key",
+                        "-out",
+                        "ca.pem",
+                    ]
+                    .map(String::from),
+                )
+                .collect(),
+            ["req"]
+                .iter()
+                .chain(ec.iter())
+                .map(|s| s.to_string())
+                .chain(
+                    [
+                        "-subj",
+                        "/CN=127.0.0.1",
+                        "-keyout",
+                        "key.pem",
+                        "-out",
+                        "leaf.csr",
+                    ]
+                    .map(String::from),
+                )
+                .collect(),
+            [
+                "x509",
+                "-req",
+                "-in",
+                "leaf.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                "ext.cnf",
+                "-out",
+                "cert.pem",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        let ok = steps.iter().all(|args| {
+            Command::new("openssl")
+                .args(args)
+                .current_dir(d)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        if !ok {
+            eprintln!("skipped: openssl could not make a test certificate");
+            return None;
+        }
+        format!(
+            "  tls:\n    certificate: {}\n    key: {}\n",
+            cert.display(),
+            key.display()
+        )
+    } else {
+        String::new()
+    };
     let cfg = format!(
-        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{auth}",
+        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{tls_cfg}{auth}",
         dir.path().join("storage").display()
     );
     std::fs::write(dir.path().join("config.yml"), cfg).unwrap();
@@ -484,4 +580,47 @@ fn podman_made_archives_of_the_bad_image_agree() {
             "all formats give the same layers, history and final view"
         );
     }
+}
+
+#[test]
+fn registry_over_tls_is_verified() {
+    if skip_unless(&["docker-registry", "skopeo", "openssl"]) {
+        return;
+    }
+    let Some(reg) = start_registry_with(None, true) else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let archive = t.path().join("img.oci.tar");
+    test_spec()
+        .build()
+        .write_oci_archive(&archive, None)
+        .unwrap();
+    let reference = format!("127.0.0.1:{}/bosun/tls:1", reg.port);
+    if !push(&archive, &format!("docker://{reference}"), None) {
+        return;
+    }
+    let cert = reg._dir.path().join("ca.pem");
+    let trusted = OpenOptions {
+        registry: RegistryOptions {
+            insecure: false,
+            ca_file: Some(cert),
+            ..isolated(t.path(), None)
+        },
+        ..Default::default()
+    };
+    check_test_image(&Image::open(&format!("docker://{reference}"), &trusted).unwrap());
+    // Without the CA the self-signed certificate is refused.
+    let untrusted = OpenOptions {
+        registry: RegistryOptions {
+            insecure: false,
+            ..isolated(t.path(), None)
+        },
+        ..Default::default()
+    };
+    let e = Image::open(&format!("docker://{reference}"), &untrusted).unwrap_err();
+    assert!(
+        matches!(&e, Error::Registry { reason, .. } if reason.contains("request failed")),
+        "{e}"
+    );
 }
