@@ -180,8 +180,8 @@ impl Image {
     }
 
     /// Reads every layer once, in parallel, offering entries to `visitors`. Blobs are
-    /// verified as they stream (compressed digest, size, diff ID); the first error (in
-    /// layer order) is returned, after the other layers stop.
+    /// verified as they stream (compressed digest, size, diff ID). On failure the error
+    /// of the layer that failed first is returned, after the other layers stop.
     pub fn walk(&self, visitors: &[&dyn LayerVisitor], opts: &WalkOptions) -> Result<WalkSummary> {
         let blobs = self.blobs.clone();
         walk::walk_layers(

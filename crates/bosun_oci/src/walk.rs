@@ -728,6 +728,7 @@ pub(crate) fn walk_layers(
         p.start(layers.iter().map(|l| l.size).sum(), layers.len());
     }
     let cancel = Arc::new(AtomicBool::new(false));
+    let first_failure: std::sync::Mutex<Option<usize>> = std::sync::Mutex::new(None);
     let run_one = |layer: &LayerInfo| -> Result<(LayerStats, Option<LayerRecord>)> {
         let res = open(layer).and_then(|(raw, check)| {
             walk_one(
@@ -752,7 +753,13 @@ pub(crate) fn walk_layers(
                 Ok((stats, rec))
             }
             Err(e) => {
-                cancel.store(true, Ordering::Relaxed);
+                // The first layer to fail is the one to report; the others were
+                // stopped because of it.
+                if !cancel.swap(true, Ordering::SeqCst) {
+                    if let Ok(mut g) = first_failure.lock() {
+                        *g = Some(layer.index);
+                    }
+                }
                 Err(e)
             }
         }
@@ -775,22 +782,21 @@ pub(crate) fn walk_layers(
     }
     let mut stats = Vec::with_capacity(layers.len());
     let mut records = Vec::with_capacity(layers.len());
+    let culprit = first_failure.lock().ok().and_then(|g| *g);
     let mut first_err: Option<Error> = None;
-    for r in results {
+    for (i, r) in results.into_iter().enumerate() {
         match r {
             Ok((s, rec)) => {
                 stats.push(s);
                 records.push(rec.unwrap_or_default());
             }
             Err(e) => {
-                let is_cancel = matches!(&e, Error::Layer { reason, .. } if reason == CANCELLED);
-                let replace = match &first_err {
-                    None => true,
-                    Some(Error::Layer { reason, .. }) if reason == CANCELLED => !is_cancel,
-                    _ => false,
-                };
-                if replace {
+                let is_culprit = culprit == Some(i);
+                if first_err.is_none() || is_culprit {
                     first_err = Some(e);
+                }
+                if is_culprit {
+                    break;
                 }
             }
         }
