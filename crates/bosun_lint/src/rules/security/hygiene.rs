@@ -391,3 +391,106 @@ mod tests {
         assert!(run("BSN4002", src).is_empty());
     }
 }
+
+security_rule!(
+    BSN4003,
+    BSN4003_META,
+    "BSN4003",
+    "package-cache-left-in-final-stage",
+    [],
+    Info,
+    None,
+    "Clean (or cache-mount) the npm and Composer caches in the final stage.",
+    r#"## What it does
+
+Flags `npm install`/`npm ci` and `composer install`/`composer require` in the final
+stage when the same `RUN` neither cleans the cache (`npm cache clean --force`,
+`rm -rf ~/.npm`, `composer clear-cache`, `--no-cache`) nor mounts it as a build cache
+(`RUN --mount=type=cache,target=/root/.npm`). The other package managers' caches are
+hadolint's checks (`DL3009` apt lists, `DL3019` apk, `DL3042` pip, `DL3032`/`DL3040`/
+`DL3036` yum/dnf/zypper, `DL3060` yarn).
+
+## Why is this bad?
+
+The download cache (`~/.npm/_cacache`, `~/.composer/cache`) is written into the layer
+and shipped with the image: often tens or hundreds of megabytes nobody uses at run
+time.
+
+## Example
+
+```dockerfile bad
+FROM node:20-slim
+WORKDIR /app
+COPY package*.json ./
+RUN npm ci --omit=dev
+CMD ["node", "server.js"]
+```
+
+```dockerfile good
+FROM node:20-slim
+WORKDIR /app
+COPY package*.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+RUN npm ci --omit=dev && npm cache clean --force
+CMD ["node", "server.js"]
+```
+"#,
+    check_bsn4003
+);
+
+fn check_bsn4003(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let f = facts(df);
+    let Some(last) = final_stage(&f) else { return };
+    let chain = stage_chain(&f, last);
+    for r in f
+        .runs
+        .iter()
+        .filter(|r| !r.onbuild && r.stage.is_some_and(|s| chain.contains(&s)))
+    {
+        for c in r.commands() {
+            let name = basename(&c.name);
+            let sub = c.subcommand().map(|a| a.text.as_str()).unwrap_or("");
+            let (tool, cache_dir) = match name {
+                "npm" if matches!(sub, "ci" | "install" | "i") => ("npm", ".npm"),
+                "composer" if matches!(sub, "install" | "require" | "update") => {
+                    ("composer", "composer")
+                }
+                _ => continue,
+            };
+            if c.has_arg("--no-cache") || r.has_cache_mount(cache_dir) || r.has_cache_mount("/root")
+            {
+                continue;
+            }
+            let cleaned = r.commands().any(|o| {
+                let n = basename(&o.name);
+                (n == "npm" && o.has_arg("cache") && o.has_arg("clean"))
+                    || (n == "composer" && (o.has_arg("clear-cache") || o.has_arg("clearcache")))
+                    || (n == "rm" && o.args.iter().any(|a| a.text.contains(cache_dir)))
+            });
+            if !cleaned {
+                ctx.report(
+                    &BSN4003_META,
+                    format!(
+                        "`{tool} {sub}` leaves its download cache in the image: clean it in the same RUN or use `RUN --mount=type=cache`"
+                    ),
+                    c.name_range.start..c.range.end,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::super::test_util::{run, spans};
+
+    #[test]
+    fn npm_and_composer_caches() {
+        let src = "FROM node:20 AS build\nRUN npm ci\nFROM node:20\nRUN npm ci --omit=dev\nRUN npm ci && npm cache clean --force\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN npm install -g pm2 && rm -rf /root/.npm\nRUN composer install --no-dev\n";
+        assert_eq!(
+            spans(src, &run("BSN4003", src)),
+            ["npm ci --omit=dev", "composer install --no-dev"]
+        );
+    }
+}

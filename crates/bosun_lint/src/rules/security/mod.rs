@@ -70,6 +70,7 @@ pub static RULES: &[&Rule] = &[
     &secrets::BSN3004,
     &hygiene::BSN4001,
     &hygiene::BSN4002,
+    &hygiene::BSN4003,
     &dockerignore::BSN5001,
     &dockerignore::BSN5002,
     &metadata::DL4000,
