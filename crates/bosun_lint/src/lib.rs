@@ -73,6 +73,7 @@
 
 pub mod config;
 pub mod context;
+pub mod discover;
 pub mod docs;
 pub mod fix;
 pub mod pragma;
