@@ -165,36 +165,52 @@ pub(crate) fn vars_at(df: &Dockerfile, facts: &Facts, stage: usize, upto: usize)
 /// (or else `CMD`) is not a shell, a REPL or `sleep`. Toolchain, CI and base images
 /// (`CMD ["python3"]`, `CMD ["bash"]`, no CMD at all) are not services.
 pub(crate) fn runs_service(df: &Dockerfile, facts: &Facts, stage: usize) -> bool {
-    // (program, number of words)
-    type Command = Option<(String, usize)>;
-    let (mut entrypoint, mut cmd): (Command, Command) = (None, None);
+    let (mut entrypoint, mut cmd): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for &s in stage_chain(facts, stage).iter().rev() {
         for (_, i) in stage_instructions(df, facts, s) {
-            let first = || {
-                i.words
-                    .first()
-                    .map(|w| (basename(unquote(&w.text)).to_string(), i.words.len()))
+            let words = || -> Vec<String> {
+                if i.json {
+                    i.words.iter().map(|w| w.text.clone()).collect()
+                } else {
+                    i.args
+                        .text
+                        .split_whitespace()
+                        .map(|w| unquote(w).to_string())
+                        .collect()
+                }
             };
             if i.is("ENTRYPOINT") {
-                entrypoint = first();
+                entrypoint = words();
+                cmd.clear();
             } else if i.is("CMD") {
-                cmd = first();
+                cmd = words();
             }
         }
     }
-    // interactive programs when run alone
+    // entrypoint wrappers that end up running the CMD (`docker-entrypoint.sh`, tini)
+    let is_wrapper = |w: &str| {
+        let b = basename(w);
+        b.contains("entrypoint") || matches!(b, "tini" | "dumb-init" | "gosu" | "su-exec" | "--")
+    };
+    let mut words: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
+    while words.first().is_some_and(|w| is_wrapper(w)) {
+        words.remove(0);
+    }
+    let Some(program) = words.first().map(|w| basename(w).to_string()) else {
+        return false;
+    };
+    let only_flags = words.iter().skip(1).all(|w| w.starts_with('-'));
+    // interactive programs and runtimes when run alone (`python3`, `dotnet --info`)
     const REPLS: &[&str] = &[
         "sh", "bash", "zsh", "ash", "fish", "python", "python2", "python3", "node", "irb", "ruby",
-        "php", "ghci", "R", "jshell", "pwsh",
+        "php", "ghci", "R", "jshell", "pwsh", "dotnet", "java", "deno", "bun", "perl", "lua",
+        "julia", "erl", "iex", "scala", "groovy", "swift", "go",
     ];
     // placeholders whatever their arguments
-    const IDLE: &[&str] = &["sleep", "tail", "cat", "make", "dockerd-entrypoint.sh"];
-    entrypoint.or(cmd).is_some_and(|(p, n)| {
-        !p.is_empty()
-            && !p.starts_with('-')
-            && !IDLE.contains(&p.as_str())
-            && (n != 1 || !REPLS.contains(&p.as_str()))
-    })
+    const IDLE: &[&str] = &["sleep", "tail", "cat", "make", "true", "/true"];
+    !program.starts_with('-')
+        && !IDLE.contains(&program.as_str())
+        && !(only_flags && REPLS.contains(&program.as_str()))
 }
 
 /// The basename of a path or command.

@@ -579,6 +579,13 @@ mod tests {
         assert!(run("BSN2001", "FROM debian:12\nCMD [\"bash\"]\n").is_empty());
         assert!(run("BSN2001", "FROM python:3.12\nCMD [\"python3\"]\n").is_empty());
         assert!(run("BSN2001", "FROM debian:12\nRUN make\n").is_empty());
+        // entrypoint wrappers run the CMD
+        let src = "FROM node:20\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"node\"]\n";
+        assert!(run("BSN2001", src).is_empty());
+        let src = "FROM node:20\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"node\", \"server.js\"]\n";
+        assert_eq!(run("BSN2001", src).len(), 1);
+        let src = "FROM x:1\nENTRYPOINT [\"/usr/bin/dotnet\"]\nCMD [\"--info\"]\n";
+        assert!(run("BSN2001", src).is_empty());
     }
 
     #[test]
