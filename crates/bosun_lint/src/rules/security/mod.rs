@@ -208,9 +208,9 @@ pub(crate) fn runs_service(df: &Dockerfile, facts: &Facts, stage: usize) -> bool
     ];
     // placeholders whatever their arguments
     const IDLE: &[&str] = &["sleep", "tail", "cat", "make", "true", "/true"];
-    !program.starts_with('-')
-        && !IDLE.contains(&program.as_str())
-        && !(only_flags && REPLS.contains(&program.as_str()))
+    let idle = program.starts_with('-') || IDLE.contains(&program.as_str());
+    let repl = only_flags && REPLS.contains(&program.as_str());
+    !(idle || repl)
 }
 
 /// The basename of a path or command.
