@@ -131,7 +131,8 @@ impl Dockerfile {
         self.line_col(offset).0
     }
 
-    /// Number of lines (a final line without newline counts; an empty file has 1).
+    /// Number of lines, counting the (possibly empty) text after the last newline as a
+    /// line, so every offset `0..=source.len()` has a line.
     pub fn line_count(&self) -> usize {
         self.line_starts.len().max(1)
     }

@@ -110,6 +110,10 @@ pub fn dump_instruction(inst: &Instruction) -> String {
 /// The values the reference tooling (BuildKit v0.12) reports: ENV and LABEL as
 /// `key, value` pairs (the `sep` node came later).
 fn reference_values(inst: &Instruction) -> Vec<&str> {
+    if inst.onbuild.is_some() {
+        // BuildKit's ONBUILD node holds one value-less node carrying the trigger.
+        return vec![""];
+    }
     if matches!(inst.cmd.as_str(), "ENV" | "LABEL") {
         inst.value
             .chunks(3)

@@ -58,3 +58,50 @@ fn corpus_matches_buildkit_oracle() {
         mismatches.join("\n")
     );
 }
+
+/// Parse throughput over the whole corpus (files read first; parsing only). Prints
+/// files per second; run with `--release -- --nocapture` for the real number. Also a
+/// guard against accidental super-linear behaviour.
+#[test]
+fn corpus_parse_throughput() {
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/dockerfiles/visible"
+    ));
+    let Ok(repos) = std::fs::read_dir(root) else {
+        eprintln!("skipping: corpus not found at {}", root.display());
+        return;
+    };
+    let mut files = Vec::new();
+    for repo in repos.flatten() {
+        for f in std::fs::read_dir(repo.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            files.push(std::fs::read(f.path()).unwrap_or_default());
+        }
+    }
+    let bytes: usize = files.iter().map(Vec::len).sum();
+    let rounds = 3;
+    let start = std::time::Instant::now();
+    let mut instructions = 0;
+    for _ in 0..rounds {
+        for f in &files {
+            instructions += parse_bytes(f).instructions.len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let n = (files.len() * rounds) as f64;
+    eprintln!(
+        "parsed {} files x{rounds} ({:.1} MB, {} instructions) in {secs:.3}s: {:.0} files/s, {:.1} MB/s",
+        files.len(),
+        bytes as f64 / 1e6,
+        instructions / rounds,
+        n / secs,
+        (bytes * rounds) as f64 / 1e6 / secs
+    );
+    assert!(instructions > 0);
+    // Generous bound even for unoptimised builds on a busy machine.
+    assert!(secs < 60.0, "parsing the corpus took {secs:.1}s");
+}

@@ -32,7 +32,12 @@ struct Lexer {
     pos: usize,
     raw_quotes: bool,
     raw_escapes: bool,
+    /// Nesting of `${...}`; bounded so hostile input cannot exhaust the stack
+    /// (deeper nesting counts as a lexer error: no heredocs on that line).
+    depth: usize,
 }
+
+const MAX_NESTING: usize = 256;
 
 #[derive(Default)]
 struct Words {
@@ -105,6 +110,7 @@ impl Lexer {
             pos: 0,
             raw_quotes,
             raw_escapes,
+            depth: 0,
         }
     }
 
@@ -262,6 +268,16 @@ impl Lexer {
     /// `$...` with no environment and unset variables kept as written (BuildKit
     /// v0.12's modifier set: `:`, `+`, `-`, `?`).
     fn process_dollar(&mut self) -> Result<String, LexError> {
+        if self.depth >= MAX_NESTING {
+            return Err(LexError);
+        }
+        self.depth += 1;
+        let r = self.process_dollar_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn process_dollar_inner(&mut self) -> Result<String, LexError> {
         self.next();
         if self.peek() != Some('{') {
             let name = self.process_name();

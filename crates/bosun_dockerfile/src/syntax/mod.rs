@@ -491,7 +491,7 @@ impl State<'_> {
                 });
             }
             let mut inst = self
-                .new_node_from_line(&line)
+                .new_node_from_line(&line, 0)
                 .map_err(|m| self.line_error(m, idx, last_idx))?;
             inst.prev_comments = std::mem::take(&mut prev_comments);
             // Heredocs.
@@ -570,7 +570,7 @@ impl State<'_> {
 
     /// BuildKit's `newNodeFromLine`: split off the keyword and flags, dispatch on the
     /// keyword.
-    fn new_node_from_line(&self, line: &LogicalLine) -> Result<Instruction, String> {
+    fn new_node_from_line(&self, line: &LogicalLine, depth: usize) -> Result<Instruction, String> {
         let bytes = line.text.as_bytes();
         let (ts, te) = trim_space_range(bytes);
         let trimmed = &bytes[ts..te];
@@ -631,8 +631,15 @@ impl State<'_> {
             }
             Some("onbuild") => {
                 if !rest.is_empty() {
-                    let inner = self.new_node_from_line(&args)?;
-                    onbuild = Some(Box::new(inner));
+                    if depth < MAX_TREE_DEPTH {
+                        let inner = self.new_node_from_line(&args, depth + 1)?;
+                        onbuild = Some(Box::new(inner));
+                    } else {
+                        // Deeper `ONBUILD ONBUILD ...` chains are only checked for
+                        // errors (BuildKit parses them; nothing reads them), so a long
+                        // chain costs linear time and no copies.
+                        self.validate_chain(rest)?;
+                    }
                 }
                 Parsed {
                     words: line_parsers::parse_words(rest, escape),
@@ -685,6 +692,52 @@ impl State<'_> {
             key_values,
             prev_comments: Vec::new(),
         })
+    }
+}
+
+/// How many ONBUILD levels are built as syntax trees (ONBUILD, its trigger, and the
+/// trigger's trigger, which is what anything reports).
+const MAX_TREE_DEPTH: usize = 2;
+
+impl State<'_> {
+    /// Runs BuildKit's node parsing over `line` for its errors only, iteratively
+    /// through ONBUILD chains.
+    fn validate_chain(&self, mut line: &[u8]) -> Result<(), String> {
+        let escape = char::from(self.d.escape);
+        loop {
+            let (ts, te) = trim_space_range(line);
+            let trimmed = &line[ts..te];
+            let parts = split_ascii_ws(trimmed, Some(2));
+            let (cs, ce) = parts.first().copied().unwrap_or((0, 0));
+            let keyword = &trimmed[cs..ce];
+            let rest: &[u8] = match parts.get(1) {
+                Some(&(rs, _)) => {
+                    let r = &trimmed[rs..];
+                    let (_, at) = flags::extract_builder_flags(r);
+                    let args = &r[at..];
+                    let (a, b) = trim_space_range(args);
+                    &args[a..b]
+                }
+                None => &[],
+            };
+            match go_lower_keyword(keyword).as_deref() {
+                Some("onbuild") if !rest.is_empty() => line = rest,
+                Some("add" | "copy" | "volume") => {
+                    return line_parsers::parse_maybe_json_to_list(rest).map(drop)
+                }
+                Some("cmd" | "entrypoint" | "run" | "shell") => {
+                    return line_parsers::parse_maybe_json(rest, escape).map(drop)
+                }
+                Some("env") => return line_parsers::parse_name_val(rest, "ENV", escape).map(drop),
+                Some("label") => {
+                    return line_parsers::parse_name_val(rest, "LABEL", escape).map(drop)
+                }
+                Some("healthcheck") => {
+                    return line_parsers::parse_health_config(rest, escape).map(drop)
+                }
+                _ => return Ok(()),
+            }
+        }
     }
 }
 
