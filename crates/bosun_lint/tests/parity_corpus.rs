@@ -56,6 +56,11 @@ fn parity_dump() {
         .filter(|r| r.enabled_by_default && r.meta.code.starts_with("DL"))
         .map(|r| r.meta.code.to_string())
         .collect();
+    // `BOSUN_PARITY_SELECT=DL3008,DL3009` restricts the run (for profiling).
+    let select = match std::env::var("BOSUN_PARITY_SELECT") {
+        Ok(list) => list.split(',').map(str::to_string).collect(),
+        Err(_) => select,
+    };
     let linter = Linter::new(LintOptions {
         select,
         ..Default::default()

@@ -472,6 +472,7 @@ fn make_run(
                     commands: vec![cmd],
                     pipes: Vec::new(),
                     pipefail_set_at: None,
+                    code_end: None,
                 },
                 heredoc: false,
             });
@@ -541,6 +542,7 @@ fn make_run(
                 commands,
                 pipes: Vec::new(),
                 pipefail_set_at: None,
+                code_end: None,
             },
             heredoc: false,
         });

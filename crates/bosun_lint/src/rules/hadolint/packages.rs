@@ -252,7 +252,11 @@ fn check_dl3009(ctx: &mut Context<'_>) {
         let fix = if !run.exec_form && !run.has_heredoc {
             df.instructions.get(run.index).map(|ins| {
                 let ins = ins.onbuild.as_deref().unwrap_or(ins);
-                let end = ins.args.range().end;
+                let end = run
+                    .scripts
+                    .first()
+                    .and_then(|s| s.script.code_end)
+                    .unwrap_or_else(|| ins.args.range().end);
                 let later_needs_lists = f.runs.iter().skip(ri + 1).any(|r| {
                     r.commands().any(|c| {
                         (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["install"]).is_some()
@@ -2008,5 +2012,19 @@ mod tests {
             ),
             vec![2]
         );
+    }
+}
+
+#[cfg(test)]
+mod fix_placement {
+    use super::super::test_util::{apply_fixes, lines};
+    use super::*;
+
+    #[test]
+    fn apt_lists_fix_goes_before_a_trailing_comment() {
+        let src = "FROM d\nRUN apt-get update && \\\n    apt-get install -y x  # why\n";
+        let fixed = apply_fixes(&DL3009, src);
+        assert_eq!(fixed, "FROM d\nRUN apt-get update && \\\n    apt-get install -y x && rm -rf /var/lib/apt/lists/*  # why\n");
+        assert!(lines(&DL3009, &fixed).is_empty());
     }
 }

@@ -51,6 +51,9 @@ pub struct Script {
     /// `set -o pipefail` (or `set -eo pipefail`, `set -euxo pipefail`, ...) runs in
     /// the script, at this source offset.
     pub pipefail_set_at: Option<usize>,
+    /// The Dockerfile offset just past the last byte of code (a trailing shell comment
+    /// excluded): where text can be appended to the script.
+    pub code_end: Option<usize>,
 }
 
 /// One flag of a command, hadolint-style: `--name=v` gives `name`, `-abc` gives `a`,
@@ -270,8 +273,12 @@ pub fn parse_script(text: &str, map: &dyn OffsetMap) -> Script {
         pending_heredocs: Vec::new(),
         last_sep_was_double_semi: false,
         last_close_paren: false,
+        code_end: 0,
     };
     parse_into(&mut lexer, &mut script, false, None);
+    if lexer.code_end > 0 {
+        script.code_end = Some(map.map(lexer.code_end - 1) + 1);
+    }
     script
 }
 
@@ -284,6 +291,8 @@ struct Lexer<'a> {
     pending_heredocs: Vec<(String, bool)>,
     last_sep_was_double_semi: bool,
     last_close_paren: bool,
+    /// Offset just past the last non-blank, non-comment byte read.
+    code_end: usize,
 }
 
 /// Reads items until the end (or the closing `)`/backtick when `close` is given) and
@@ -500,6 +509,24 @@ fn is_assignment(t: &str) -> bool {
 impl Lexer<'_> {
     /// The next item, or `None` at the end (or at `close`).
     fn next_item(
+        &mut self,
+        script: &mut Script,
+        in_subst: bool,
+        close: Option<u8>,
+    ) -> Option<Item> {
+        let item = self.next_item_inner(script, in_subst, close);
+        let after_code = self
+            .pos
+            .checked_sub(1)
+            .and_then(|p| self.bytes.get(p))
+            .is_some_and(|b| !b.is_ascii_whitespace());
+        if item.is_some() && after_code {
+            self.code_end = self.code_end.max(self.pos);
+        }
+        item
+    }
+
+    fn next_item_inner(
         &mut self,
         script: &mut Script,
         in_subst: bool,
