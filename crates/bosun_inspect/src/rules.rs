@@ -70,12 +70,12 @@ container started from it carries the value in its environment.
 ## Example
 ```dockerfile,bad
 FROM debian:bookworm
-ENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+ENV DB_PASSWORD=correct-horse-battery
 ```
 
 ```dockerfile,good
 FROM debian:bookworm
-# pass it at run time: docker run -e AWS_SECRET_ACCESS_KEY ...
+# pass it at run time: docker run -e DB_PASSWORD ...
 # or mount it: RUN --mount=type=secret,id=aws ...
 ```
 "#
@@ -90,7 +90,7 @@ rule!(
     "A build argument or ENV value that holds a secret is recorded in the image history.",
     r#"## What it does
 Reads every history entry's `created_by`: the build arguments builders record before
-`RUN` commands (`|1 DB_PASSWORD=hunter2 /bin/sh -c ...`), `ARG` and `ENV` instructions
+`RUN` commands (`|1 DB_PASSWORD=... /bin/sh -c ...`), `ARG` and `ENV` instructions
 (classic `#(nop) ENV ...`, BuildKit's `ENV ...`, Buildah's), and flags secret-named
 values and known token formats. Values are never printed in full.
 
@@ -102,7 +102,7 @@ the image. An `ENV` that is later overridden also stays in the history.
 ## Example
 ```dockerfile,bad
 FROM debian:bookworm
-ARG DB_PASSWORD=hunter2
+ARG DB_PASSWORD=correct-horse-battery
 RUN ./configure-db --password "$DB_PASSWORD"
 ```
 
