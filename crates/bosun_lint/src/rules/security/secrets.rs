@@ -564,6 +564,16 @@ mod tests {
     }
 
     #[test]
+    fn heredoc_files_and_onbuild() {
+        let pw = cat(&["Zq8r2LkP0v", "Xw9TfB"]);
+        let src = format!(
+            "FROM a:1\nCOPY <<EOF /root/.netrc\nmachine git.example.org login ci password {pw}\nEOF\nONBUILD ENV API_TOKEN={pw}\n"
+        );
+        assert_eq!(spans(&src, &run("BSN3004", &src)), [pw.as_str()]);
+        assert_eq!(spans(&src, &run("BSN3001", &src)), [pw.as_str()]);
+    }
+
+    #[test]
     fn hardcoded_tokens_outside_env() {
         let url = cat(&[
             "https://deploy:",
