@@ -394,3 +394,54 @@ mod tests {
             .is_empty());
     }
 }
+
+/// What the CLI calls for `--shellcheck`: parses `source`, runs ShellCheck on its RUN
+/// scripts (codes in `settings.shellcheck_exclude` left out) and applies the file's
+/// suppression comments (`# hadolint ignore=SC2086`) to the findings.
+pub fn check_source(
+    program: &str,
+    path: &str,
+    source: &str,
+    settings: &crate::config::Settings,
+) -> Result<Vec<Finding>, ShellcheckError> {
+    let df = bosun_dockerfile::parse(source);
+    let found = check_dockerfile(program, path, &df, &settings.shellcheck_exclude)?;
+    let never = |_: &bosun_diagnostics::RuleMeta| false;
+    let opts = crate::pragma::ApplyOptions {
+        path,
+        disable_suppressions: settings.disable_ignore_pragma,
+        is_enabled: &never,
+    };
+    Ok(crate::pragma::apply(&df, found, &opts))
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::*;
+
+    #[test]
+    fn suppression_comments_apply_to_shellcheck_findings() {
+        if !available(DEFAULT_PROGRAM) {
+            eprintln!("skipped: shellcheck is not installed");
+            return;
+        }
+        let settings = crate::config::Settings::default();
+        let src = "FROM debian:12\n# hadolint ignore=SC2086\nRUN echo $A\nRUN echo $B\n";
+        let found = check_source(DEFAULT_PROGRAM, "Dockerfile", src, &settings).expect("runs");
+        let lines: Vec<usize> = found
+            .iter()
+            .filter(|f| f.code == "SC2086")
+            .filter_map(|f| match &f.location {
+                Location::File { span: Some(s), .. } => Some(s.start_line),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lines, vec![4]);
+        let settings = crate::config::Settings {
+            shellcheck_exclude: vec!["SC2086".into()],
+            ..Default::default()
+        };
+        let found = check_source(DEFAULT_PROGRAM, "Dockerfile", src, &settings).expect("runs");
+        assert!(found.iter().all(|f| f.code != "SC2086"), "{found:?}");
+    }
+}

@@ -27,7 +27,6 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         (args.diff, "--diff"),
         (args.unsafe_fixes, "--unsafe-fixes"),
         (args.pin_digests, "--pin-digests"),
-        (args.shellcheck, "--shellcheck"),
         (args.config.is_some(), "--config"),
     ] {
         if set {
@@ -45,6 +44,14 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         anyhow::bail!("{unknown}");
     }
     let linter = Linter::new(options);
+    // `--shellcheck`: one ShellCheck process per Dockerfile (bosun_lint::shellcheck).
+    let shellcheck = args.shellcheck
+        && if bosun_lint::shellcheck::available(bosun_lint::shellcheck::DEFAULT_PROGRAM) {
+            true
+        } else {
+            eprintln!("bosun: --shellcheck: `shellcheck` is not installed; RUN scripts are not checked by it");
+            false
+        };
 
     let (targets, mut errors) = discover::discover(&args.paths);
     let results: Vec<Result<Linted, InputError>> = targets
@@ -54,11 +61,25 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
                 Target::Stdin => discover::load_reader(std::io::stdin().lock())?,
                 Target::File(path) => discover::load_file(path)?,
             };
-            let findings = linter.lint(LintInput {
+            let mut findings = linter.lint(LintInput {
                 path: &file.path,
                 source: &file.text,
                 build: &file.build,
             });
+            if shellcheck {
+                match bosun_lint::shellcheck::check_source(
+                    bosun_lint::shellcheck::DEFAULT_PROGRAM,
+                    &file.path,
+                    &file.text,
+                    &linter.options().settings,
+                ) {
+                    Ok(mut found) => {
+                        findings.append(&mut found);
+                        bosun_lint::sort_findings(&mut findings);
+                    }
+                    Err(e) => eprintln!("bosun: {}: {e}", file.path),
+                }
+            }
             Ok(Linted { file, findings })
         })
         .collect();
