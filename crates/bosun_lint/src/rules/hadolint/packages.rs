@@ -2028,3 +2028,18 @@ mod fix_placement {
         assert!(lines(&DL3009, &fixed).is_empty());
     }
 }
+
+#[cfg(test)]
+mod run_forms {
+    use super::super::test_util::{lines, run};
+    use super::*;
+
+    #[test]
+    fn onbuild_exec_form_and_heredoc_runs_are_checked() {
+        let src = "FROM d\nONBUILD RUN apt-get install x=1\nRUN [\"apt-get\", \"install\", \"y=1\"]\nRUN <<EOF\nset -e\napt-get install z=1\nEOF\nRUN [\"sh\", \"-c\", \"apt-get install w=1\"]\n";
+        assert_eq!(lines(&DL3014, src), vec![2, 3, 6, 8]);
+        // The exact place inside the heredoc and the exec-form script.
+        assert_eq!(run(&DL3014, src)[2], (6, 1));
+        assert_eq!(run(&DL3014, src)[3], (8, 19));
+    }
+}
