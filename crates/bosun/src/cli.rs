@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "bosun", version, about = "Carries a container image safely from Dockerfile to deployment.")]
+#[command(
+    name = "bosun",
+    version,
+    about = "Carries a container image safely from Dockerfile to deployment."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
