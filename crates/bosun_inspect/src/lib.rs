@@ -172,6 +172,9 @@ impl Inspector {
         let mut findings = self.config_findings.clone();
         report.findings.sort_by_key(Finding::sort_key);
         findings.append(&mut report.findings);
+        for f in &mut findings {
+            f.help_url = Some(rules::help_url(&f.code));
+        }
         report.findings = findings;
         report
     }

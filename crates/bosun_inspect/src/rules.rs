@@ -669,6 +669,51 @@ pub const RULES: &[RuleMeta] = &[
     SENSITIVE_VOLUME,
 ];
 
+/// Where the pages of the image rules live (`docs/image-rules/CODE.md`): the lint
+/// docs generator builds `docs/rules/` from the Dockerfile rule registry only.
+pub fn help_url(code: &str) -> String {
+    let base = bosun_diagnostics::DOCS_BASE_URL.trim_end_matches("/rules");
+    format!("{base}/image-rules/{code}.md")
+}
+
+/// The markdown page of one image rule, as `docs/image-rules/CODE.md` holds it.
+pub fn rule_page(r: &RuleMeta) -> String {
+    let aliases = if r.aliases.is_empty() {
+        String::new()
+    } else {
+        format!("Also known as: {}\n\n", r.aliases.join(", "))
+    };
+    format!(
+        "<!-- generated from crates/bosun_inspect/src/rules.rs; do not edit -->\n# {} {}\n\nDefault severity: `{}`. {}\n\n{}\n\n{}",
+        r.code,
+        r.name,
+        r.severity,
+        aliases.trim_end(),
+        r.summary,
+        r.docs.trim_start()
+    )
+    .replace("\n\n\n", "\n\n")
+}
+
+/// The index page `docs/image-rules/README.md`.
+pub fn index_page() -> String {
+    let mut s = String::from(
+        "<!-- generated from crates/bosun_inspect/src/rules.rs; do not edit -->\n# Image rules (`bosun image`)\n\n| Code | Name | Severity | Aliases | Summary |\n|---|---|---|---|---|\n",
+    );
+    for r in RULES {
+        s.push_str(&format!(
+            "| [{}]({}.md) | `{}` | {} | {} | {} |\n",
+            r.code,
+            r.code,
+            r.name,
+            r.severity,
+            r.aliases.join(", "),
+            r.summary.replace('|', "\\|")
+        ));
+    }
+    s
+}
+
 /// The rule with this code, name or alias.
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
     RULES.iter().find(|r| r.is_named(name))
