@@ -18,6 +18,7 @@ pub mod facts;
 pub mod instructions;
 pub mod packages;
 pub mod shell;
+pub mod shell_ts;
 
 use crate::context::Context;
 use crate::registry::Rule;
