@@ -31,8 +31,9 @@ TV=$(measure trivy "$TRIVY" image --scanners secret --image-config-scanners secr
   --input "$IMG" --skip-db-update --cache-backend memory --offline-scan --quiet --format json)
 read -r _ bw bkb brc <<<"$B"
 read -r _ tw tkb trc <<<"$TV"
-bfound=$(grep -o '"code"' "$T/bosun.out" | wc -l)
-tfound=$(grep -o '"RuleID"' "$T/trivy.out" | wc -l)
+bfound=$(grep -o '"code"' "$T/bosun.out" | wc -l || true)
+tfound=$(grep -o '"RuleID"' "$T/trivy.out" | wc -l || true)
+[ "$trc" = 0 ] || { echo "trivy exited $trc:" >&2; tail -3 "$T/trivy.err" >&2; }
 printf '%-6s %10s %12s %6s %s\n' tool wall_s peak_MB exit findings
 printf '%-6s %10.2f %12.1f %6s %s\n' bosun "$bw" "$(echo "$bkb/1024" | bc -l)" "$brc" "$bfound (all image checks)"
 printf '%-6s %10.2f %12.1f %6s %s\n' trivy "$tw" "$(echo "$tkb/1024" | bc -l)" "$trc" "$tfound secrets"
