@@ -2,7 +2,7 @@
 # Lints the whole visible Dockerfile corpus with bosun (release build) and with hadolint,
 # in the same run, and prints files/s for each and the ratio.
 #
-#   scripts/bench-lint.sh [CORPUS_DIR]
+#   scripts/bench-lint.sh [CORPUS_DIR]        (BOSUN=path skips the release build)
 #
 # hadolint: $HADOLINT, else /work/.peers/bin/hadolint, else `hadolint` on PATH (see
 # ../shared/scripts/peers.sh). It runs over 2 processes (xargs -P2, 50 files per call)
@@ -18,9 +18,13 @@ if [[ ! -d $corpus ]]; then
 fi
 jobs=${BENCH_JOBS:-2}
 
-cargo build --release -q -p bosun
-target_dir=${CARGO_TARGET_DIR:-target}
-bosun="$target_dir/release/bosun"
+# BOSUN=path/to/bosun skips the build (use a release binary).
+if [[ -z ${BOSUN:-} ]]; then
+  cargo build --release -q -p bosun
+  bosun="${CARGO_TARGET_DIR:-target}/release/bosun"
+else
+  bosun=$BOSUN
+fi
 
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
