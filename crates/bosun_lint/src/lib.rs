@@ -4,7 +4,7 @@
 //!
 //! A rule is a module under `src/rules/<area>/` with three items:
 //!
-//! ```ignore
+//! ````ignore
 //! use crate::context::Context;
 //! use crate::registry::Rule;
 //! use bosun_diagnostics::{Edit, Fix, FixAvailability, RuleMeta, Severity};
@@ -42,7 +42,7 @@
 //!             .fix(Fix::safe("Make it absolute", vec![Edit::insert(0, "/")]));
 //!     }
 //! }
-//! ```
+//! ````
 //!
 //! Then list `&RULE` in the area's `pub static RULES: &[&Rule]` and the area in
 //! [`rules::GROUPS`].

@@ -64,9 +64,9 @@ severity = { DL3047 = "error" }
 
     let top = c.options_for(&dir.path().join("Dockerfile"));
     assert_eq!(top.select, ["ALL"]);
-    // The BuildKit name of a hadolint-equivalent check becomes the DL code; SC codes go
-    // to the ShellCheck integration.
-    assert_eq!(top.ignore, ["DL3008", "DL3025"]);
+    // The BuildKit name of a hadolint-equivalent check is kept (it is the DL rule's alias)
+    // and its DL codes are added; SC codes go to the ShellCheck integration.
+    assert_eq!(top.ignore, ["DL3008", "JSONArgsRecommended", "DL3025"]);
     assert_eq!(top.settings.shellcheck_exclude, ["SC2086"]);
     assert!(top
         .severity
@@ -77,7 +77,10 @@ severity = { DL3047 = "error" }
     )));
 
     let legacy = c.options_for(&dir.path().join("legacy/app/Dockerfile"));
-    assert_eq!(legacy.ignore, ["DL3008", "DL3025", "DL3003"]);
+    assert_eq!(
+        legacy.ignore,
+        ["DL3008", "JSONArgsRecommended", "DL3025", "DL3003"]
+    );
     assert_eq!(
         legacy.severity.last(),
         Some(&("DL3047".to_string(), SeverityOverride::Set(Severity::Error)))

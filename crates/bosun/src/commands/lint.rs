@@ -39,11 +39,6 @@ struct FixInfo {
 }
 
 pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
-    for (set, flag) in [(args.shellcheck, "--shellcheck")] {
-        if set {
-            anyhow::bail!("{flag} is not available in this build yet");
-        }
-    }
     let threshold = failure_threshold(args.output.failure_threshold.as_deref())?;
     let color = use_color(&args.output.color)?;
     let options = LintOptions {
@@ -54,6 +49,14 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     if let Some(unknown) = RuleSet::unknown_selectors(&options).first() {
         anyhow::bail!("{unknown}");
     }
+    // `--shellcheck`: one ShellCheck process per Dockerfile (bosun_lint::shellcheck).
+    let shellcheck = args.shellcheck
+        && if bosun_lint::shellcheck::available(bosun_lint::shellcheck::DEFAULT_PROGRAM) {
+            true
+        } else {
+            eprintln!("bosun: --shellcheck: `shellcheck` is not installed; RUN scripts are not checked by it");
+            false
+        };
 
     if (args.unsafe_fixes || args.pin_digests) && !(args.fix || args.diff) {
         anyhow::bail!("--unsafe-fixes and --pin-digests work with --fix or --diff");
@@ -93,7 +96,7 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
             let linter = file_linter(config, target, &cli_select, &cli_ignore);
             let file_threshold =
                 config_threshold(config, args.output.failure_threshold.is_some(), threshold);
-            let (findings, fixes) = if args.fix || args.diff {
+            let (mut findings, fixes) = if args.fix || args.diff {
                 fix_one(args, &linter, target, &mut file, &fix_options)?
             } else {
                 let found = linter.lint(LintInput {
@@ -103,6 +106,20 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
                 });
                 (found, FixInfo::default())
             };
+            if shellcheck {
+                match bosun_lint::shellcheck::check_source(
+                    bosun_lint::shellcheck::DEFAULT_PROGRAM,
+                    &file.path,
+                    &file.text,
+                    &linter.options().settings,
+                ) {
+                    Ok(mut found) => {
+                        findings.append(&mut found);
+                        bosun_lint::sort_findings(&mut findings);
+                    }
+                    Err(e) => eprintln!("bosun: {}: {e}", file.path),
+                }
+            }
             Ok(Linted {
                 file,
                 findings,

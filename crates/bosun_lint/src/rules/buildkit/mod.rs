@@ -91,11 +91,12 @@ pub fn expand_selectors(names: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(names.len());
     for n in names {
         let codes = equivalent_codes(n);
+        // A BuildKit name may be one rule's alias and also stand for more DL rules
+        // (MultipleInstructionsDisallowed): keep the name and add every equivalent.
         if codes.is_empty() || crate::registry::find_rule(n).is_some() {
             out.push(n.clone());
-        } else {
-            out.extend(codes.iter().map(|c| (*c).to_string()));
         }
+        out.extend(codes.iter().map(|c| (*c).to_string()));
     }
     out
 }
