@@ -8,7 +8,6 @@
 use super::user::{installed_packages, package_name};
 use super::{basename, final_stage, security_rule, stage_chain, stage_instructions};
 use crate::context::Context;
-use crate::rules::hadolint::facts::facts;
 use crate::rules::hadolint::shell::Cmd;
 
 /// Compilers and build systems, by package name across distributions.
@@ -139,7 +138,7 @@ CMD ["uwsgi"]
 
 fn check_bsn4001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let Some(last) = final_stage(&f) else { return };
     let chain = stage_chain(&f, last);
     let runs_service = super::runs_service(df, &f, last);
@@ -307,7 +306,7 @@ COPY . .
 
 fn check_bsn4002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     for (s, _) in f.stages.iter().enumerate() {
         let mut manifest_copied = false;
         let mut broad_copy: Option<(usize, std::ops::Range<usize>)> = None;
@@ -439,8 +438,7 @@ CMD ["node", "server.js"]
 );
 
 fn check_bsn4003(ctx: &mut Context<'_>) {
-    let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let Some(last) = final_stage(&f) else { return };
     let chain = stage_chain(&f, last);
     for r in f

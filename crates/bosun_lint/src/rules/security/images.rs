@@ -3,7 +3,7 @@
 
 use super::{basename, security_rule};
 use crate::context::Context;
-use crate::rules::hadolint::facts::{facts, Facts, Stage};
+use crate::rules::hadolint::facts::{Facts, Stage};
 use crate::rules::hadolint::shell::Cmd;
 use bosun_diagnostics::{Edit, Fix};
 use bosun_dockerfile::TextRange;
@@ -132,7 +132,7 @@ FROM scratch
 
 fn check_dl3006(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     for stage in &f.stages {
         let Some(resolved) = external_base(stage, &f) else {
             continue;
@@ -198,7 +198,7 @@ FROM alpine:3.20
 
 fn check_dl3007(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     for stage in &f.stages {
         let Some(resolved) = external_base(stage, &f) else {
             continue;
@@ -271,7 +271,7 @@ FROM python:3.12-slim@sha256:2b8f2e5a3b1d0a3c8f7e6d5c4b3a29180f7e6d5c4b3a29180f7
 
 fn check_bsn1001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     for stage in &f.stages {
         let Some(resolved) = external_base(stage, &f) else {
             continue;
@@ -380,22 +380,23 @@ the same.
 /// The variables visible at `ins` (an instruction of `df`).
 fn stage_vars(
     df: &bosun_dockerfile::Dockerfile,
+    f: &Facts,
     ins: &bosun_dockerfile::Instruction,
 ) -> bosun_dockerfile::expand::VarMap {
-    let f = facts(df);
     let idx = df
         .instructions
         .iter()
         .position(|i| std::ptr::eq(i, ins))
         .unwrap_or(0);
     match f.stage_index_of(idx) {
-        Some(s) => super::vars_at(df, &f, s, idx),
+        Some(s) => super::vars_at(df, f, s, idx),
         None => f.global_args.clone(),
     }
 }
 
 fn check_dl3020(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
+    let f = ctx.hadolint_facts();
     for ins in df.instructions.iter().filter(|i| i.is("ADD")) {
         if !ins.heredocs.is_empty() || ins.words.len() < 2 {
             continue;
@@ -403,7 +404,7 @@ fn check_dl3020(ctx: &mut Context<'_>) {
         let sources = &ins.words[..ins.words.len() - 1];
         // sources through the ARG/ENV values visible here (`ADD ${PKG_URL} /tmp/`);
         // a source that does not resolve is left alone
-        let vars = stage_vars(df, ins);
+        let vars = stage_vars(df, &f, ins);
         let plain: Vec<_> = sources
             .iter()
             .filter(|w| {
@@ -486,11 +487,12 @@ ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d
 
 fn check_bsn1002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
+    let f = ctx.hadolint_facts();
     for ins in df.instructions.iter().filter(|i| i.is("ADD")) {
         if ins.flag("checksum").is_some() || ins.words.len() < 2 {
             continue;
         }
-        let vars = stage_vars(df, ins);
+        let vars = stage_vars(df, &f, ins);
         for w in &ins.words[..ins.words.len() - 1] {
             let v = bosun_dockerfile::expand::expand(&w.text, &vars).unwrap_or_default();
             if is_url(&v) && !is_git_source(&v) {
@@ -576,7 +578,7 @@ RUN curl -fsSLo /tmp/install.sh https://example.org/install.sh \
 
 fn check_bsn1003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let mut seen: Vec<(usize, usize)> = Vec::new();
     for run in &f.runs {
         for s in &run.scripts {

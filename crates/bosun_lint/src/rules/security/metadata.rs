@@ -2,7 +2,6 @@
 
 use super::{final_stage, security_rule, stage_chain, stage_instructions, unquote};
 use crate::context::Context;
-use crate::rules::hadolint::facts::facts;
 use bosun_diagnostics::{Edit, Fix};
 
 security_rule!(
@@ -131,7 +130,7 @@ CMD ["app"]
 
 fn check_bsn6001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let Some(last) = final_stage(&f) else { return };
     let mut present: Vec<String> = Vec::new();
     for s in stage_chain(&f, last) {

@@ -4,7 +4,6 @@
 
 use super::{basename, final_stage, security_rule, stage_chain, stage_instructions, vars_at};
 use crate::context::Context;
-use crate::rules::hadolint::facts::facts;
 use crate::rules::hadolint::shell::Cmd;
 use bosun_dockerfile::Instruction;
 
@@ -82,7 +81,7 @@ CMD ["app"]
 
 fn check_dl3002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let Some((idx, stage)) = effective_user(df, &f) else {
         return;
     };
@@ -157,7 +156,7 @@ CMD ["python", "/app/app.py"]
 
 fn check_bsn2001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let Some(last) = final_stage(&f) else { return };
     if effective_user(df, &f).is_some() || !super::runs_service(df, &f, last) {
         return;
@@ -224,9 +223,8 @@ RUN apt-get update
 );
 
 fn check_dl3004(ctx: &mut Context<'_>) {
-    let df = ctx.dockerfile;
     let src = ctx.source;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     let mut seen = Vec::new();
     for run in &f.runs {
         for c in run.commands() {
@@ -359,7 +357,7 @@ EXPOSE 8080
 
 fn check_bsn2002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     for ins in df.instructions.iter().filter(|i| i.is("EXPOSE")) {
         for w in &ins.words {
             let port = w.text.split('/').next().unwrap_or("");
@@ -464,7 +462,7 @@ RUN mkdir /data && chown 10001:10001 /data && chmod 750 /data
 
 fn check_bsn2003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = facts(df);
+    let f = ctx.hadolint_facts();
     for run in &f.runs {
         for c in run.commands() {
             let name = basename(&c.name);
