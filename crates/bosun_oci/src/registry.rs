@@ -19,6 +19,8 @@ use crate::reference::Reference;
 use crate::spec::{media, Descriptor};
 use crate::walk::{LayerCheck, LayerInfo};
 
+pub mod push;
+
 #[derive(Clone)]
 enum Auth {
     Basic(String),
