@@ -75,6 +75,14 @@ impl Kind {
         }
     }
 
+    /// What one of these is called in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Signature => "signature",
+            Kind::Attestation => "attestation",
+        }
+    }
+
     /// The media type of this kind's layers.
     pub fn layer_media_type(self) -> &'static str {
         match self {

@@ -142,6 +142,34 @@ fn push_blobs_mount_manifests_tags_and_referrers_anonymous() {
         "the config and the `lone` layer are new, the base layer is shared: {hows:?}"
     );
 
+    // A streamed upload; a blob whose bytes do not match its digest is refused.
+    let big: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
+    let bd = Digest::sha256_of(&big);
+    let how = c
+        .push_blob(&r, &bd, big.len() as u64, &mut big.as_slice(), None)
+        .unwrap();
+    assert_eq!(how, BlobPush::Uploaded);
+    assert!(c.blob_exists(&r, &bd).unwrap());
+    let e = c
+        .push_blob(
+            &r,
+            &Digest::sha256_of(b"other"),
+            5,
+            &mut &b"hello"[..],
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Registry {
+                status: Some(400),
+                ..
+            }
+        ),
+        "{e}"
+    );
+
     // A manifest pushed by a wrong digest is refused before it is sent.
     let e = c
         .push_manifest(&other, &d, b"{}", OCI_MANIFEST)
