@@ -20,31 +20,14 @@
 use std::collections::BTreeMap;
 
 use bosun_oci::{Descriptor, Digest, Manifest};
+use bosun_sign::layout::{self as cosign, Layer};
 
-/// Media types and annotation keys of cosign's layouts.
+/// Media types used here; cosign's own constants live in [`bosun_sign::layout`].
 pub mod media {
-    /// A simple-signing payload layer (`.sig`).
-    pub const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
-    /// A DSSE envelope layer (`.att`).
-    pub const DSSE_ENVELOPE: &str = "application/vnd.dsse.envelope.v1+json";
-    /// The sigstore bundle media type cosign 3 writes.
-    pub const BUNDLE_V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
-    /// Every bundle media type starts with this (`…bundle+json;version=0.1`, `…bundle.v0.3+json`).
-    pub const BUNDLE_PREFIX: &str = "application/vnd.dev.sigstore.bundle";
-    /// The OCI image config media type of `.sig`/`.att` manifests.
-    pub const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
-    /// The OCI image manifest media type.
-    pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
-    /// The OCI empty descriptor's media type (`{}`).
-    pub const OCI_EMPTY: &str = "application/vnd.oci.empty.v1+json";
-    /// The layer annotation holding the base64 signature (empty for attestations).
-    pub const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
-    /// The layer annotation naming an attestation's predicate type.
-    pub const PREDICATE_TYPE_ANNOTATION: &str = "predicateType";
-    /// The referrer manifest annotation naming a bundle's predicate type.
-    pub const BUNDLE_PREDICATE_TYPE_ANNOTATION: &str = "dev.sigstore.bundle.predicateType";
-    /// The referrer manifest annotation saying what the bundle holds.
-    pub const BUNDLE_CONTENT_ANNOTATION: &str = "dev.sigstore.bundle.content";
+    pub use bosun_oci::spec::media::{OCI_CONFIG, OCI_MANIFEST};
+    pub use bosun_sign::layout::{
+        BUNDLE_MEDIA_TYPE_V03, DSSE_MEDIA_TYPE, EMPTY_MEDIA_TYPE, SIMPLE_SIGNING_MEDIA_TYPE,
+    };
 }
 
 /// A signature manifest that cannot be read.
@@ -86,8 +69,8 @@ impl Kind {
     /// The media type of this kind's layers.
     pub fn layer_media_type(self) -> &'static str {
         match self {
-            Kind::Signature => media::SIMPLE_SIGNING,
-            Kind::Attestation => media::DSSE_ENVELOPE,
+            Kind::Signature => media::SIMPLE_SIGNING_MEDIA_TYPE,
+            Kind::Attestation => media::DSSE_MEDIA_TYPE,
         }
     }
 }
@@ -113,25 +96,9 @@ fn descriptor(media_type: &str, blob: &[u8], annotations: BTreeMap<String, Strin
     }
 }
 
-/// The layer descriptor of a simple-signing `payload` signed with `signature_b64`.
-pub fn signature_layer(payload: &[u8], signature_b64: &str) -> Descriptor {
-    let mut a = BTreeMap::new();
-    a.insert(
-        media::SIGNATURE_ANNOTATION.to_string(),
-        signature_b64.to_string(),
-    );
-    descriptor(media::SIMPLE_SIGNING, payload, a)
-}
-
-/// The layer descriptor of a DSSE `envelope` (its JSON bytes) for `predicate_type`.
-pub fn attestation_layer(envelope: &[u8], predicate_type: &str) -> Descriptor {
-    let mut a = BTreeMap::new();
-    a.insert(media::SIGNATURE_ANNOTATION.to_string(), String::new());
-    a.insert(
-        media::PREDICATE_TYPE_ANNOTATION.to_string(),
-        predicate_type.to_string(),
-    );
-    descriptor(media::DSSE_ENVELOPE, envelope, a)
+/// The descriptor of a `.sig`/`.att` layer built by [`bosun_sign::layout`].
+pub fn layer_descriptor(layer: &Layer) -> Descriptor {
+    descriptor(&layer.media_type, &layer.blob, layer.annotations.clone())
 }
 
 /// A `.sig`/`.att` manifest to push: the manifest bytes and its config blob.
@@ -225,18 +192,9 @@ pub fn layers(bytes: &[u8], kind: Kind, what: &str) -> Result<Vec<Descriptor>, C
         .collect())
 }
 
-/// The base64 signature a `.sig` layer carries, if any.
-pub fn signature_annotation(layer: &Descriptor) -> Option<&str> {
-    layer
-        .annotations
-        .get(media::SIGNATURE_ANNOTATION)
-        .map(String::as_str)
-        .filter(|s| !s.is_empty())
-}
-
-/// True for a bundle media type (any version).
+/// True for a sigstore bundle media type (any version cosign accepts).
 pub fn is_bundle_media_type(mt: &str) -> bool {
-    mt.starts_with(media::BUNDLE_PREFIX)
+    bosun_sign::bundle::MEDIA_TYPES.contains(&mt)
 }
 
 /// The bundle layers of a referrer manifest (picked by their own media type).
@@ -256,8 +214,8 @@ pub fn bundle_referrer(
     predicate_type: &str,
 ) -> (Vec<u8>, Vec<u8>) {
     let empty = b"{}".to_vec();
-    let config = descriptor(media::OCI_EMPTY, &empty, BTreeMap::new());
-    let layer = descriptor(media::BUNDLE_V03, bundle, BTreeMap::new());
+    let config = descriptor(media::EMPTY_MEDIA_TYPE, &empty, BTreeMap::new());
+    let layer = descriptor(media::BUNDLE_MEDIA_TYPE_V03, bundle, BTreeMap::new());
     let subject = Descriptor {
         annotations: BTreeMap::new(),
         platform: None,
@@ -267,13 +225,13 @@ pub fn bundle_referrer(
     let manifest = serde_json::json!({
         "schemaVersion": 2,
         "mediaType": media::OCI_MANIFEST,
-        "artifactType": media::BUNDLE_V03,
+        "artifactType": media::BUNDLE_MEDIA_TYPE_V03,
         "config": config,
         "layers": [layer],
         "subject": subject,
         "annotations": {
-            media::BUNDLE_CONTENT_ANNOTATION: "dsse-envelope",
-            media::BUNDLE_PREDICATE_TYPE_ANNOTATION: predicate_type,
+            cosign::BUNDLE_CONTENT_ANNOTATION: "dsse-envelope",
+            cosign::BUNDLE_PREDICATE_TYPE_ANNOTATION: predicate_type,
         }
     });
     (serde_json::to_vec(&manifest).unwrap_or_default(), empty)
@@ -294,17 +252,29 @@ mod tests {
             tag(Kind::Attestation, &d),
             format!("sha256-{}.att", d.encoded())
         );
-        let a = append(None, signature_layer(b"p1", "c2lnMQ=="), "m").unwrap();
+        let sig = |payload: &[u8], s: &str| {
+            layer_descriptor(&Layer {
+                media_type: media::SIMPLE_SIGNING_MEDIA_TYPE.into(),
+                blob: payload.to_vec(),
+                annotations: BTreeMap::from([(
+                    cosign::SIGNATURE_ANNOTATION.to_string(),
+                    s.to_string(),
+                )]),
+            })
+        };
+        let a = append(None, sig(b"p1", "c2lnMQ=="), "m").unwrap();
         assert!(a.added);
-        let b = append(Some(&a.manifest), signature_layer(b"p2", "c2lnMg=="), "m").unwrap();
+        let b = append(Some(&a.manifest), sig(b"p2", "c2lnMg=="), "m").unwrap();
         assert_eq!((b.added, b.layers), (true, 2));
         // The same layer again: nothing new.
-        let c = append(Some(&b.manifest), signature_layer(b"p2", "c2lnMg=="), "m").unwrap();
+        let c = append(Some(&b.manifest), sig(b"p2", "c2lnMg=="), "m").unwrap();
         assert_eq!((c.added, c.layers), (false, 2));
         let ls = layers(&c.manifest, Kind::Signature, "m").unwrap();
         assert_eq!(
-            ls.iter().map(signature_annotation).collect::<Vec<_>>(),
-            [Some("c2lnMQ=="), Some("c2lnMg==")]
+            ls.iter()
+                .map(|l| l.annotations[cosign::SIGNATURE_ANNOTATION].as_str())
+                .collect::<Vec<_>>(),
+            ["c2lnMQ==", "c2lnMg=="]
         );
         assert_eq!(ls[0].digest, Digest::sha256_of(b"p1"));
         // The config lists the layers as diff IDs.
@@ -326,7 +296,7 @@ mod tests {
         ] {
             let e = append(
                 Some(bad),
-                signature_layer(b"p", "x"),
+                descriptor("x", b"p", BTreeMap::new()),
                 "signature manifest t",
             )
             .unwrap_err();
@@ -348,7 +318,7 @@ mod tests {
         let (m, cfg) = bundle_referrer(&subject, b"{\"bundle\":1}", "https://x/y");
         assert_eq!(cfg, b"{}");
         let v: serde_json::Value = serde_json::from_slice(&m).unwrap();
-        assert_eq!(v["artifactType"], media::BUNDLE_V03);
+        assert_eq!(v["artifactType"], media::BUNDLE_MEDIA_TYPE_V03);
         assert_eq!(v["subject"]["digest"], subject.digest.to_string());
         assert_eq!(v["config"]["digest"], Digest::sha256_of(b"{}").to_string());
         let ls = bundle_layers(&m, "r").unwrap();
