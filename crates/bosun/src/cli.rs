@@ -26,6 +26,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print one rule's page.
     Rule(RuleArgs),
+    /// Manage cosign-compatible signing keys.
+    Key(KeyArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -123,4 +125,34 @@ pub struct RulesArgs {
 pub struct RuleArgs {
     /// A rule code, name or alias.
     pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    #[command(subcommand)]
+    pub command: KeyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write a new ECDSA P-256 key pair: PREFIX.key (cosign's encrypted format,
+    /// mode 0600) and PREFIX.pub (PKIX PEM). The password comes from
+    /// BOSUN_PASSWORD or COSIGN_PASSWORD, or from a prompt on a terminal.
+    Generate(KeyGenerateArgs),
+    /// Print the public key (PKIX PEM) of a private key file.
+    Public(KeyPublicArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// Path prefix of the two files written (e.g. `cosign` writes cosign.key and cosign.pub).
+    #[arg(long, short = 'o', default_value = "cosign")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyPublicArgs {
+    /// A private key: cosign's encrypted key file, PKCS#8, SEC1 or PKCS#1 PEM.
+    #[arg(long, short = 'k')]
+    pub key: PathBuf,
 }

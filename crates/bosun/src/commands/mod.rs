@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod image;
+pub mod key;
 pub mod lint;
 pub mod output;
 pub mod parse;
@@ -16,5 +17,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Image(args) => image::run(&args),
         Command::Rules(args) => rules::run_rules(&args),
         Command::Rule(args) => rules::run_rule(&args),
+        Command::Key(args) => key::run(&args),
     }
 }
