@@ -34,6 +34,8 @@ pub enum Command {
     Attest(AttestArgs),
     /// Verify an image's attestations of one predicate type and print their predicates.
     VerifyAttestation(VerifyAttestationArgs),
+    /// Manage cosign-compatible signing keys.
+    Key(KeyArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -208,4 +210,32 @@ pub struct VerifyAttestationArgs {
     pub predicate_type: String,
     #[command(flatten)]
     pub registry: RegistryArgs,
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    #[command(subcommand)]
+    pub command: KeyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write a new ECDSA P-256 key pair: PREFIX.key (cosign's encrypted format,
+    /// mode 0600) and PREFIX.pub (PKIX PEM). The password comes from
+    /// BOSUN_PASSWORD or COSIGN_PASSWORD, or from a prompt on a terminal.
+    Generate(KeyGenerateArgs),
+    /// Print the public key (PKIX PEM) of a private key file.
+    Public(KeyPublicArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// Path prefix of the two files written (e.g. `cosign` writes cosign.key and cosign.pub).
+    #[arg(long, short = 'o', default_value = "cosign")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyPublicArgs {
+    /// A private key: cosign's encrypted key file, PKCS#8, SEC1 or PKCS#1 PEM.
+    #[arg(long, short = 'k')]
+    pub key: PathBuf,
 }

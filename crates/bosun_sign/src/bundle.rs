@@ -59,7 +59,7 @@ struct Wire {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     message_signature: Option<WireMessageSignature>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    dsse_envelope: Option<WireDsse>,
+    dsse_envelope: Option<dsse::WireEnvelope>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -93,22 +93,6 @@ struct WireMessageSignature {
 struct WireDigest {
     algorithm: String,
     digest: String,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireDsse {
-    payload: String,
-    payload_type: String,
-    #[serde(default)]
-    signatures: Vec<WireDsseSig>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct WireDsseSig {
-    sig: String,
-    #[serde(default)]
-    keyid: Option<String>,
 }
 
 /// Parses a bundle's JSON.
@@ -149,11 +133,7 @@ pub fn parse(bytes: &[u8]) -> Result<Bundle, FormatError> {
                     .map_err(|e| FormatError::new(WHAT, format!("signature: {e}")))?,
             }
         }
-        (None, Some(d)) => Content::Dsse(dsse::from_parts(
-            &d.payload,
-            d.payload_type,
-            d.signatures.into_iter().map(|s| (s.keyid, s.sig)).collect(),
-        )?),
+        (None, Some(d)) => Content::Dsse(Envelope::from_wire(d)?),
     };
     Ok(Bundle {
         media_type: wire.media_type,
@@ -236,18 +216,7 @@ pub fn dsse_bundle_json(envelope: &Envelope, public_key: &PublicKey) -> Vec<u8> 
             ..WireMaterial::default()
         }),
         message_signature: None,
-        dsse_envelope: Some(WireDsse {
-            payload: b64::encode(&envelope.payload),
-            payload_type: envelope.payload_type.clone(),
-            signatures: envelope
-                .signatures
-                .iter()
-                .map(|s| WireDsseSig {
-                    sig: b64::encode(&s.sig),
-                    keyid: Some(s.keyid.clone().unwrap_or_default()),
-                })
-                .collect(),
-        }),
+        dsse_envelope: Some(envelope.to_wire()),
     };
     crate::gojson::to_vec(&wire)
 }

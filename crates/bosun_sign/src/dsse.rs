@@ -44,7 +44,7 @@ pub struct Envelope {
 }
 
 #[derive(Serialize, Deserialize)]
-struct WireEnvelope {
+pub(crate) struct WireEnvelope {
     payload: String,
     #[serde(rename = "payloadType")]
     payload_type: String,
@@ -53,7 +53,7 @@ struct WireEnvelope {
 }
 
 #[derive(Serialize, Deserialize)]
-struct WireSignature {
+pub(crate) struct WireSignature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     keyid: Option<String>,
     sig: String,
@@ -63,7 +63,11 @@ impl Envelope {
     /// The envelope JSON (`{"payload","payloadType","signatures"}`, standard
     /// base64), as cosign writes it.
     pub fn to_json(&self) -> Vec<u8> {
-        let wire = WireEnvelope {
+        crate::gojson::to_vec(&self.to_wire())
+    }
+
+    pub(crate) fn to_wire(&self) -> WireEnvelope {
+        WireEnvelope {
             payload: b64::encode(&self.payload),
             payload_type: self.payload_type.clone(),
             signatures: self
@@ -74,8 +78,7 @@ impl Envelope {
                     sig: b64::encode(&s.sig),
                 })
                 .collect(),
-        };
-        crate::gojson::to_vec(&wire)
+        }
     }
 
     /// Reads an envelope; unknown fields are ignored, standard and URL-safe
@@ -87,7 +90,7 @@ impl Envelope {
         Self::from_wire(wire)
     }
 
-    fn from_wire(wire: WireEnvelope) -> Result<Envelope, FormatError> {
+    pub(crate) fn from_wire(wire: WireEnvelope) -> Result<Envelope, FormatError> {
         const WHAT: &str = "DSSE envelope";
         let payload = b64::decode(&wire.payload)
             .map_err(|e| FormatError::new(WHAT, format!("payload: {e}")))?;
@@ -114,21 +117,6 @@ impl Envelope {
         let sig = key.sign(&pae(&self.payload_type, &self.payload));
         self.signatures.push(Signature { keyid: None, sig });
     }
-}
-
-pub(crate) fn from_parts(
-    payload: &str,
-    payload_type: String,
-    sigs: Vec<(Option<String>, String)>,
-) -> Result<Envelope, FormatError> {
-    Envelope::from_wire(WireEnvelope {
-        payload: payload.to_string(),
-        payload_type,
-        signatures: sigs
-            .into_iter()
-            .map(|(keyid, sig)| WireSignature { keyid, sig })
-            .collect(),
-    })
 }
 
 /// An envelope over `payload` signed by `key`.

@@ -407,35 +407,7 @@ impl PublicKey {
     /// (64 bytes, as in the DSSE test vectors). Ed25519: pure Ed25519 or
     /// Ed25519ph (cosign's default). RSA: PKCS#1 v1.5 or PSS with SHA-256.
     pub fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<(), VerifyError> {
-        match &self.public {
-            Public::P256(k) => k
-                .verify(msg, &ecdsa_signature(sig)?)
-                .map_err(|_| VerifyError::BadSignature),
-            Public::Ed25519(k) => {
-                let sig = ed25519_signature(sig)?;
-                if k.verify_strict(msg, &sig).is_ok() {
-                    return Ok(());
-                }
-                k.verify_prehashed(Sha512::new_with_prefix(msg), None, &sig)
-                    .map_err(|_| VerifyError::BadSignature)
-            }
-            Public::Rsa(k) => {
-                let sig = rsa_signature(sig)?;
-                let pkcs1 = rsa::pkcs1v15::VerifyingKey::<Sha256>::new((**k).clone());
-                if pkcs1
-                    .verify(
-                        msg,
-                        &rsa::pkcs1v15::Signature::try_from(sig).map_err(bad_sig)?,
-                    )
-                    .is_ok()
-                {
-                    return Ok(());
-                }
-                let pss = rsa::pss::VerifyingKey::<Sha256>::new_with_auto_salt_len((**k).clone());
-                pss.verify(msg, &rsa::pss::Signature::try_from(sig).map_err(bad_sig)?)
-                    .map_err(|_| VerifyError::BadSignature)
-            }
-        }
+        self.verify_message(Message::Raw(msg), sig)
     }
 
     /// Verifies `sig` over a message known only by its SHA-256 digest (a
@@ -447,32 +419,64 @@ impl PublicKey {
                 digest.len()
             )));
         }
+        self.verify_message(Message::Sha256(digest), sig)
+    }
+
+    fn verify_message(&self, msg: Message<'_>, sig: &[u8]) -> Result<(), VerifyError> {
         match &self.public {
-            Public::P256(k) => k
-                .verify_prehash(digest, &ecdsa_signature(sig)?)
-                .map_err(|_| VerifyError::BadSignature),
-            Public::Ed25519(_) => Err(VerifyError::PrehashUnsupported("Ed25519")),
-            Public::Rsa(k) => {
-                let sig = rsa_signature(sig)?;
-                let pkcs1 = rsa::pkcs1v15::VerifyingKey::<Sha256>::new((**k).clone());
-                if pkcs1
-                    .verify_prehash(
-                        digest,
-                        &rsa::pkcs1v15::Signature::try_from(sig).map_err(bad_sig)?,
-                    )
-                    .is_ok()
-                {
+            Public::P256(k) => {
+                let sig = ecdsa_signature(sig)?;
+                match msg {
+                    Message::Raw(m) => k.verify(m, &sig),
+                    Message::Sha256(d) => k.verify_prehash(d, &sig),
+                }
+                .map_err(|_| VerifyError::BadSignature)
+            }
+            Public::Ed25519(k) => {
+                let Message::Raw(m) = msg else {
+                    return Err(VerifyError::PrehashUnsupported("Ed25519"));
+                };
+                let sig = ed25519_signature(sig)?;
+                if k.verify_strict(m, &sig).is_ok() {
                     return Ok(());
                 }
+                k.verify_prehashed(Sha512::new_with_prefix(m), None, &sig)
+                    .map_err(|_| VerifyError::BadSignature)
+            }
+            Public::Rsa(k) => {
+                if sig.is_empty() {
+                    return Err(VerifyError::MalformedSignature(
+                        "empty RSA signature".into(),
+                    ));
+                }
+                let pkcs1 = rsa::pkcs1v15::VerifyingKey::<Sha256>::new((**k).clone());
+                let pkcs1_sig = rsa::pkcs1v15::Signature::try_from(sig).map_err(bad_sig)?;
                 let pss = rsa::pss::VerifyingKey::<Sha256>::new_with_auto_salt_len((**k).clone());
-                pss.verify_prehash(
-                    digest,
-                    &rsa::pss::Signature::try_from(sig).map_err(bad_sig)?,
-                )
-                .map_err(|_| VerifyError::BadSignature)
+                let pss_sig = rsa::pss::Signature::try_from(sig).map_err(bad_sig)?;
+                let ok = match msg {
+                    Message::Raw(m) => {
+                        pkcs1.verify(m, &pkcs1_sig).is_ok() || pss.verify(m, &pss_sig).is_ok()
+                    }
+                    Message::Sha256(d) => {
+                        pkcs1.verify_prehash(d, &pkcs1_sig).is_ok()
+                            || pss.verify_prehash(d, &pss_sig).is_ok()
+                    }
+                };
+                if ok {
+                    Ok(())
+                } else {
+                    Err(VerifyError::BadSignature)
+                }
             }
         }
     }
+}
+
+/// What a signature is over: the message, or its SHA-256 digest.
+#[derive(Clone, Copy)]
+enum Message<'a> {
+    Raw(&'a [u8]),
+    Sha256(&'a [u8]),
 }
 
 fn bad_sig(e: impl fmt::Display) -> VerifyError {
@@ -497,15 +501,6 @@ fn ed25519_signature(sig: &[u8]) -> Result<ed::Signature, VerifyError> {
             sig.len()
         ))
     })
-}
-
-fn rsa_signature(sig: &[u8]) -> Result<&[u8], VerifyError> {
-    if sig.is_empty() {
-        return Err(VerifyError::MalformedSignature(
-            "empty RSA signature".into(),
-        ));
-    }
-    Ok(sig)
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

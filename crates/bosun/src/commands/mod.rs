@@ -2,6 +2,7 @@
 
 pub mod attach;
 pub mod image;
+pub mod key;
 pub mod lint;
 pub mod output;
 pub mod parse;
@@ -21,5 +22,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Verify(args) => attach::verify(&args),
         Command::Attest(args) => attach::attest(&args),
         Command::VerifyAttestation(args) => attach::verify_attestation(&args),
+        Command::Key(args) => key::run(&args),
     }
 }
