@@ -45,7 +45,7 @@ mod pep440;
 mod rpm;
 mod semver;
 
-pub use apk::{apk_fuzzy_match, apk_is_valid};
+pub use apk::{apk_fuzzy_cmp, apk_is_valid};
 pub use npm::{npm_satisfies, npm_satisfies_with, NpmOptions};
 pub use rpm::rpmvercmp;
 
@@ -204,7 +204,7 @@ pub struct Version {
 enum Repr {
     Dpkg(dpkg::Dpkg),
     Rpm(rpm::Evr),
-    Apk,
+    Apk(apk::Apk),
     Pep440(pep440::Pep440),
     SemVer(semver::SemVer),
     Maven(maven::Maven),
@@ -220,10 +220,7 @@ impl Version {
         let repr = match scheme {
             Scheme::Dpkg => Repr::Dpkg(dpkg::parse(s).map_err(err)?),
             Scheme::Rpm => Repr::Rpm(rpm::parse(s).map_err(err)?),
-            Scheme::Apk => {
-                apk::check(s).map_err(err)?;
-                Repr::Apk
-            }
+            Scheme::Apk => Repr::Apk(apk::parse(s).map_err(err)?),
             Scheme::Pep440 => Repr::Pep440(pep440::parse(s).map_err(err)?),
             Scheme::SemVer => Repr::SemVer(semver::parse(s).map_err(err)?),
             Scheme::Go => Repr::SemVer(semver::parse_go(s).map_err(err)?),
@@ -255,7 +252,7 @@ impl Ord for Version {
         match (&self.repr, &other.repr) {
             (Repr::Dpkg(a), Repr::Dpkg(b)) => dpkg::cmp(&self.raw, a, &other.raw, b),
             (Repr::Rpm(a), Repr::Rpm(b)) => rpm::cmp(&self.raw, a, &other.raw, b),
-            (Repr::Apk, Repr::Apk) => apk::cmp(&self.raw, &other.raw),
+            (Repr::Apk(a), Repr::Apk(b)) => apk::cmp(&self.raw, a, &other.raw, b),
             (Repr::Pep440(a), Repr::Pep440(b)) => a.cmp(b),
             (Repr::SemVer(a), Repr::SemVer(b)) if self.scheme == other.scheme => {
                 semver::cmp(&self.raw, a, &other.raw, b)
