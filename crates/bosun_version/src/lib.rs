@@ -39,7 +39,6 @@ mod dpkg;
 mod gem;
 mod maven;
 mod npm;
-mod nuget;
 mod packagist;
 mod pep440;
 mod rpm;
@@ -209,7 +208,6 @@ enum Repr {
     SemVer(semver::SemVer),
     Maven(maven::Maven),
     RubyGems(gem::Gem),
-    NuGet(nuget::NuGet),
     Packagist(packagist::Php),
 }
 
@@ -226,7 +224,7 @@ impl Version {
             Scheme::Go => Repr::SemVer(semver::parse_go(s).map_err(err)?),
             Scheme::Maven => Repr::Maven(maven::parse(s).map_err(err)?),
             Scheme::RubyGems => Repr::RubyGems(gem::parse(s).map_err(err)?),
-            Scheme::NuGet => Repr::NuGet(nuget::parse(s).map_err(err)?),
+            Scheme::NuGet => Repr::SemVer(semver::parse_nuget(s).map_err(err)?),
             Scheme::Packagist => Repr::Packagist(packagist::parse(s).map_err(err)?),
         };
         Ok(Version {
@@ -255,11 +253,14 @@ impl Ord for Version {
             (Repr::Apk(a), Repr::Apk(b)) => apk::cmp(&self.raw, a, &other.raw, b),
             (Repr::Pep440(a), Repr::Pep440(b)) => a.cmp(b),
             (Repr::SemVer(a), Repr::SemVer(b)) if self.scheme == other.scheme => {
-                semver::cmp(&self.raw, a, &other.raw, b)
+                if self.scheme == Scheme::NuGet {
+                    semver::cmp_nuget(&self.raw, a, &other.raw, b)
+                } else {
+                    semver::cmp(&self.raw, a, &other.raw, b)
+                }
             }
             (Repr::Maven(a), Repr::Maven(b)) => a.cmp(b),
             (Repr::RubyGems(a), Repr::RubyGems(b)) => a.cmp(b),
-            (Repr::NuGet(a), Repr::NuGet(b)) => nuget::cmp(&self.raw, a, &other.raw, b),
             (Repr::Packagist(a), Repr::Packagist(b)) => a.cmp(b),
             _ => self.scheme.cmp(&other.scheme),
         }

@@ -18,9 +18,9 @@ use std::cmp::Ordering;
 
 #[derive(Debug, Clone)]
 pub(crate) struct SemVer {
-    /// Byte ranges of the numeric parts in the input (at most three; absent parts
-    /// count as 0).
-    core: [(usize, usize); 3],
+    /// Byte ranges of the numeric parts in the input (at most three, four for NuGet;
+    /// absent parts count as 0).
+    core: [(usize, usize); 4],
     ncore: u8,
     /// The prerelease-and-build text, when it is a slice of the input.
     tail: (usize, usize),
@@ -30,16 +30,22 @@ pub(crate) struct SemVer {
 }
 
 pub(crate) fn parse(s: &str) -> Result<SemVer, &'static str> {
-    parse_at(s, 0)
+    parse_at(s, 0, 3)
 }
 
-fn parse_at(s: &str, start: usize) -> Result<SemVer, &'static str> {
+/// NuGet: four numeric parts (`1.2.3.4`), the rest compared like SemVer but with
+/// prerelease labels case-insensitive (see [`cmp_nuget`]).
+pub(crate) fn parse_nuget(s: &str) -> Result<SemVer, &'static str> {
+    parse_at(s, 0, 4)
+}
+
+fn parse_at(s: &str, start: usize, max: u8) -> Result<SemVer, &'static str> {
     let b = s.as_bytes();
     let mut i = start;
     if b.get(i) == Some(&b'v') {
         i += 1;
     }
-    let mut core = [(0, 0); 3];
+    let mut core = [(0, 0); 4];
     let mut ncore = 0u8;
     let mut extra: Vec<(usize, usize)> = Vec::new();
     while i < b.len() {
@@ -48,7 +54,7 @@ fn parse_at(s: &str, start: usize) -> Result<SemVer, &'static str> {
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
-            if (ncore as usize) < 3 {
+            if ncore < max {
                 core[ncore as usize] = (st, i);
                 ncore += 1;
             } else {
@@ -108,7 +114,7 @@ pub(crate) fn parse_go(s: &str) -> Result<SemVer, &'static str> {
         && !n.is_empty()
         && n.bytes().all(|c| c.is_ascii_digit())
     {
-        let mut v = parse_at(s, start)?;
+        let mut v = parse_at(s, start, 3)?;
         let parts = num.split('.').filter(|p| !p.is_empty()).count();
         if parts <= 3 {
             v.tail = (0, 0);
@@ -116,7 +122,7 @@ pub(crate) fn parse_go(s: &str) -> Result<SemVer, &'static str> {
             return Ok(v);
         }
     }
-    let v = parse_at(s, start)?;
+    let v = parse_at(s, start, 3)?;
     if start == 0 && s.starts_with("go") {
         return Err("not a Go version");
     }
@@ -131,8 +137,24 @@ fn tail<'a>(raw: &'a str, v: &'a SemVer) -> &'a str {
 }
 
 pub(crate) fn cmp(a_raw: &str, a: &SemVer, b_raw: &str, b: &SemVer) -> Ordering {
+    cmp_core(a_raw, a, b_raw, b).then_with(|| cmp_prerelease(tail(a_raw, a), tail(b_raw, b)))
+}
+
+/// NuGet.Versioning: like SemVer, prerelease labels compare case-insensitively.
+pub(crate) fn cmp_nuget(a_raw: &str, a: &SemVer, b_raw: &str, b: &SemVer) -> Ordering {
+    cmp_core(a_raw, a, b_raw, b).then_with(|| {
+        let (x, y) = (tail(a_raw, a), tail(b_raw, b));
+        if x.bytes().any(|c| c.is_ascii_uppercase()) || y.bytes().any(|c| c.is_ascii_uppercase()) {
+            cmp_prerelease(&x.to_ascii_lowercase(), &y.to_ascii_lowercase())
+        } else {
+            cmp_prerelease(x, y)
+        }
+    })
+}
+
+fn cmp_core(a_raw: &str, a: &SemVer, b_raw: &str, b: &SemVer) -> Ordering {
     let (ab, bb) = (a_raw.as_bytes(), b_raw.as_bytes());
-    for k in 0..3 {
+    for k in 0..4 {
         let x = if k < a.ncore as usize {
             &ab[a.core[k].0..a.core[k].1]
         } else {
@@ -148,7 +170,7 @@ pub(crate) fn cmp(a_raw: &str, a: &SemVer, b_raw: &str, b: &SemVer) -> Ordering 
             return o;
         }
     }
-    cmp_prerelease(tail(a_raw, a), tail(b_raw, b))
+    Ordering::Equal
 }
 
 /// Compares two prerelease-and-build tails (`-rc.1+build`, `rc1`, ``).

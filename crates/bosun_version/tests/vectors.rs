@@ -107,37 +107,37 @@ fn scalibr_pypi_generated() {
 
 #[test]
 fn scalibr_maven() {
-    check(Scheme::Maven, "maven-versions.txt", 0);
+    check(Scheme::Maven, "maven-versions.txt", 102);
 }
 
 #[test]
 fn scalibr_maven_generated() {
-    check(Scheme::Maven, "maven-versions-generated.txt", 0);
+    check(Scheme::Maven, "maven-versions-generated.txt", 14752);
 }
 
 #[test]
 fn scalibr_nuget() {
-    check(Scheme::NuGet, "nuget-versions.txt", 0);
+    check(Scheme::NuGet, "nuget-versions.txt", 35);
 }
 
 #[test]
 fn scalibr_rubygems() {
-    check(Scheme::RubyGems, "rubygems-versions.txt", 0);
+    check(Scheme::RubyGems, "rubygems-versions.txt", 25);
 }
 
 #[test]
 fn scalibr_rubygems_generated() {
-    check(Scheme::RubyGems, "rubygems-versions-generated.txt", 0);
+    check(Scheme::RubyGems, "rubygems-versions-generated.txt", 4098);
 }
 
 #[test]
 fn scalibr_packagist() {
-    check(Scheme::Packagist, "packagist-versions.txt", 0);
+    check(Scheme::Packagist, "packagist-versions.txt", 95);
 }
 
 #[test]
 fn scalibr_packagist_generated() {
-    check(Scheme::Packagist, "packagist-versions-generated.txt", 0);
+    check(Scheme::Packagist, "packagist-versions-generated.txt", 10630);
 }
 
 /// rpm's own `rpmvercmp` table: `a<TAB>b<TAB>-1|0|1`.
