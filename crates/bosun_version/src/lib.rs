@@ -45,7 +45,7 @@ mod rpm;
 mod semver;
 
 pub use apk::{apk_fuzzy_cmp, apk_is_valid};
-pub use npm::{npm_satisfies, npm_satisfies_with, NpmOptions};
+pub use npm::{npm_compare, npm_satisfies, npm_satisfies_with, NpmOptions, NpmRange};
 pub use rpm::rpmvercmp;
 
 /// A version ordering scheme: how one ecosystem compares its version strings.
