@@ -34,6 +34,17 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+/// `PartialOrd` from a type's `Ord`.
+macro_rules! partial_ord_from_ord {
+    ($($t:ty),+) => {$(
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+    )+};
+}
+
 mod apk;
 mod dpkg;
 mod gem;
@@ -187,6 +198,11 @@ impl VersionError {
     }
 }
 
+/// The longest version string accepted, in bytes. Real versions are far shorter
+/// (node-semver stops at 256); the limit keeps hostile input from costing more than
+/// linear time in any scheme.
+pub const MAX_LEN: usize = 1024;
+
 /// A parsed version, cheap to compare many times.
 ///
 /// `Ord` is the scheme's order. It is only meaningful between two versions of the
@@ -215,6 +231,9 @@ impl Version {
     /// Parses `s` in `scheme`.
     pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
         let err = |reason| VersionError::new(scheme, s, reason);
+        if s.len() > MAX_LEN {
+            return Err(err("version string is longer than 1024 bytes"));
+        }
         let repr = match scheme {
             Scheme::Dpkg => Repr::Dpkg(dpkg::parse(s).map_err(err)?),
             Scheme::Rpm => Repr::Rpm(rpm::parse(s).map_err(err)?),
@@ -267,11 +286,7 @@ impl Ord for Version {
     }
 }
 
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+partial_ord_from_ord!(Version);
 
 impl PartialEq for Version {
     fn eq(&self, other: &Self) -> bool {

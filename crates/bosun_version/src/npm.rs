@@ -419,11 +419,20 @@ fn starts_version(s: &str, i: usize, loose: bool) -> bool {
     matches!(b.get(j), Some(c) if c.is_ascii_digit() || matches!(c, b'x' | b'X' | b'*'))
 }
 
-fn replace_caret(comp: &str, o: NpmOptions) -> String {
-    let Some(rest) = comp.strip_prefix('^') else {
-        return comp.to_string();
+/// The x-range after `sigil` (`^`, or `~` with an optional `>`), when all of `comp`
+/// is one.
+fn sugar<'a>(comp: &'a str, sigil: char, o: NpmOptions) -> Option<XRange<'a>> {
+    let rest = comp.strip_prefix(sigil)?;
+    let rest = if sigil == '~' {
+        rest.strip_prefix('>').unwrap_or(rest)
+    } else {
+        rest
     };
-    let Some(x) = xrange(rest, 0, o.loose) else {
+    xrange(rest, 0, o.loose)
+}
+
+fn replace_caret(comp: &str, o: NpmOptions) -> String {
+    let Some(x) = sugar(comp, '^', o) else {
         return comp.to_string();
     };
     let z = if o.include_prerelease { "-0" } else { "" };
@@ -456,11 +465,7 @@ fn replace_caret(comp: &str, o: NpmOptions) -> String {
 }
 
 fn replace_tilde(comp: &str, o: NpmOptions) -> String {
-    let Some(rest) = comp.strip_prefix('~') else {
-        return comp.to_string();
-    };
-    let rest = rest.strip_prefix('>').unwrap_or(rest);
-    let Some(x) = xrange(rest, 0, o.loose) else {
+    let Some(x) = sugar(comp, '~', o) else {
         return comp.to_string();
     };
     let z = if o.include_prerelease { "-0" } else { "" };
@@ -671,6 +676,9 @@ impl NpmRange {
     /// Parses `range` (`Range` in node-semver); `Err` when node-semver would throw.
     pub fn parse(range: &str, options: NpmOptions) -> Result<NpmRange, VersionError> {
         let err = |why| VersionError::new(Scheme::SemVer, range, why);
+        if range.len() > 4 * crate::MAX_LEN {
+            return Err(err("npm range is longer than 4096 bytes"));
+        }
         let raw = range.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut sets = Vec::new();
         for set in raw.split("||") {
