@@ -5,6 +5,19 @@
 //! npm's range language ([`npm_satisfies`]). Nothing else: which ecosystem a package
 //! belongs to, and what an advisory's ranges mean, are the matcher's business.
 //!
+//! ```
+//! use std::cmp::Ordering;
+//! use bosun_version::{compare, npm_satisfies, Scheme, Version};
+//!
+//! let debian = Scheme::for_ecosystem("Debian:12").unwrap();
+//! assert_eq!(compare(debian, "1.0~rc1-1", "1.0-1").unwrap(), Ordering::Less);
+//! let fixed = Version::parse(Scheme::Pep440, "2.0.1").unwrap();
+//! assert!(Version::parse(Scheme::Pep440, "2.0.1rc1").unwrap() < fixed);
+//! assert!(npm_satisfies("^1.2.3 || >=2 <3", "2.5.0").unwrap());
+//! assert!(compare(Scheme::Go, "v0.0.0-20191109021931-daa7c04131f5", "v0.1.0").is_ok());
+//! assert!(Version::parse(Scheme::Dpkg, "1:").is_err());
+//! ```
+//!
 //! **Invariants**
 //! - Pure: no IO, no printing, no global state, no regular expressions (every parser
 //!   is a hand-written scanner over bytes, so nothing is compiled per call).
@@ -28,8 +41,14 @@
 //! dependency tree larger than the ~200 lines PEP 440's ordering needs. No maintained
 //! crate implements dpkg's, rpm's, apk's, Maven's, RubyGems', NuGet's or PHP's
 //! orderings exactly, so those follow their reference implementations (dpkg's
-//! `verrevcmp`, rpm's `rpmvercmp`, apk-tools 3's tokenizer, Maven's
-//! `ComparableVersion`, `Gem::Version`, NuGet.Versioning, PHP's `version_compare`).
+//! `verrevcmp`, rpm's `rpmvercmp`, apk-tools, the POM specification's version order,
+//! `Gem::Version`, NuGet.Versioning, PHP's `version_compare`). Where two references
+//! disagree (apk-tools 2 and 3; maven-artifact releases; PHP and Composer), the
+//! module of the scheme says which answer it gives and why.
+//!
+//! **Not modelled:** CRAN, Hackage and Pub orderings (Pub maps to [`Scheme::SemVer`],
+//! which ignores build metadata where Pub orders it); node-semver's increments,
+//! truncations and range intersections.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -73,7 +92,7 @@ pub enum Scheme {
     /// SemVer 2.0 precedence, tolerant of a leading `v` and of fewer or more than
     /// three numeric parts (npm, crates.io, Hex, Pub).
     SemVer,
-    /// Maven's `ComparableVersion`.
+    /// Maven (the POM specification's version order).
     Maven,
     /// Go modules (SemVer with `v`, pseudo-versions, `+incompatible`) and Go
     /// toolchain versions (`go1.21.4`, `go1.21rc2`) for `stdlib`.
