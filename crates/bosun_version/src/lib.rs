@@ -147,6 +147,31 @@ impl Scheme {
         })
     }
 
+    /// From a package URL type (`pkg:deb/...` -> `deb`): `deb` -> Dpkg, `rpm` -> Rpm,
+    /// `apk` -> Apk, `pypi` -> Pep440, `npm`/`cargo`/`hex`/`pub` -> SemVer, `golang` ->
+    /// Go, `maven` -> Maven, `gem` -> RubyGems, `nuget` -> NuGet, `composer` ->
+    /// Packagist; anything else -> `None`. Case-insensitive, as purl types are.
+    pub fn for_purl_type(purl_type: &str) -> Option<Scheme> {
+        Some(match purl_type.to_ascii_lowercase().as_str() {
+            "deb" => Scheme::Dpkg,
+            "rpm" => Scheme::Rpm,
+            "apk" => Scheme::Apk,
+            "pypi" => Scheme::Pep440,
+            "npm" | "cargo" | "hex" | "pub" => Scheme::SemVer,
+            "golang" => Scheme::Go,
+            "maven" => Scheme::Maven,
+            "gem" => Scheme::RubyGems,
+            "nuget" => Scheme::NuGet,
+            "composer" => Scheme::Packagist,
+            _ => return None,
+        })
+    }
+
+    /// The scheme called [`Scheme::name`], if any.
+    pub fn from_name(name: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     /// A short stable name (`dpkg`, `rpm`, `apk`, `pep440`, `semver`, `maven`, `go`,
     /// `rubygems`, `nuget`, `packagist`).
     pub fn name(self) -> &'static str {
@@ -387,11 +412,38 @@ mod tests {
     }
 
     #[test]
-    fn names_are_distinct() {
+    fn names_are_distinct_and_round_trip() {
         let mut names: Vec<_> = Scheme::ALL.iter().map(|s| s.name()).collect();
         names.sort();
         names.dedup();
         assert_eq!(names.len(), 10);
+        for s in Scheme::ALL {
+            assert_eq!(Scheme::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Scheme::from_name("Debian"), None);
+    }
+
+    #[test]
+    fn purl_types_map_to_schemes() {
+        let cases = [
+            ("deb", Some(Scheme::Dpkg)),
+            ("rpm", Some(Scheme::Rpm)),
+            ("apk", Some(Scheme::Apk)),
+            ("pypi", Some(Scheme::Pep440)),
+            ("PyPI", Some(Scheme::Pep440)),
+            ("npm", Some(Scheme::SemVer)),
+            ("cargo", Some(Scheme::SemVer)),
+            ("golang", Some(Scheme::Go)),
+            ("maven", Some(Scheme::Maven)),
+            ("gem", Some(Scheme::RubyGems)),
+            ("nuget", Some(Scheme::NuGet)),
+            ("composer", Some(Scheme::Packagist)),
+            ("generic", None),
+            ("oci", None),
+        ];
+        for (t, want) in cases {
+            assert_eq!(Scheme::for_purl_type(t), want, "{t}");
+        }
     }
 
     #[test]
