@@ -126,16 +126,21 @@ impl Scheme {
     /// `"crates.io"` -> SemVer, `"Go"` -> Go, `"Maven"` -> Maven, `"RubyGems"` ->
     /// RubyGems, `"NuGet"` -> NuGet, `"Packagist"` -> Packagist, `"Hex"`/`"Pub"` ->
     /// SemVer; anything else -> `None`. The part after the first `:` (a release) is
-    /// ignored.
+    /// ignored. OSV's other apk distributions (Wolfi, Chainguard, MinimOS, Alpaquita,
+    /// BellSoft Hardened Containers) are Apk; its other RPM distributions (openEuler,
+    /// Azure Linux, Photon OS) are Rpm.
     pub fn for_ecosystem(ecosystem: &str) -> Option<Scheme> {
         let base = ecosystem.split(':').next().unwrap_or("").trim();
         Some(match base {
             "Debian" | "Ubuntu" => Scheme::Dpkg,
-            "Alpine" | "Alpaquita" | "BellSoft Hardened Containers" | "Wolfi" | "Chainguard" => {
-                Scheme::Apk
-            }
+            "Alpine"
+            | "Alpaquita"
+            | "BellSoft Hardened Containers"
+            | "Wolfi"
+            | "Chainguard"
+            | "MinimOS" => Scheme::Apk,
             "AlmaLinux" | "Rocky Linux" | "Red Hat" | "openSUSE" | "SUSE" | "Mageia"
-            | "openEuler" | "Azure Linux" => Scheme::Rpm,
+            | "openEuler" | "Azure Linux" | "Photon OS" => Scheme::Rpm,
             "PyPI" => Scheme::Pep440,
             "npm" | "crates.io" | "Hex" | "Pub" => Scheme::SemVer,
             "Go" => Scheme::Go,
@@ -391,6 +396,10 @@ mod tests {
             ("openSUSE", Some(Scheme::Rpm)),
             ("SUSE", Some(Scheme::Rpm)),
             ("Mageia", Some(Scheme::Rpm)),
+            ("openSUSE:Leap 15.5", Some(Scheme::Rpm)),
+            ("Photon OS:5.0", Some(Scheme::Rpm)),
+            ("Wolfi", Some(Scheme::Apk)),
+            ("Chainguard", Some(Scheme::Apk)),
             ("PyPI", Some(Scheme::Pep440)),
             ("npm", Some(Scheme::SemVer)),
             ("crates.io", Some(Scheme::SemVer)),
@@ -455,6 +464,22 @@ mod tests {
         let long = "x".repeat(10_000);
         let e = Version::parse(Scheme::Dpkg, &format!("a:{long}")).unwrap_err();
         assert!(e.to_string().len() < 300);
+    }
+
+    #[test]
+    fn display_escapes_control_characters() {
+        let v = Version::parse(Scheme::Apk, "1.0\u{1b}[31m").unwrap();
+        assert_eq!(v.to_string(), "1.0\\u{1b}[31m");
+        assert_eq!(v.as_str(), "1.0\u{1b}[31m");
+        assert_eq!(v.scheme(), Scheme::Apk);
+    }
+
+    #[test]
+    fn versions_of_different_schemes_order_by_scheme() {
+        let a = Version::parse(Scheme::SemVer, "2.0.0").unwrap();
+        let b = Version::parse(Scheme::Go, "1.0.0").unwrap();
+        assert_eq!(a.cmp(&b), Ordering::Less);
+        assert_ne!(a, Version::parse(Scheme::NuGet, "2.0.0").unwrap());
     }
 
     #[test]
