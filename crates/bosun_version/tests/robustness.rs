@@ -215,3 +215,13 @@ fn every_corpus_version_in_every_scheme() {
             .join("\n")
     );
 }
+
+/// OSV writes `introduced: "0"` for "from the first version": every scheme reads it.
+#[test]
+fn zero_parses_in_every_scheme() {
+    for scheme in Scheme::ALL {
+        let zero = Version::parse(scheme, "0").unwrap_or_else(|e| panic!("{e}"));
+        let one = Version::parse(scheme, "1.0").unwrap_or_else(|e| panic!("{e}"));
+        assert!(zero < one, "{scheme}");
+    }
+}
