@@ -18,6 +18,13 @@
 //! assert!(Version::parse(Scheme::Dpkg, "1:").is_err());
 //! ```
 //!
+//! **For a matcher:** parse the installed version once and each range bound once,
+//! then compare [`Version`]s (no allocation per comparison). OSV's `introduced: "0"`
+//! parses in every scheme and sorts below every ordinary version, but SemVer
+//! prereleases of `0.0.0` (`0.0.0-alpha`) sort below it, so treat `"0"` as "from the
+//! first version" rather than as a version. A version that does not parse is an
+//! error for the caller to report, never a silent "not affected".
+//!
 //! **Invariants**
 //! - Pure: no IO, no printing, no global state, no regular expressions (every parser
 //!   is a hand-written scanner over bytes, so nothing is compiled per call).
