@@ -366,6 +366,41 @@ impl fmt::Display for Version {
     }
 }
 
+/// Sorts versions ascending without ever panicking (a stable merge sort).
+///
+/// Every scheme's `Ord` is a total order except Maven's and Packagist's: Maven's
+/// own `ComparableVersion` and the POM specification are both intransitive on
+/// unusual versions (`0` < `0+-n:1` < `0.0.0.alpha.1` yet `0` > `0.0.0.alpha.1`), so
+/// is PHP's `version_compare` on odd tails, and `slice::sort` may panic when it
+/// notices. Use this to sort versions that come
+/// from untrusted data (a Maven range's events, say); on a total order it gives the
+/// same result as `slice::sort`.
+pub fn sort_versions(v: &mut [Version]) {
+    if v.len() < 2 {
+        return;
+    }
+    let mid = v.len() / 2;
+    sort_versions(&mut v[..mid]);
+    sort_versions(&mut v[mid..]);
+    if v[mid - 1] <= v[mid] {
+        return;
+    }
+    let mut merged: Vec<Version> = Vec::with_capacity(v.len());
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < v.len() {
+        if v[j] < v[i] {
+            merged.push(v[j].clone());
+            j += 1;
+        } else {
+            merged.push(v[i].clone());
+            i += 1;
+        }
+    }
+    merged.extend(v[i..mid].iter().cloned());
+    merged.extend(v[j..].iter().cloned());
+    v.clone_from_slice(&merged);
+}
+
 /// Total order of two versions in one scheme; `Err` when either does not parse in
 /// that scheme.
 pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {

@@ -12,6 +12,9 @@
 //! the specification's examples; on 3,000 generated adversarial pairs (null
 //! qualifiers inside hyphenated parts, `1-ga-1`, `0.sp`) it differs from 3.8.7 on 74.
 //!
+//! Neither this order nor Maven's own is total on unusual versions; sort Maven
+//! versions from untrusted data with [`crate::sort_versions`], which never panics.
+//!
 //! The lowercased version is split into tokens at `.` and `-` (the separator is the
 //! token's prefix) and at digit/letter transitions (prefix `-`). Empty tokens are
 //! `0`; `cr` is `rc`; `ga`, `final`, `release` are the empty qualifier; `a`, `b`, `m`
