@@ -1,0 +1,268 @@
+//! Go binaries: the build info the Go linker embeds (`runtime/debug.BuildInfo`).
+//!
+//! Files: every executable regular file of at least 1 KiB, read up to 256 MiB; the
+//! body must be an ELF file (other files are skipped silently).
+//!
+//! Fields: the main module (`path`/`mod` lines; version `(devel)` for a local build),
+//! every `dep` (a `=>` replacement wins: its path and version are reported), and the
+//! Go toolchain as the `stdlib` package (`go1.19.8`). purls `pkg:golang/<module
+//! path>@<version>`, `pkg:golang/stdlib@1.19.8`.
+//!
+//! How: the `.go.buildinfo` section (found with the `object` crate); when the section
+//! table is gone (a `strip`ped or packed binary), the 16-byte aligned
+//! `\xff Go buildinf:` magic is searched for in the body. Go ≥ 1.18 stores the two
+//! strings inline (varint length prefixes); older binaries store pointers to Go string
+//! headers, resolved through the ELF load segments.
+//!
+//! Known gaps: only ELF (no Mach-O or PE); binaries built without module support
+//! (GOPATH mode, Go < 1.12) have only the Go version; `build` settings (VCS revision,
+//! flags) are not reported.
+
+use object::{Object, ObjectSegment};
+
+use crate::catalog::lang_purl::with_purl;
+use crate::catalog::{Cataloguer, FileMeta, Sink};
+use crate::model::{Package, PackageType};
+
+const NAME: &str = "go-binary";
+/// Largest binary read.
+pub(crate) const MAX_BINARY: u64 = 256 << 20;
+/// Smallest executable worth reading as a binary.
+pub(crate) const MIN_BINARY: u64 = 1024;
+const MAGIC: &[u8; 14] = b"\xff Go buildinf:";
+
+/// The Go binary cataloguer.
+pub fn go() -> Box<dyn Cataloguer> {
+    Box::new(GoBinary)
+}
+
+struct GoBinary;
+
+/// Whether a file may be a compiled binary worth reading (shared with the Rust
+/// binary cataloguer).
+pub(crate) fn wants_binary(file: &FileMeta<'_>) -> Option<u64> {
+    (file.is_executable() && file.size >= MIN_BINARY).then_some(MAX_BINARY)
+}
+
+impl Cataloguer for GoBinary {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn wants(&self, file: &FileMeta<'_>) -> Option<u64> {
+        wants_binary(file)
+    }
+
+    fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
+        if !body.starts_with(b"\x7fELF") {
+            return;
+        }
+        let elf = object::File::parse(body).ok();
+        let info = elf
+            .as_ref()
+            .and_then(|f| f.section_by_name(".go.buildinfo"))
+            .and_then(|s| object::ObjectSection::data(&s).ok())
+            .filter(|d| d.starts_with(MAGIC))
+            .or_else(|| find_magic(body));
+        let Some(info) = info else {
+            if truncated {
+                sink.warn(
+                    file.path,
+                    format!(
+                        "ELF binary larger than {MAX_BINARY} bytes; not searched for Go build info"
+                    ),
+                );
+            }
+            return;
+        };
+        match read_build_info(info, elf.as_ref()) {
+            Ok((go_version, modinfo)) => emit(&go_version, &modinfo, file.path, sink),
+            Err(e) => sink.warn(file.path, format!("unreadable Go build info: {e}")),
+        }
+    }
+}
+
+/// The build info header, searched on 16-byte boundaries as the Go linker aligns it.
+fn find_magic(body: &[u8]) -> Option<&[u8]> {
+    (0..body.len().saturating_sub(MAGIC.len()))
+        .step_by(16)
+        .find(|&i| &body[i..i + MAGIC.len()] == MAGIC)
+        .map(|i| &body[i..])
+}
+
+/// Reads a Go varint (`encoding/binary.Uvarint`).
+fn uvarint(b: &[u8]) -> Option<(u64, usize)> {
+    let mut x = 0u64;
+    for (i, &byte) in b.iter().enumerate().take(10) {
+        x |= u64::from(byte & 0x7f) << (7 * i);
+        if byte < 0x80 {
+            return Some((x, i + 1));
+        }
+    }
+    None
+}
+
+fn varint_string(b: &[u8]) -> Result<(String, &[u8]), String> {
+    let (len, n) = uvarint(b).ok_or("bad string length")?;
+    let len = usize::try_from(len).map_err(|_| "string length overflows")?;
+    let s = b
+        .get(n..n.checked_add(len).ok_or("string length overflows")?)
+        .ok_or("string runs past the end of the file")?;
+    let s = std::str::from_utf8(s).map_err(|_| "string is not UTF-8")?;
+    Ok((s.to_string(), &b[n + len..]))
+}
+
+/// (Go version, module info) from the 32-byte header at the start of `info`.
+fn read_build_info(
+    info: &[u8],
+    elf: Option<&object::File<'_>>,
+) -> Result<(String, String), String> {
+    let head = info.get(..32).ok_or("build info header is cut short")?;
+    let ptr_size = head[14] as usize;
+    let flags = head[15];
+    let (version, modinfo) = if flags & 2 != 0 {
+        let (v, rest) = varint_string(&info[32..])?;
+        let (m, _) = varint_string(rest)?;
+        (v, m)
+    } else {
+        let elf = elf.ok_or("pre-1.18 build info needs readable ELF segments")?;
+        if ptr_size != 4 && ptr_size != 8 {
+            return Err(format!("pointer size {ptr_size} is not 4 or 8"));
+        }
+        let big = flags & 1 != 0;
+        let word = |b: &[u8]| -> Option<u64> {
+            Some(match (ptr_size, big) {
+                (4, false) => u64::from(u32::from_le_bytes(b.get(..4)?.try_into().ok()?)),
+                (4, true) => u64::from(u32::from_be_bytes(b.get(..4)?.try_into().ok()?)),
+                (_, false) => u64::from_le_bytes(b.get(..8)?.try_into().ok()?),
+                (_, true) => u64::from_be_bytes(b.get(..8)?.try_into().ok()?),
+            })
+        };
+        let read = |addr: u64, size: u64| -> Option<&[u8]> {
+            elf.segments()
+                .find_map(|s| s.data_range(addr, size).ok().flatten())
+        };
+        // Each pointer leads to a Go string header (data pointer, length).
+        let go_string = |ptr: u64| -> Result<String, String> {
+            let hdr = read(ptr, 2 * ptr_size as u64).ok_or("string header not mapped")?;
+            let data = word(hdr).ok_or("bad string header")?;
+            let len = word(&hdr[ptr_size..]).ok_or("bad string header")?;
+            if len > 16 << 20 {
+                return Err("implausible string length".into());
+            }
+            let bytes = read(data, len).ok_or("string data not mapped")?;
+            Ok(String::from_utf8_lossy(bytes).into_owned())
+        };
+        let vp = word(&head[16..]).ok_or("bad version pointer")?;
+        let mp = word(&head[16 + ptr_size..]).ok_or("bad module pointer")?;
+        (go_string(vp)?, go_string(mp)?)
+    };
+    if !version.starts_with("go") && !version.starts_with("devel") {
+        return Err(format!(
+            "version {:?} is not a Go version",
+            version.escape_debug().to_string()
+        ));
+    }
+    Ok((version, strip_sentinels(&modinfo).to_string()))
+}
+
+/// Module info is wrapped in two 16-byte sentinels (`runtime/debug`'s `modinfo`).
+fn strip_sentinels(m: &str) -> &str {
+    let b = m.as_bytes();
+    if b.len() >= 33 && b[b.len() - 17] == b'\n' {
+        m.get(16..m.len() - 16).unwrap_or(m)
+    } else {
+        m
+    }
+}
+
+fn emit(go_version: &str, modinfo: &str, path: &str, sink: &mut Sink) {
+    let mut pkgs: Vec<Package> = Vec::new();
+    for line in modinfo.lines() {
+        let mut f = line.split('\t');
+        match (f.next(), f.next(), f.next()) {
+            (Some("mod"), Some(p), v) => {
+                pkgs.push(Package::new(
+                    PackageType::Go,
+                    p,
+                    v.unwrap_or("(devel)"),
+                    NAME,
+                ));
+            }
+            (Some("dep"), Some(p), Some(v)) => {
+                pkgs.push(Package::new(PackageType::Go, p, v, NAME));
+            }
+            (Some("=>"), Some(p), v) => {
+                // A replacement of the line before (a local path has no version).
+                if let Some(last) = pkgs.last_mut() {
+                    last.name = p.to_string();
+                    last.version = v.unwrap_or("(devel)").to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    let version = go_version.split_whitespace().next().unwrap_or(go_version);
+    if version.starts_with("go") {
+        pkgs.push(Package::new(PackageType::Go, "stdlib", version, NAME));
+    } else {
+        sink.warn(
+            path,
+            format!("Go version {version:?} is a development build; no stdlib package"),
+        );
+    }
+    for p in pkgs {
+        sink.package(with_purl(p));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modinfo_lines_with_replacement() {
+        let mut sink = Sink::default();
+        let m = "path\texample.com/app\nmod\texample.com/app\t(devel)\t\n\
+                 dep\tgithub.com/a/b\tv1.0.0\th1:x\n\
+                 dep\tgolang.org/x/y\tv0.1.0\th1:y\n=>\tgithub.com/fork/y\tv0.2.0\th1:z\n\
+                 build\t-compiler=gc\n";
+        emit("go1.21.4 X:boringcrypto", m, "/app", &mut sink);
+        let got: Vec<_> = sink
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.purl.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "example.com/app",
+                    "(devel)",
+                    "pkg:golang/example.com/app@%28devel%29"
+                ),
+                (
+                    "github.com/a/b",
+                    "v1.0.0",
+                    "pkg:golang/github.com/a/b@v1.0.0"
+                ),
+                (
+                    "github.com/fork/y",
+                    "v0.2.0",
+                    "pkg:golang/github.com/fork/y@v0.2.0"
+                ),
+                ("stdlib", "go1.21.4", "pkg:golang/stdlib@1.21.4"),
+            ]
+        );
+    }
+
+    #[test]
+    fn varints_and_sentinels() {
+        assert_eq!(uvarint(&[0x96, 0x01]), Some((150, 2)));
+        assert_eq!(uvarint(&[0xff; 12]), None);
+        // 16 leading bytes, the text ending in '\n', then 16 trailing bytes.
+        let wrapped = format!("{}mod\tx\tv1\n{}", "0".repeat(16), "1".repeat(16));
+        assert_eq!(strip_sentinels(&wrapped), "mod\tx\tv1\n");
+        assert_eq!(strip_sentinels("short"), "short");
+    }
+}
