@@ -102,14 +102,14 @@ fn uvarint(b: &[u8]) -> Option<(u64, usize)> {
     None
 }
 
-fn varint_string(b: &[u8]) -> Result<(String, &[u8]), String> {
+fn varint_bytes(b: &[u8]) -> Result<(&[u8], &[u8]), String> {
     let (len, n) = uvarint(b).ok_or("bad string length")?;
     let len = usize::try_from(len).map_err(|_| "string length overflows")?;
+    let end = n.checked_add(len).ok_or("string length overflows")?;
     let s = b
-        .get(n..n.checked_add(len).ok_or("string length overflows")?)
+        .get(n..end)
         .ok_or("string runs past the end of the file")?;
-    let s = std::str::from_utf8(s).map_err(|_| "string is not UTF-8")?;
-    Ok((s.to_string(), &b[n + len..]))
+    Ok((s, &b[end..]))
 }
 
 /// (Go version, module info) from the 32-byte header at the start of `info`.
@@ -121,9 +121,9 @@ fn read_build_info(
     let ptr_size = head[14] as usize;
     let flags = head[15];
     let (version, modinfo) = if flags & 2 != 0 {
-        let (v, rest) = varint_string(&info[32..])?;
-        let (m, _) = varint_string(rest)?;
-        (v, m)
+        let (v, rest) = varint_bytes(&info[32..])?;
+        let (m, _) = varint_bytes(rest)?;
+        (v.to_vec(), m.to_vec())
     } else {
         let elf = elf.ok_or("pre-1.18 build info needs readable ELF segments")?;
         if ptr_size != 4 && ptr_size != 8 {
@@ -143,7 +143,7 @@ fn read_build_info(
                 .find_map(|s| s.data_range(addr, size).ok().flatten())
         };
         // Each pointer leads to a Go string header (data pointer, length).
-        let go_string = |ptr: u64| -> Result<String, String> {
+        let go_string = |ptr: u64| -> Result<Vec<u8>, String> {
             let hdr = read(ptr, 2 * ptr_size as u64).ok_or("string header not mapped")?;
             let data = word(hdr).ok_or("bad string header")?;
             let len = word(&hdr[ptr_size..]).ok_or("bad string header")?;
@@ -151,26 +151,27 @@ fn read_build_info(
                 return Err("implausible string length".into());
             }
             let bytes = read(data, len).ok_or("string data not mapped")?;
-            Ok(String::from_utf8_lossy(bytes).into_owned())
+            Ok(bytes.to_vec())
         };
         let vp = word(&head[16..]).ok_or("bad version pointer")?;
         let mp = word(&head[16 + ptr_size..]).ok_or("bad module pointer")?;
         (go_string(vp)?, go_string(mp)?)
     };
+    let version = String::from_utf8(version).map_err(|_| "Go version is not UTF-8")?;
     if !version.starts_with("go") && !version.starts_with("devel") {
         return Err(format!(
             "version {:?} is not a Go version",
             version.escape_debug().to_string()
         ));
     }
-    Ok((version, strip_sentinels(&modinfo).to_string()))
+    let modinfo = String::from_utf8_lossy(strip_sentinels(&modinfo)).into_owned();
+    Ok((version, modinfo))
 }
 
 /// Module info is wrapped in two 16-byte sentinels (`runtime/debug`'s `modinfo`).
-fn strip_sentinels(m: &str) -> &str {
-    let b = m.as_bytes();
-    if b.len() >= 33 && b[b.len() - 17] == b'\n' {
-        m.get(16..m.len() - 16).unwrap_or(m)
+fn strip_sentinels(m: &[u8]) -> &[u8] {
+    if m.len() >= 33 && m[m.len() - 17] == b'\n' {
+        &m[16..m.len() - 16]
     } else {
         m
     }
@@ -261,8 +262,10 @@ mod tests {
         assert_eq!(uvarint(&[0x96, 0x01]), Some((150, 2)));
         assert_eq!(uvarint(&[0xff; 12]), None);
         // 16 leading bytes, the text ending in '\n', then 16 trailing bytes.
-        let wrapped = format!("{}mod\tx\tv1\n{}", "0".repeat(16), "1".repeat(16));
-        assert_eq!(strip_sentinels(&wrapped), "mod\tx\tv1\n");
-        assert_eq!(strip_sentinels("short"), "short");
+        let mut wrapped = vec![0xffu8; 16];
+        wrapped.extend_from_slice(b"mod\tx\tv1\n");
+        wrapped.extend_from_slice(&[0xf2; 16]);
+        assert_eq!(strip_sentinels(&wrapped), b"mod\tx\tv1\n");
+        assert_eq!(strip_sentinels(b"short"), b"short");
     }
 }
