@@ -37,7 +37,17 @@ struct ComposerPackage {
     name: String,
     version: String,
     #[serde(default)]
-    license: Vec<String>,
+    license: Licenses,
+}
+
+/// `license` is a list in current composer files, a single string in some old ones.
+#[derive(Deserialize, Default)]
+#[serde(untagged)]
+enum Licenses {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
 }
 
 impl Cataloguer for Composer {
@@ -73,7 +83,11 @@ impl Cataloguer for Composer {
             };
             let mut p = Package::new(PackageType::Composer, name, c.version, NAME);
             p.namespace = ns;
-            p.licenses = c.license;
+            p.licenses = match c.license {
+                Licenses::None => Vec::new(),
+                Licenses::One(l) => vec![l],
+                Licenses::Many(l) => l,
+            };
             sink.package(with_purl(p));
         }
     }
