@@ -153,8 +153,12 @@ fn composer_installed_json_both_shapes() {
     let sink = run(&*cat, path, COMPOSER_V1.as_bytes(), 0o644);
     assert_eq!(
         triples(&sink),
-        [(s("log"), s("1.1.4"), s("pkg:composer/psr/log@1.1.4"))]
+        [
+            (s("log"), s("1.1.4"), s("pkg:composer/psr/log@1.1.4")),
+            (s("single"), s("0.1"), s("pkg:composer/old/single@0.1")),
+        ]
     );
+    assert_eq!(sink.packages[1].licenses, ["BSD-3-Clause"]);
     let sink = run(&*cat, path, b"{\"packages\": 3}", 0o644);
     assert_eq!((sink.packages.len(), sink.warnings.len()), (0, 1));
     assert!(!wants(&*cat, "/var/www/installed.json", 9, 0o644));
