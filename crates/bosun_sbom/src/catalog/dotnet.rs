@@ -10,7 +10,7 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-use crate::catalog::lang_purl::with_purl;
+use crate::catalog::lang_common::{too_large, with_purl};
 use crate::catalog::{Cataloguer, FileMeta, Sink};
 use crate::model::{Package, PackageType};
 
@@ -45,11 +45,7 @@ impl Cataloguer for DepsJson {
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
-        if truncated {
-            sink.warn(
-                file.path,
-                format!("deps.json larger than {MAX_JSON} bytes; not read"),
-            );
+        if too_large(file, truncated, "deps.json", MAX_JSON, sink) {
             return;
         }
         let deps = match serde_json::from_slice::<Deps>(body) {

@@ -20,7 +20,7 @@
 
 use object::{Object, ObjectSegment};
 
-use crate::catalog::lang_purl::with_purl;
+use crate::catalog::lang_common::with_purl;
 use crate::catalog::{Cataloguer, FileMeta, Sink};
 use crate::model::{Package, PackageType};
 

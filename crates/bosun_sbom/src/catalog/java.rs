@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 
-use crate::catalog::lang_purl::with_purl;
+use crate::catalog::lang_common::{too_large, with_purl};
 use crate::catalog::{Cataloguer, FileMeta, Sink};
 use crate::model::{Package, PackageType};
 
@@ -59,11 +59,7 @@ impl Cataloguer for JavaArchive {
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
-        if truncated {
-            sink.warn(
-                file.path,
-                format!("Java archive larger than {MAX_ARCHIVE} bytes; not read"),
-            );
+        if too_large(file, truncated, "Java archive", MAX_ARCHIVE, sink) {
             return;
         }
         let mut scan = Scan {

@@ -81,7 +81,7 @@ pub trait Cataloguer: Send + Sync {
 pub mod dotnet;
 pub mod go;
 pub mod java;
-mod lang_purl;
+mod lang_common;
 pub mod php;
 pub mod rpm;
 pub mod ruby;

@@ -11,7 +11,7 @@
 
 use serde::Deserialize;
 
-use crate::catalog::lang_purl::with_purl;
+use crate::catalog::lang_common::{too_large, with_purl};
 use crate::catalog::{Cataloguer, FileMeta, Sink};
 use crate::model::{Package, PackageType};
 
@@ -62,11 +62,7 @@ impl Cataloguer for Composer {
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
-        if truncated {
-            sink.warn(
-                file.path,
-                format!("installed.json larger than {MAX_JSON} bytes; not read"),
-            );
+        if too_large(file, truncated, "installed.json", MAX_JSON, sink) {
             return;
         }
         let packages = match serde_json::from_slice::<Installed>(body) {

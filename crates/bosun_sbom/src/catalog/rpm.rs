@@ -21,6 +21,7 @@
 
 use std::io::Read;
 
+use crate::catalog::lang_common::too_large;
 use crate::catalog::{Cataloguer, FileMeta, Sink};
 use crate::model::{Distro, Package, PackageType};
 
@@ -48,11 +49,7 @@ impl Cataloguer for RpmDb {
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
-        if truncated {
-            sink.warn(
-                file.path,
-                format!("rpm database larger than {MAX_DB} bytes; not read"),
-            );
+        if too_large(file, truncated, "rpm database", MAX_DB, sink) {
             return;
         }
         let blobs = if body.starts_with(b"SQLite format 3\0") {
@@ -108,7 +105,7 @@ pub fn purl(p: &Package, distro: Option<&Distro>) -> String {
         .filter(|d| !d.id.is_empty() && !d.version_id.is_empty())
         .map(|d| format!("{}-{}", d.id, d.version_id))
         .unwrap_or_default();
-    super::lang_purl::build(
+    super::lang_common::build(
         "rpm",
         ns,
         &p.name,
@@ -360,6 +357,7 @@ fn bdb_blobs(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     }
     db.page_size = page_size;
     let mut blobs = Vec::new();
+    let mut total = 0usize;
     for n in 1..body.len() / page_size {
         let base = n * page_size;
         let page = db.page(n).ok_or("short page")?;
@@ -379,15 +377,22 @@ fn bdb_blobs(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
                 .get(start..end)
                 .filter(|it| !it.is_empty())
                 .ok_or_else(|| format!("page {n}: item {i} out of bounds"))?;
-            match item[0] {
-                H_KEYDATA => blobs.push(item[1..].to_vec()),
+            let blob = match item[0] {
+                H_KEYDATA => item[1..].to_vec(),
                 H_OFFPAGE => {
                     let pgno = db.u32(base + start + 4).ok_or("short off-page item")?;
                     let len = db.u32(base + start + 8).ok_or("short off-page item")?;
-                    blobs.push(db.overflow(pgno, len as usize)?);
+                    db.overflow(pgno, len as usize)?
                 }
-                _ => {}
+                _ => continue,
+            };
+            // Every stored byte belongs to one item: more than the file holds means
+            // items share pages (a crafted file), and memory must stay bounded.
+            total += blob.len();
+            if total > body.len() {
+                return Err("items add up to more than the file; overlapping pages".into());
             }
+            blobs.push(blob);
         }
     }
     // rpm keeps its next-instance counter under key 0 as a 4-byte value; headers are
@@ -424,6 +429,7 @@ fn ndb_blobs(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         ));
     }
     let mut blobs = Vec::new();
+    let mut total = 0usize;
     for s in 2..slot_pages * NDB_SLOTS_PER_PAGE {
         let at = s * 16;
         let slot = body.get(at..at + 16).ok_or("slot past the end")?;
@@ -445,6 +451,10 @@ fn ndb_blobs(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         let data = body
             .get(blk + 16..blk + 16 + len)
             .ok_or_else(|| format!("ndb package {pkg}: blob longer than the file"))?;
+        total += data.len();
+        if total > body.len() {
+            return Err("blobs add up to more than the file; overlapping slots".into());
+        }
         blobs.push(data.to_vec());
     }
     Ok(blobs)

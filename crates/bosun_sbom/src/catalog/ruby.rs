@@ -16,7 +16,7 @@
 //! `*.gemspec` in a source checkout) yields a warning, not a package; `Gemfile.lock`
 //! is not read.
 
-use crate::catalog::lang_purl::with_purl;
+use crate::catalog::lang_common::{too_large, with_purl};
 use crate::catalog::{Cataloguer, FileMeta, Sink};
 use crate::model::{Package, PackageType};
 
@@ -46,11 +46,7 @@ impl Cataloguer for GemSpec {
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
-        if truncated {
-            sink.warn(
-                file.path,
-                format!("gemspec larger than {MAX_SPEC} bytes; not read"),
-            );
+        if too_large(file, truncated, "gemspec", MAX_SPEC, sink) {
             return;
         }
         let text = String::from_utf8_lossy(body);

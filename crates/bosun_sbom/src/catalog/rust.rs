@@ -17,7 +17,7 @@ use std::io::Read;
 use object::{Object, ObjectSection};
 use serde::Deserialize;
 
-use crate::catalog::lang_purl::with_purl;
+use crate::catalog::lang_common::{too_large, with_purl};
 use crate::catalog::{Cataloguer, FileMeta, Sink};
 use crate::model::{Package, PackageType};
 
@@ -66,11 +66,7 @@ impl Cataloguer for CargoLock {
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
-        if truncated {
-            sink.warn(
-                file.path,
-                format!("Cargo.lock larger than {MAX_LOCK} bytes; not read"),
-            );
+        if too_large(file, truncated, "Cargo.lock", MAX_LOCK, sink) {
             return;
         }
         let lock = std::str::from_utf8(body)

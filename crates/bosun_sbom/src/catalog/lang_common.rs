@@ -1,10 +1,30 @@
-//! Package URLs for the language and rpm cataloguers.
+//! What the language and rpm cataloguers share: package URLs, and the refusal of a
+//! body cut short by a cataloguer's size cap.
 //!
-//! Hand-written: the purl grammar needed here is a handful of lines (percent-encode
+//! The purl builder is hand-written: the purl grammar needed here is a handful of lines (percent-encode
 //! each namespace segment, the name and the version; sorted `key=value` qualifiers),
 //! smaller than adapting a general purl crate's types to [`Package`].
 
+use crate::catalog::{FileMeta, Sink};
 use crate::model::Package;
+
+/// When `truncated`, warns that `file` (a `what`) is larger than `cap` and returns
+/// true: the caller then reads nothing of it.
+pub(crate) fn too_large(
+    file: &FileMeta<'_>,
+    truncated: bool,
+    what: &str,
+    cap: u64,
+    sink: &mut Sink,
+) -> bool {
+    if truncated {
+        sink.warn(
+            file.path,
+            format!("{what} larger than {cap} bytes; not read"),
+        );
+    }
+    truncated
+}
 
 /// Percent-encodes one purl component: everything outside the unreserved set
 /// (`A-Z a-z 0-9 - . _ ~`) is written `%XX`.
