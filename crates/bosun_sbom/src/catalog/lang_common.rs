@@ -144,3 +144,28 @@ mod tests {
         assert_eq!(language(&p), "pkg:golang/example.com/app@%28devel%29");
     }
 }
+
+#[cfg(test)]
+mod list_tests {
+    #[test]
+    fn lang_cataloguers_have_distinct_names() {
+        let mut names: Vec<_> = crate::catalog::lang_cataloguers()
+            .iter()
+            .map(|c| c.name())
+            .collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "dotnet-deps",
+                "go-binary",
+                "java-archive",
+                "php-composer-installed",
+                "rpm-db",
+                "ruby-gemspec",
+                "rust-binary",
+                "rust-cargo-lock",
+            ]
+        );
+    }
+}
