@@ -232,3 +232,54 @@ fn goapp_image_yields_stdlib_and_main_module() {
         ]
     );
 }
+
+#[test]
+fn a_non_go_program_holding_the_magic_as_data_is_not_a_go_binary() {
+    // This test's own (Rust) executable, with a 16-byte aligned section holding the
+    // build-info magic followed by garbage, as a scanner of Go binaries might.
+    let Some(objcopy) = bosun_testkit::tool("objcopy") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = b"\xff Go buildinf:\x08\x02".to_vec();
+    data.extend_from_slice(&[0xff; 48]);
+    std::fs::write(dir.path().join("fake"), &data).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let out = dir.path().join("scanner");
+    let Some(_) = sh(
+        &objcopy,
+        &[
+            "--add-section",
+            &format!(".data.fake={}", dir.path().join("fake").display()),
+            "--set-section-alignment",
+            ".data.fake=16",
+            exe.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+        &[],
+    ) else {
+        return;
+    };
+    let body = std::fs::read(&out).unwrap();
+    let sink = run(&*go::go(), "/usr/bin/scanner", &body, 0o755);
+    assert_eq!(
+        (sink.packages.len(), sink.warnings.len()),
+        (0, 0),
+        "{:?}",
+        sink.warnings
+    );
+    // Without its section table, the same file is searched and the garbage is reported.
+    let sink = run(
+        &*go::go(),
+        "/usr/bin/scanner",
+        &without_sections(body),
+        0o755,
+    );
+    assert_eq!(
+        (sink.packages.len(), sink.warnings.len()),
+        (0, 1),
+        "{:?}",
+        sink.warnings
+    );
+}

@@ -9,7 +9,7 @@
 //! path>@<version>`, `pkg:golang/stdlib@1.19.8`.
 //!
 //! How: the `.go.buildinfo` section (found with the `object` crate); when the section
-//! table is gone (a `strip`ped or packed binary), the 16-byte aligned
+//! table is gone (removed after linking, or an ELF too damaged to parse), the 16-byte aligned
 //! `\xff Go buildinf:` magic is searched for in the body. Go ≥ 1.18 stores the two
 //! strings inline (varint length prefixes); older binaries store pointers to Go string
 //! headers, resolved through the ELF load segments.
@@ -58,12 +58,17 @@ impl Cataloguer for GoBinary {
             return;
         }
         let elf = object::File::parse(body).ok();
-        let info = elf
-            .as_ref()
-            .and_then(|f| f.section_by_name(".go.buildinfo"))
-            .and_then(|s| object::ObjectSection::data(&s).ok())
-            .filter(|d| d.starts_with(MAGIC))
-            .or_else(|| find_magic(body));
+        // With a section table, only `.go.buildinfo` counts: a non-Go program may hold
+        // the magic as data (a scanner of Go binaries does). Without one (removed, or
+        // an ELF too damaged to parse), the magic is searched for.
+        let has_sections = elf.as_ref().is_some_and(|f| f.sections().nth(1).is_some());
+        let info = match &elf {
+            Some(f) if has_sections => f
+                .section_by_name(".go.buildinfo")
+                .and_then(|s| object::ObjectSection::data(&s).ok())
+                .filter(|d| d.starts_with(MAGIC)),
+            _ => find_magic(body),
+        };
         let Some(info) = info else {
             if truncated {
                 sink.warn(
