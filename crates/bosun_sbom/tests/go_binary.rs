@@ -1,7 +1,8 @@
 //! The Go binary cataloguer on binaries built here by the Go toolchain (a module with
-//! one dependency served by a `file://` module proxy the test writes, so no network),
-//! plain, linker-stripped (`-s -w`) and with the ELF section table removed; on a
-//! binary that only has the build-info magic; and on the goapp test image.
+//! one dependency served by a `file://` module proxy the test writes, so no network):
+//! plain, linker-stripped (`-s -w`, with a version stamped by `-X main.version`), and
+//! with the ELF section table removed; on a binary that only has the build-info magic;
+//! and on the goapp test image.
 
 mod support;
 
@@ -57,7 +58,7 @@ fn build(dir: &Path) -> Option<(Vec<u8>, Vec<u8>, String)> {
     .ok()?;
     std::fs::write(
         app.join("main.go"),
-        "package main\n\nimport (\n\t\"fmt\"\n\t\"example.com/lib\"\n)\n\nfunc main() { fmt.Println(lib.Hello()) }\n",
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"example.com/lib\"\n)\n\nvar version = \"dev\"\n\nfunc main() { fmt.Println(lib.Hello(), version) }\n",
     )
     .ok()?;
     let proxy_url = format!("file://{}", dir.join("proxy").display());
@@ -73,7 +74,13 @@ fn build(dir: &Path) -> Option<(Vec<u8>, Vec<u8>, String)> {
     sh(&go, &["build", "-o", "app-plain", "."], &app, &env)?;
     sh(
         &go,
-        &["build", "-ldflags=-s -w", "-o", "app-stripped", "."],
+        &[
+            "build",
+            "-ldflags=-s -w -X main.version=1.5.0",
+            "-o",
+            "app-stripped",
+            ".",
+        ],
         &app,
         &env,
     )?;
@@ -125,6 +132,15 @@ fn go_binaries_plain_stripped_and_without_sections() {
     ] {
         let sink = run(&*cat, "/usr/local/bin/app", &body, 0o755);
         assert_eq!(sink.warnings, [], "{what}");
+        let mut expected = expected.clone();
+        if what == "stripped" {
+            // Built with `-X main.version=1.5.0`: the main module takes that version.
+            expected[0] = (
+                s("example.com/app"),
+                s("v1.5.0"),
+                s("pkg:golang/example.com/app@v1.5.0"),
+            );
+        }
         assert_eq!(triples(&sink), expected, "{what}");
         assert!(sink.packages.iter().all(|p| p.found_by == "go-binary"));
     }

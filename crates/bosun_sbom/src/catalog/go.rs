@@ -3,7 +3,8 @@
 //! Files: every executable regular file of at least 1 KiB, read up to 256 MiB; the
 //! body must be an ELF file (other files are skipped silently).
 //!
-//! Fields: the main module (`path`/`mod` lines; version `(devel)` for a local build),
+//! Fields: the main module (`mod` line; its version is `(devel)` for a local build,
+//! unless the linker flags stamp one: `-X main.version=1.2.3` gives `v1.2.3`),
 //! every `dep` (a `=>` replacement wins: its path and version are reported), and the
 //! Go toolchain as the `stdlib` package (`go1.19.8`). purls `pkg:golang/<module
 //! path>@<version>`, `pkg:golang/stdlib@1.19.8`.
@@ -184,10 +185,18 @@ fn strip_sentinels(m: &[u8]) -> &[u8] {
 
 fn emit(go_version: &str, modinfo: &str, path: &str, sink: &mut Sink) {
     let mut pkgs: Vec<Package> = Vec::new();
+    let mut main = None;
+    let mut ldflags_version = None;
     for line in modinfo.lines() {
         let mut f = line.split('\t');
         match (f.next(), f.next(), f.next()) {
+            (Some("build"), Some(setting), _) => {
+                if let Some(flags) = setting.strip_prefix("-ldflags=") {
+                    ldflags_version = version_from_ldflags(flags);
+                }
+            }
             (Some("mod"), Some(p), v) => {
+                main = Some(pkgs.len());
                 pkgs.push(Package::new(
                     PackageType::Go,
                     p,
@@ -208,6 +217,13 @@ fn emit(go_version: &str, modinfo: &str, path: &str, sink: &mut Sink) {
             _ => {}
         }
     }
+    // A local build's main module is `(devel)`; release builds often stamp the
+    // version with `-ldflags "-X main.version=1.2.3"`, which syft and trivy read too.
+    if let (Some(i), Some(v)) = (main, ldflags_version) {
+        if pkgs[i].version == "(devel)" {
+            pkgs[i].version = v;
+        }
+    }
     let version = go_version.split_whitespace().next().unwrap_or(go_version);
     if version.starts_with("go") {
         pkgs.push(Package::new(PackageType::Go, "stdlib", version, NAME));
@@ -220,6 +236,36 @@ fn emit(go_version: &str, modinfo: &str, path: &str, sink: &mut Sink) {
     for p in pkgs {
         sink.package(with_purl(p));
     }
+}
+
+/// The version set by `-X <pkg>.version=<v>` (or `.Version`, `.ver`) in the linker
+/// flags, as `v1.2.3`; only a value that starts like a version (`1.`, `v1.`).
+fn version_from_ldflags(flags: &str) -> Option<String> {
+    let flags = flags.trim_matches('"');
+    let mut words = flags.split_whitespace();
+    while let Some(w) = words.next() {
+        let assignment = match w.strip_prefix("-X") {
+            Some("") => words.next()?,
+            Some(rest) => rest.strip_prefix('=').unwrap_or(rest),
+            None => continue,
+        };
+        let assignment = assignment.trim_matches(['\'', '"']);
+        let Some((key, value)) = assignment.split_once('=') else {
+            continue;
+        };
+        let key = key.to_ascii_lowercase();
+        let value = value.trim_matches(['\'', '"']);
+        let bare = value.strip_prefix('v').unwrap_or(value);
+        let looks_like_version = bare.split('.').count() >= 2
+            && bare
+                .split('.')
+                .next()
+                .is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()));
+        if (key.ends_with(".version") || key.ends_with(".ver")) && looks_like_version {
+            return Some(format!("v{bare}"));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -260,6 +306,23 @@ mod tests {
                 ("stdlib", "go1.21.4", "pkg:golang/stdlib@1.21.4"),
             ]
         );
+    }
+
+    #[test]
+    fn main_module_version_from_linker_flags() {
+        let syft = r#""-w -s -extldflags '-static' -X main.version=1.18.1 -X main.gitCommit=5e16e50 -X main.gitDescription=v1.18.1 ""#;
+        assert_eq!(version_from_ldflags(syft).as_deref(), Some("v1.18.1"));
+        let trivy = r#""-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=0.59.1""#;
+        assert_eq!(version_from_ldflags(trivy).as_deref(), Some("v0.59.1"));
+        assert_eq!(
+            version_from_ldflags("-X main.version=dev -X=main.Version=v2.0.0").as_deref(),
+            Some("v2.0.0")
+        );
+        assert_eq!(version_from_ldflags("-s -w -X main.commit=abc"), None);
+        let mut sink = Sink::default();
+        let m = "mod\texample.com/app\t(devel)\t\nbuild\t-ldflags=\"-X main.version=1.2.3\"\n";
+        emit("go1.22.0", m, "/app", &mut sink);
+        assert_eq!(sink.packages[0].version, "v1.2.3");
     }
 
     #[test]
