@@ -299,3 +299,76 @@ fn a_non_go_program_holding_the_magic_as_data_is_not_a_go_binary() {
         sink.warnings
     );
 }
+
+/// A minimal ELF64 executable (one load segment at 0x400000, no section table)
+/// holding Go < 1.18's pointer-form build info: the header points at two Go string
+/// headers (data pointer, length), which point at the version and the module info.
+/// No Go < 1.18 toolchain is installed here, so the layout is written by the test.
+fn old_style_go_binary(version: &str, modinfo: &str) -> Vec<u8> {
+    const BASE: u64 = 0x40_0000;
+    let mut f = vec![0u8; 4096];
+    f[..4].copy_from_slice(b"\x7fELF");
+    f[4] = 2; // 64-bit
+    f[5] = 1; // little-endian
+    f[6] = 1; // version
+    f[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    f[18..20].copy_from_slice(&62u16.to_le_bytes()); // x86-64
+    f[20..24].copy_from_slice(&1u32.to_le_bytes());
+    f[32..40].copy_from_slice(&64u64.to_le_bytes()); // e_phoff
+    f[52..54].copy_from_slice(&64u16.to_le_bytes()); // e_ehsize
+    f[54..56].copy_from_slice(&56u16.to_le_bytes()); // e_phentsize
+    f[56..58].copy_from_slice(&1u16.to_le_bytes()); // e_phnum
+                                                    // PT_LOAD covering the whole file.
+    f[64..68].copy_from_slice(&1u32.to_le_bytes());
+    f[68..72].copy_from_slice(&5u32.to_le_bytes());
+    f[80..88].copy_from_slice(&BASE.to_le_bytes());
+    f[88..96].copy_from_slice(&BASE.to_le_bytes());
+    f[96..104].copy_from_slice(&4096u64.to_le_bytes());
+    f[104..112].copy_from_slice(&4096u64.to_le_bytes());
+    f[112..120].copy_from_slice(&0x1000u64.to_le_bytes());
+    // Build info at 128: magic, pointer size 8, flags 0, two pointers.
+    f[128..142].copy_from_slice(b"\xff Go buildinf:");
+    f[142] = 8;
+    f[144..152].copy_from_slice(&(BASE + 160).to_le_bytes());
+    f[152..160].copy_from_slice(&(BASE + 176).to_le_bytes());
+    // String headers at 160 and 176; the strings from 256 and 512.
+    let mut wrapped = vec![0x30u8; 16];
+    wrapped.extend_from_slice(modinfo.as_bytes());
+    wrapped.extend_from_slice(&[0xf2; 16]);
+    for (hdr, at, bytes) in [(160, 256, version.as_bytes()), (176, 512, &wrapped[..])] {
+        f[hdr..hdr + 8].copy_from_slice(&(BASE + at as u64).to_le_bytes());
+        f[hdr + 8..hdr + 16].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+        f[at..at + bytes.len()].copy_from_slice(bytes);
+    }
+    f
+}
+
+#[test]
+fn pre_1_18_pointer_form_build_info() {
+    let modinfo = "path\texample.com/old\nmod\texample.com/old\t(devel)\t\n\
+                   dep\tgithub.com/pkg/errors\tv0.9.1\th1:abc=\n";
+    let body = old_style_go_binary("go1.16.15", modinfo);
+    let sink = run(&*go::go(), "/old", &body, 0o755);
+    assert_eq!(sink.warnings, []);
+    assert_eq!(
+        triples(&sink),
+        [
+            (
+                s("example.com/old"),
+                s("(devel)"),
+                s("pkg:golang/example.com/old@%28devel%29")
+            ),
+            (
+                s("github.com/pkg/errors"),
+                s("v0.9.1"),
+                s("pkg:golang/github.com/pkg/errors@v0.9.1")
+            ),
+            (s("stdlib"), s("go1.16.15"), s("pkg:golang/stdlib@1.16.15")),
+        ]
+    );
+    // A pointer outside every segment is a warning, not a panic.
+    let mut bad = body.clone();
+    bad[144..152].copy_from_slice(&0xdead_beef_u64.to_le_bytes());
+    let sink = run(&*go::go(), "/old", &bad, 0o755);
+    assert_eq!((sink.packages.len(), sink.warnings.len()), (0, 1));
+}
