@@ -63,7 +63,13 @@ fn build(dir: &Path) -> Option<(Vec<u8>, Vec<u8>, String)> {
     .ok()?;
     let proxy_url = format!("file://{}", dir.join("proxy").display());
     let gopath = dir.join("gopath").display().to_string();
+    // The build cache is shared between runs (and does not depend on `HOME`).
+    let gocache = std::env::temp_dir()
+        .join("bosun-test-go-cache")
+        .display()
+        .to_string();
     let env = [
+        ("GOCACHE", gocache.as_str()),
         ("GOPROXY", proxy_url.as_str()),
         ("GOSUMDB", "off"),
         ("GOFLAGS", "-mod=mod -modcacherw"),
