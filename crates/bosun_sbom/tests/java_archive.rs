@@ -182,3 +182,24 @@ fn garbage_named_jar_warns() {
     );
     assert_eq!((sink.packages.len(), sink.warnings.len()), (0, 1));
 }
+
+#[test]
+fn many_bad_entries_give_a_bounded_number_of_warnings() {
+    // 100 nested "jars" that are not zip archives: one problem each.
+    let names: Vec<String> = (0..100).map(|i| format!("lib/bad-{i}.jar")).collect();
+    let entries: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|n| (n.as_str(), &b"not a zip"[..]))
+        .collect();
+    let sink = run(&*java::java(), "/many-1.0.jar", &zip_of(&entries), 0o644);
+    // 20 listed, then one line counting the other 80.
+    assert_eq!(sink.warnings.len(), 21, "{:?}", sink.warnings);
+    assert_eq!(
+        sink.warnings[20].message,
+        "80 more problems in this archive not listed"
+    );
+    assert_eq!(
+        triples(&sink),
+        [(s("many"), s("1.0"), s("pkg:maven/many@1.0"))]
+    );
+}

@@ -35,6 +35,8 @@ pub const INFLATE_BUDGET: u64 = 256 << 20;
 /// Deepest nesting read (the top-level archive is depth 0).
 pub const MAX_DEPTH: usize = 4;
 const MAX_TEXT: u64 = 1 << 20;
+/// Warnings listed for one archive (a crafted archive can have a problem per entry).
+const MAX_WARNINGS: usize = 20;
 const EXTENSIONS: [&str; 5] = [".jar", ".war", ".ear", ".jpi", ".hpi"];
 
 /// The Java archive cataloguer.
@@ -65,20 +67,34 @@ impl Cataloguer for JavaArchive {
         let mut scan = Scan {
             path: file.path,
             budget: INFLATE_BUDGET,
+            warned: 0,
             sink,
         };
         scan.archive(body, file.file_name(), "", 0);
+        if scan.warned > MAX_WARNINGS {
+            let more = scan.warned - MAX_WARNINGS;
+            scan.sink.warn(
+                file.path,
+                format!("{more} more problems in this archive not listed"),
+            );
+        }
     }
 }
 
 struct Scan<'s> {
     path: &'s str,
     budget: u64,
+    /// Warnings raised so far (only the first [`MAX_WARNINGS`] are kept).
+    warned: usize,
     sink: &'s mut Sink,
 }
 
 impl Scan<'_> {
     fn warn(&mut self, inner: &str, msg: impl std::fmt::Display) {
+        self.warned += 1;
+        if self.warned > MAX_WARNINGS {
+            return;
+        }
         let msg = if inner.is_empty() {
             msg.to_string()
         } else {
