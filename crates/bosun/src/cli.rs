@@ -210,6 +210,8 @@ pub struct VerifyAttestationArgs {
     pub predicate_type: String,
     #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct KeyArgs {
     #[command(subcommand)]

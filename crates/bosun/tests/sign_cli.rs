@@ -121,7 +121,14 @@ fn sign_verify_attest_against_an_anonymous_registry() {
     let t = tempfile::tempdir().unwrap();
     let host = reg.host();
     let opts = plain(t.path());
-    let (key, pubkey) = key_pair(t.path(), "cosign");
+    // The signing key comes from `bosun key generate`.
+    let prefix = t.path().join("cosign");
+    let g = bosun(
+        &["key", "generate", "--output", prefix.to_str().unwrap()],
+        Some(PASSWORD),
+    );
+    expect(&g, 0, "key generate");
+    let (key, pubkey) = (t.path().join("cosign.key"), t.path().join("cosign.pub"));
     let (_, other_pub) = key_pair(t.path(), "other");
     let (k, p, o) = (
         key.to_str().unwrap(),
