@@ -139,20 +139,15 @@ fn sign_verify_attest_against_an_anonymous_registry() {
     let reference = format!("{host}/bosun/app:1");
     let digest = push_image(&format!("docker://{reference}"), &opts, &a);
     let reg_flags = ["--insecure-registry", host.as_str()];
+    let run =
+        |args: &[&str], password: Option<&str>| bosun(&[args, &reg_flags[..]].concat(), password);
 
     // Sign twice (the second with an annotation): both signatures are kept.
-    let o1 = bosun(
-        &[&["sign", "--key", k, &reference][..], &reg_flags].concat(),
-        Some(PASSWORD),
-    );
+    let o1 = run(&["sign", "--key", k, &reference], Some(PASSWORD));
     expect(&o1, 0, "sign");
     assert_eq!(stdout(&o1).trim(), format!("{host}/bosun/app@{digest}"));
-    let o2 = bosun(
-        &[
-            &["sign", "--key", k, "-a", "env=prod", &reference][..],
-            &reg_flags,
-        ]
-        .concat(),
+    let o2 = run(
+        &["sign", "--key", k, "-a", "env=prod", &reference],
         Some(PASSWORD),
     );
     expect(&o2, 0, "sign again");
@@ -198,10 +193,7 @@ fn sign_verify_attest_against_an_anonymous_registry() {
     );
 
     // Verify: both signatures; with the annotation required, one; key rotation.
-    let v = bosun(
-        &[&["verify", "--key", p, &reference][..], &reg_flags].concat(),
-        None,
-    );
+    let v = run(&["verify", "--key", p, &reference], None);
     expect(&v, 0, "verify");
     assert_eq!(stdout(&v).lines().count(), 2);
     let first: serde_json::Value =
@@ -214,29 +206,12 @@ fn sign_verify_attest_against_an_anonymous_registry() {
         first["payload"]["critical"]["identity"]["docker-reference"],
         format!("{host}/bosun/app")
     );
-    let v = bosun(
-        &[
-            &["verify", "--key", p, "-a", "env=prod", &reference][..],
-            &reg_flags,
-        ]
-        .concat(),
-        None,
-    );
+    let v = run(&["verify", "--key", p, "-a", "env=prod", &reference], None);
     expect(&v, 0, "verify with annotation");
     assert_eq!(stdout(&v).lines().count(), 1);
-    let v = bosun(
-        &[
-            &["verify", "--key", o, "--key", p, &reference][..],
-            &reg_flags,
-        ]
-        .concat(),
-        None,
-    );
+    let v = run(&["verify", "--key", o, "--key", p, &reference], None);
     expect(&v, 0, "verify, rotated keys");
-    let v = bosun(
-        &[&["verify", "--key", o, &reference][..], &reg_flags].concat(),
-        None,
-    );
+    let v = run(&["verify", "--key", o, &reference], None);
     expect(&v, 1, "verify, wrong key");
     assert!(stderr(&v).contains("no valid signature"), "{}", stderr(&v));
 
@@ -247,80 +222,61 @@ fn sign_verify_attest_against_an_anonymous_registry() {
     });
     let sbom_path = t.path().join("sbom.cdx.json");
     std::fs::write(&sbom_path, serde_json::to_vec_pretty(&sbom).unwrap()).unwrap();
-    let at = bosun(
+    let at = run(
         &[
-            &[
-                "attest",
-                "--key",
-                k,
-                "--type",
-                "cyclonedx",
-                "--predicate",
-                sbom_path.to_str().unwrap(),
-                &reference,
-            ][..],
-            &reg_flags,
-        ]
-        .concat(),
+            "attest",
+            "--key",
+            k,
+            "--type",
+            "cyclonedx",
+            "--predicate",
+            sbom_path.to_str().unwrap(),
+            &reference,
+        ],
         Some(PASSWORD),
     );
     expect(&at, 0, "attest");
-    let va = bosun(
+    let va = run(
         &[
-            &[
-                "verify-attestation",
-                "--key",
-                p,
-                "--type",
-                "cyclonedx",
-                &reference,
-            ][..],
-            &reg_flags,
-        ]
-        .concat(),
+            "verify-attestation",
+            "--key",
+            p,
+            "--type",
+            "cyclonedx",
+            &reference,
+        ],
         None,
     );
     expect(&va, 0, "verify-attestation");
     let printed: serde_json::Value = serde_json::from_str(stdout(&va).trim()).unwrap();
     assert_eq!(printed, sbom);
-    let va = bosun(
+    let va = run(
         &[
-            &[
-                "verify-attestation",
-                "--key",
-                p,
-                "--type",
-                "spdx",
-                &reference,
-            ][..],
-            &reg_flags,
-        ]
-        .concat(),
+            "verify-attestation",
+            "--key",
+            p,
+            "--type",
+            "spdx",
+            &reference,
+        ],
         None,
     );
     expect(&va, 1, "verify-attestation of another type");
-    let va = bosun(
+    let va = run(
         &[
-            &[
-                "verify-attestation",
-                "--key",
-                o,
-                "--type",
-                "cyclonedx",
-                &reference,
-            ][..],
-            &reg_flags,
-        ]
-        .concat(),
+            "verify-attestation",
+            "--key",
+            o,
+            "--type",
+            "cyclonedx",
+            &reference,
+        ],
         None,
     );
     expect(&va, 1, "verify-attestation with the wrong key");
 
     // Wrong key password: one line, exit 2, nothing pushed.
-    let wrong = bosun(
-        &[&["sign", "--key", k, &reference][..], &reg_flags].concat(),
-        Some("nope"),
-    );
+    let wrong = run(&["sign", "--key", k, &reference], Some("nope"));
     expect(&wrong, 2, "wrong password");
     assert!(
         stderr(&wrong).contains("wrong password"),
@@ -332,10 +288,7 @@ fn sign_verify_attest_against_an_anonymous_registry() {
     let b = image("b");
     let b_digest = push_image(&format!("docker://{reference}"), &opts, &b);
     assert_ne!(b_digest, digest);
-    let v = bosun(
-        &[&["verify", "--key", p, &reference][..], &reg_flags].concat(),
-        None,
-    );
+    let v = run(&["verify", "--key", p, &reference], None);
     expect(&v, 1, "verify after re-tag");
     assert!(stderr(&v).contains("no signatures found"), "{}", stderr(&v));
     assert!(
@@ -351,10 +304,7 @@ fn sign_verify_attest_against_an_anonymous_registry() {
     store
         .push_manifest(&a_sig, OCI_MANIFEST, Some(&sig_tag(&b_digest, "sig")))
         .unwrap();
-    let v = bosun(
-        &[&["verify", "--key", p, &reference][..], &reg_flags].concat(),
-        None,
-    );
+    let v = run(&["verify", "--key", p, &reference], None);
     expect(&v, 1, "verify with copied signatures");
     assert!(
         stderr(&v).contains("does not match the image digest"),
@@ -363,10 +313,7 @@ fn sign_verify_attest_against_an_anonymous_registry() {
     );
     // a, by digest, still verifies.
     let by_digest = format!("{host}/bosun/app@{digest}");
-    let v = bosun(
-        &[&["verify", "--key", p, &by_digest][..], &reg_flags].concat(),
-        None,
-    );
+    let v = run(&["verify", "--key", p, &by_digest], None);
     expect(&v, 0, "verify a by digest");
 
     // A signature layer whose payload is not a simple-signing payload: one line, exit 1.
@@ -387,10 +334,7 @@ fn sign_verify_attest_against_an_anonymous_registry() {
             Some(&sig_tag(&b_digest, "sig")),
         )
         .unwrap();
-    let v = bosun(
-        &[&["verify", "--key", p, &reference][..], &reg_flags].concat(),
-        None,
-    );
+    let v = run(&["verify", "--key", p, &reference], None);
     expect(&v, 1, "verify a corrupt signature");
     // Without --insecure-registry, HTTPS to a plain-HTTP registry: one line, exit 2.
     let v = bosun(&["verify", "--key", p, &reference], None);
