@@ -45,6 +45,7 @@ mod daemon;
 mod digest;
 mod error;
 pub mod finalfs;
+mod fsopen;
 mod image;
 pub mod paths;
 mod reference;
@@ -52,6 +53,8 @@ mod registry;
 mod source;
 pub mod spec;
 mod targuard;
+#[doc(hidden)]
+pub use targuard::check_guard as fuzz_check_tar_guard;
 pub mod testing;
 mod walk;
 

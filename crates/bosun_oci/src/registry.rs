@@ -174,13 +174,14 @@ impl RegistryClient {
         // default bundle; ignored when unreadable), else the bundled web PKI roots.
         let roots = match &opts.ca_file {
             Some(p) => {
-                let pem = std::fs::read(p).map_err(|e| Error::io(p.display().to_string(), e))?;
+                let pem = crate::fsopen::read_regular(p, 16 << 20)
+                    .map_err(|e| Error::io(p.display().to_string(), e))?;
                 certs_from_pem(&pem).ok_or_else(|| {
                     Error::malformed(p.display().to_string(), "no PEM certificates")
                 })?
             }
             None => std::env::var_os("SSL_CERT_FILE")
-                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|p| crate::fsopen::read_regular(std::path::Path::new(&p), 16 << 20).ok())
                 .and_then(|pem| certs_from_pem(&pem))
                 .unwrap_or(ureq::tls::RootCerts::WebPki),
         };

@@ -952,3 +952,99 @@ fn a_bare_name_is_never_sent_to_a_registry() {
         "{e}"
     );
 }
+
+/// The two shapes that walked around the first tar guard: both are now refused, through
+/// the layer walk and through the outer archive alike, and the guard agrees with the
+/// `tar` crate on every header of them.
+#[test]
+fn tar_guard_bypasses_are_refused() {
+    use bosun_oci::testing::hostile;
+    let limits = Limits {
+        max_tar_header_bytes: 64 << 10,
+        ..Limits::default()
+    };
+    for (name, tar) in [
+        (
+            "PAX with two size records",
+            hostile::pax_double_size(4 << 20),
+        ),
+        ("V7 x header", hostile::v7_pax_long_name(4 << 20)),
+    ] {
+        bosun_oci::fuzz_check_tar_guard(&tar, 64 << 10).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let gz = bosun_oci::testing::compress(&tar, Compression::Gzip);
+        let info = LayerInfo {
+            index: 0,
+            digest: bosun_oci::Digest::sha256_of(&gz),
+            diff_id: bosun_oci::Digest::sha256_of(&tar),
+            size: gz.len() as u64,
+            media_type: String::new(),
+            history: None,
+            history_index: None,
+        };
+        let e = bosun_oci::walk_layer_blob(
+            Box::new(std::io::Cursor::new(gz)),
+            &info,
+            &[&Recorder::default()],
+            &limits,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, Error::LimitExceeded { what, amount, limit } if what.contains("GNU long name") && *amount == 4 << 20 && *limit == 64 << 10),
+            "{name}: {e}"
+        );
+        // The same bytes as an outer docker archive: indexed through the same guard.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outer.tar");
+        std::fs::write(&path, &tar).unwrap();
+        let e = Image::open(
+            &format!("docker-archive:{}", path.display()),
+            &OpenOptions {
+                limits: limits.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, Error::LimitExceeded { what, .. } if what.contains("GNU long name")),
+            "{name} (outer archive): {e}"
+        );
+    }
+}
+
+/// A FIFO where a layout expects `index.json`, or given as an archive, is refused at
+/// once instead of blocking forever.
+#[cfg(unix)]
+#[test]
+fn fifos_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mkfifo) = bosun_testkit::tool("mkfifo") else {
+        return;
+    };
+    let layout = dir.path().join("layout");
+    std::fs::create_dir(&layout).unwrap();
+    std::fs::write(
+        layout.join("oci-layout"),
+        br#"{"imageLayoutVersion":"1.0.0"}"#,
+    )
+    .unwrap();
+    let fifo = layout.join("index.json");
+    let arch = dir.path().join("a.tar");
+    for f in [&fifo, &arch] {
+        let st = std::process::Command::new(&mkfifo).arg(f).status().unwrap();
+        assert!(st.success());
+    }
+    let t = std::time::Instant::now();
+    let e = Image::open(
+        &format!("oci:{}", layout.display()),
+        &OpenOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not a regular file (a FIFO)"), "{e}");
+    let e = Image::open(
+        &format!("docker-archive:{}", arch.display()),
+        &OpenOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not a regular file (a FIFO)"), "{e}");
+    assert!(t.elapsed() < std::time::Duration::from_secs(5));
+}
