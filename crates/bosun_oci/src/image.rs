@@ -103,8 +103,18 @@ pub struct RegistryOptions {
     /// CA certificates (PEM) to trust instead of the bundled web PKI roots (default:
     /// `$SSL_CERT_FILE` when set).
     pub ca_file: Option<PathBuf>,
-    /// Per-request timeout in seconds for connecting and for headers (default 30).
+    /// Timeout in seconds for the response headers of a request (default 30).
     pub timeout_secs: Option<u64>,
+    /// Timeout in seconds for connecting (default 30).
+    pub connect_timeout_secs: Option<u64>,
+    /// Longest wait in seconds for the next byte of a body (default 30).
+    pub idle_timeout_secs: Option<u64>,
+    /// Seconds a body may take whatever its size (default 60); past it, the body must
+    /// have arrived at `min_body_bytes_per_sec` on average (see `bosun_oci::net` docs).
+    pub body_grace_secs: Option<u64>,
+    /// Slowest average rate accepted for a body after the grace period, in bytes per
+    /// second (default 262,144 = 256 KiB/s).
+    pub min_body_bytes_per_sec: Option<u64>,
 }
 
 /// How to open an image.

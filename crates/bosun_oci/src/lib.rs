@@ -47,6 +47,7 @@ mod error;
 pub mod finalfs;
 mod fsopen;
 mod image;
+mod net;
 pub mod paths;
 mod reference;
 mod registry;
