@@ -44,6 +44,12 @@ pub struct Limits {
     pub max_archive_members: u64,
     /// Largest archive spooled from a container engine (default 64 GiB).
     pub max_spool_bytes: u64,
+    /// Most uncompressed bytes read from all layers of one image together (default
+    /// 64 GiB). A blob named by several layers is read once (see [`crate::LayerVisitor`]).
+    pub max_image_uncompressed_bytes: u64,
+    /// Longest entry path or link target in a layer, in bytes (default 16 KiB; Linux
+    /// accepts 4 KiB).
+    pub max_path_bytes: u64,
 }
 
 impl Default for Limits {
@@ -61,6 +67,8 @@ impl Default for Limits {
             max_layers: 1000,
             max_archive_members: 200_000,
             max_spool_bytes: 64 << 30,
+            max_image_uncompressed_bytes: 64 << 30,
+            max_path_bytes: 16 << 10,
         }
     }
 }

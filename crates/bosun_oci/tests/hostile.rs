@@ -1048,3 +1048,80 @@ fn fifos_are_refused_without_blocking() {
     assert!(e.to_string().contains("not a regular file (a FIFO)"), "{e}");
     assert!(t.elapsed() < std::time::Duration::from_secs(5));
 }
+
+/// A thousand layer descriptors naming one zstd blob: the blob is read (and inflated)
+/// once, every layer still gets `layer_done`, and the final view has each layer.
+#[test]
+fn a_blob_named_by_many_layers_is_read_once() {
+    let t = tempfile::tempdir().unwrap();
+    let tar = layer_tar(&[TestEntry::file("big", &vec![0u8; 256 << 10])]);
+    let one = TestLayer {
+        tar,
+        compression: Compression::Zstd,
+        created_by: "RUN x".into(),
+    };
+    let spec = ImageSpec {
+        layers: vec![one; 1000],
+        ..Default::default()
+    };
+    let built = spec.build();
+    built.write_oci_dir(t.path(), None).unwrap();
+    let image = Image::open(&t.path().display().to_string(), &OpenOptions::default()).unwrap();
+    assert_eq!(image.layers.len(), 1000);
+    let p = Arc::new(CountingProgress::default());
+    let rec = Recorder::default();
+    let s = image
+        .walk(
+            &[&rec],
+            &WalkOptions {
+                threads: 2,
+                final_fs: true,
+                progress: Some(p.clone()),
+            },
+        )
+        .unwrap();
+    let blob = image.layers[0].size;
+    assert_eq!(p.bytes.load(Ordering::SeqCst), blob, "read once");
+    assert_eq!(s.layers.len(), 1000);
+    assert!(s.layers.iter().enumerate().all(|(i, l)| l.index == i));
+    assert_eq!(rec.seen.lock().unwrap().len(), 1, "entries offered once");
+    let fs = s.final_fs.unwrap();
+    assert_eq!(fs.present_layer("big"), Some(999));
+    assert_eq!(fs.history("big").len(), 1000);
+}
+
+/// The total inflated size over all layers has its own cap.
+#[test]
+fn total_inflated_bytes_per_image_is_capped() {
+    let t = tempfile::tempdir().unwrap();
+    let spec = ImageSpec {
+        layers: (0..4)
+            .map(|i| {
+                layer(
+                    &[TestEntry::file(&format!("f{i}"), &vec![i as u8; 64 << 10])],
+                    Compression::Gzip,
+                    "x",
+                )
+            })
+            .collect(),
+        ..Default::default()
+    };
+    spec.build().write_oci_dir(t.path(), None).unwrap();
+    let limits = Limits {
+        max_image_uncompressed_bytes: 200 << 10,
+        ..Limits::default()
+    };
+    let image = Image::open(
+        &t.path().display().to_string(),
+        &OpenOptions {
+            limits,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let e = image.walk(&[], &WalkOptions::default()).unwrap_err();
+    assert!(
+        matches!(&e, Error::LimitExceeded { what, limit, .. } if what.contains("all layers together") && *limit == 200 << 10),
+        "{e}"
+    );
+}
