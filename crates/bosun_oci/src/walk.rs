@@ -743,6 +743,9 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
     }
 }
 
+/// What walking one layer gives.
+type LayerResult = Result<(LayerStats, Option<LayerRecord>)>;
+
 /// Opens a layer blob for the walk.
 pub(crate) type OpenLayerFn<'a> =
     dyn Fn(&LayerInfo) -> Result<(Box<dyn Read + Send>, LayerCheck)> + Sync + 'a;
@@ -833,7 +836,7 @@ pub(crate) fn walk_layers(
             Ok(pool) if threads > 1 => pool.install(|| unique.par_iter().map(run_one).collect()),
             _ => unique.iter().map(run_one).collect(),
         };
-    let mut by_layer: Vec<Option<Result<(LayerStats, Option<LayerRecord>)>>> =
+    let mut by_layer: Vec<Option<LayerResult>> =
         (0..layers.len()).map(|_| None).collect();
     for (l, r) in unique.iter().zip(unique_results) {
         if let Some(slot) = by_layer.get_mut(l.index) {
