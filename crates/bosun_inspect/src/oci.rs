@@ -44,6 +44,28 @@ fn kind(k: &bosun_oci::EntryKind) -> (EntryKind, Option<&str>) {
     }
 }
 
+/// What makes an entry hostile (BSI124), if anything: no image builder writes these.
+fn hostile(e: &EntryMeta) -> Option<&'static str> {
+    let f = &e.path_flags;
+    if f.escapes_root {
+        return Some("path climbs out of the root");
+    }
+    if f.absolute {
+        return Some("absolute path");
+    }
+    match &e.kind {
+        bosun_oci::EntryKind::CharDevice { .. } | bosun_oci::EntryKind::BlockDevice { .. } => {
+            Some("device node")
+        }
+        bosun_oci::EntryKind::Hardlink { .. }
+            if e.link_flags.escapes_root || e.link_flags.absolute =>
+        {
+            Some("hard link out of the root")
+        }
+        _ => None,
+    }
+}
+
 fn entry(e: &EntryMeta) -> Entry<'_> {
     let (kind, link_target) = kind(&e.kind);
     Entry {
@@ -87,7 +109,17 @@ impl LayerVisitor for Visitor<'_> {
             Some(Whiteout::Delete { target }) => s.whiteout(target),
             Some(Whiteout::Opaque { dir }) => s.opaque(dir),
             Some(Whiteout::Invalid) => {}
-            None => s.visit(&entry(e), body.map(|b| b.bytes)),
+            None => {
+                if let Some(what) = hostile(e) {
+                    let raw = match (&e.raw_path, e.path_flags.absolute) {
+                        (Some(r), _) => r.clone(),
+                        (None, true) => format!("/{}", e.path),
+                        (None, false) => e.path.clone(),
+                    };
+                    s.hostile(&raw, what);
+                }
+                s.visit(&entry(e), body.map(|b| b.bytes))
+            }
         });
     }
 }

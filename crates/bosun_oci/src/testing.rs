@@ -387,3 +387,43 @@ pub mod hostile {
         t.resize(t.len() + 1024, 0);
     }
 }
+
+/// Layers with entries no builder writes (for the hostile-layer-entries rule).
+pub mod hostile_entries {
+    fn raw(path: &[u8], kind: tar::EntryType, link: Option<&[u8]>) -> tar::Header {
+        let mut h = tar::Header::new_gnu();
+        if let Some(g) = h.as_gnu_mut() {
+            let n = path.len().min(g.name.len());
+            g.name[..n].copy_from_slice(&path[..n]);
+            if let Some(l) = link {
+                let m = l.len().min(g.linkname.len());
+                g.linkname[..m].copy_from_slice(&l[..m]);
+            }
+        }
+        h.set_entry_type(kind);
+        h.set_size(0);
+        h.set_mode(0o644);
+        h.set_cksum();
+        h
+    }
+
+    /// A layer tar with one entry of each hostile kind (a path climbing out of the
+    /// root, an absolute path, a hard link out of the root, a character device, a name
+    /// with an ESC sequence and a newline), plus one ordinary file.
+    pub fn layer() -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        type Raw<'a> = (&'a [u8], tar::EntryType, Option<&'a [u8]>);
+        let entries: [Raw<'_>; 6] = [
+            (b"../../etc/cron.d/x", tar::EntryType::Regular, None),
+            (b"/abs/file", tar::EntryType::Regular, None),
+            (b"h", tar::EntryType::Link, Some(b"../../etc/shadow")),
+            (b"dev/mem", tar::EntryType::Char, None),
+            (b"../\x1b[31mred\nline", tar::EntryType::Regular, None),
+            (b"ok/file", tar::EntryType::Regular, None),
+        ];
+        for (p, k, l) in entries {
+            let _ = b.append(&raw(p, k, l), &[][..]);
+        }
+        b.into_inner().unwrap_or_default()
+    }
+}

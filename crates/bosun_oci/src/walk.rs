@@ -94,6 +94,9 @@ pub struct EntryMeta {
     pub raw_path: Option<String>,
     /// What cleaning revealed (absolute path, `..`, escape attempts, bad UTF-8).
     pub path_flags: PathFlags,
+    /// The same for a hard link's target (default for other kinds): `escapes_root`
+    /// means the link points out of the image root.
+    pub link_flags: PathFlags,
     /// Kind (with link targets).
     pub kind: EntryKind,
     /// Full mode bits, including setuid (0o4000), setgid (0o2000) and sticky (0o1000).
@@ -658,6 +661,7 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
             .map(|b| b.into_owned())
             .unwrap_or_default()
     };
+    let mut link_flags = PathFlags::default();
     let kind = match et {
         tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
             EntryKind::File
@@ -666,9 +670,11 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
         tar::EntryType::Symlink => EntryKind::Symlink {
             target: String::from_utf8_lossy(&link()).into_owned(),
         },
-        tar::EntryType::Link => EntryKind::Hardlink {
-            target: paths::clean_path(&link()).0,
-        },
+        tar::EntryType::Link => {
+            let (target, flags) = paths::clean_path(&link());
+            link_flags = flags;
+            EntryKind::Hardlink { target }
+        }
         tar::EntryType::Char => EntryKind::CharDevice {
             major: header.device_major().ok().flatten().unwrap_or(0),
             minor: header.device_minor().ok().flatten().unwrap_or(0),
@@ -729,6 +735,7 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
         path,
         raw_path,
         path_flags,
+        link_flags,
         kind,
         mode,
         uid,
@@ -836,8 +843,7 @@ pub(crate) fn walk_layers(
             Ok(pool) if threads > 1 => pool.install(|| unique.par_iter().map(run_one).collect()),
             _ => unique.iter().map(run_one).collect(),
         };
-    let mut by_layer: Vec<Option<LayerResult>> =
-        (0..layers.len()).map(|_| None).collect();
+    let mut by_layer: Vec<Option<LayerResult>> = (0..layers.len()).map(|_| None).collect();
     for (l, r) in unique.iter().zip(unique_results) {
         if let Some(slot) = by_layer.get_mut(l.index) {
             *slot = Some(r);
