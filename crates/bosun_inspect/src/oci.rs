@@ -98,7 +98,15 @@ impl LayerVisitor for Visitor<'_> {
             return Want::No;
         }
         if crate::wants_body(&entry(e)) {
-            Want::Body { max_bytes: e.size }
+            // Account files are kept only up to their cap: read no more of them.
+            let cap = if matches!(e.path.as_str(), "etc/passwd" | "etc/shadow" | "etc/group") {
+                crate::layer::MAX_ACCOUNT_FILE_BYTES as u64
+            } else {
+                e.size
+            };
+            Want::Body {
+                max_bytes: e.size.min(cap),
+            }
         } else {
             Want::Meta
         }

@@ -193,10 +193,7 @@ pub(crate) fn open(reference: &str, opts: &OpenOptions, name: &str) -> Result<Im
             "exporting image {reference:?}: HTTP {status}: {msg}"
         )));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix("bosun-engine-export-")
-        .suffix(".tar")
-        .tempfile()
+    let mut tmp = crate::fsopen::temp_file("bosun-engine-export-")
         .map_err(|e| Error::io("temporary file", e))?;
     let limit = opts.limits.max_spool_bytes;
     let copied = std::io::copy(

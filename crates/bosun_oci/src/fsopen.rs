@@ -64,3 +64,33 @@ fn kind(meta: &std::fs::Metadata) -> &'static str {
     }
     "not a file"
 }
+
+/// Temporary files alive in this process (spooled archives, engine exports), so that a
+/// signal handler can remove them: [`crate::remove_temp_files`].
+static TEMP_FILES: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Creates a named temporary file (in `$TMPDIR`) and records it for
+/// [`remove_temp_files`]; the file is also removed when the returned handle drops.
+pub(crate) fn temp_file(prefix: &str) -> io::Result<tempfile::NamedTempFile> {
+    let t = tempfile::Builder::new()
+        .prefix(prefix)
+        .suffix(".tar")
+        .tempfile()?;
+    if let Ok(mut g) = TEMP_FILES.lock() {
+        g.retain(|p| p.exists());
+        g.push(t.path().to_path_buf());
+    }
+    Ok(t)
+}
+
+/// Removes every temporary file this process created and still holds. For signal
+/// handlers (SIGINT, SIGTERM): the normal exit paths remove them when they drop.
+pub fn remove_temp_files() {
+    let paths = match TEMP_FILES.try_lock() {
+        Ok(mut g) => std::mem::take(&mut *g),
+        Err(_) => return,
+    };
+    for p in paths {
+        let _ = std::fs::remove_file(p);
+    }
+}

@@ -62,6 +62,7 @@ mod walk;
 pub use digest::{Algorithm, Digest};
 pub use error::{Error, Result};
 pub use finalfs::{Fate, FinalFs, Occurrence};
+pub use fsopen::remove_temp_files;
 pub use image::{resolve_digest, Credentials, Image, Limits, OpenOptions, RegistryOptions};
 pub use reference::{Reference, Source};
 pub use registry::RegistryClient;

@@ -227,10 +227,7 @@ impl TarFiles {
             }
             _ => return TarFiles::index(path, limits, None),
         };
-        let mut tmp = tempfile::Builder::new()
-            .prefix("bosun-archive-")
-            .suffix(".tar")
-            .tempfile()
+        let mut tmp = crate::fsopen::temp_file("bosun-archive-")
             .map_err(|e| Error::io("temporary file", e))?;
         let copied = std::io::copy(
             &mut reader.take(limits.max_spool_bytes.saturating_add(1)),
