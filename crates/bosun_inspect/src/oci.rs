@@ -44,6 +44,17 @@ fn kind(k: &bosun_oci::EntryKind) -> (EntryKind, Option<&str>) {
     }
 }
 
+const STOCK_DEVICES: &[(&str, u32, u32)] = &[
+    ("dev/null", 1, 3),
+    ("dev/zero", 1, 5),
+    ("dev/full", 1, 7),
+    ("dev/random", 1, 8),
+    ("dev/urandom", 1, 9),
+    ("dev/tty", 5, 0),
+    ("dev/console", 5, 1),
+    ("dev/ptmx", 5, 2),
+];
+
 /// What makes an entry hostile (BSI124), if anything: no image builder writes these.
 fn hostile(e: &EntryMeta) -> Option<&'static str> {
     let f = &e.path_flags;
@@ -54,6 +65,15 @@ fn hostile(e: &EntryMeta) -> Option<&'static str> {
         return Some("absolute path");
     }
     match &e.kind {
+        // Root filesystems made by debootstrap/mmdebstrap ship the harmless character
+        // devices every container gets anyway (`/dev/null` 1:3, `/dev/zero` 1:5,
+        // `/dev/full` 1:7, `/dev/random` 1:8, `/dev/urandom` 1:9, `/dev/tty` 5:0,
+        // `/dev/console` 5:1, `/dev/ptmx` 5:2); any other device node is hostile.
+        bosun_oci::EntryKind::CharDevice { major, minor }
+            if STOCK_DEVICES.contains(&(e.path.as_str(), *major, *minor)) =>
+        {
+            None
+        }
         bosun_oci::EntryKind::CharDevice { .. } | bosun_oci::EntryKind::BlockDevice { .. } => {
             Some("device node")
         }

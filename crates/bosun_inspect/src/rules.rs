@@ -319,7 +319,8 @@ rule!(
 Flags each layer whose tar holds entries that a container runtime must refuse or sanitise:
 a path with `..` that climbs above the root (`../../etc/cron.d/x`), an absolute path
 (`/etc/passwd` written as such), a hard link whose target climbs out of the root, or a
-character or block device node. bosun never writes anything to disk, so nothing happens
+character or block device node (except the stock `/dev/null`, `zero`, `full`, `random`,
+`urandom`, `tty`, `console` and `ptmx` that debootstrap-made root filesystems ship). bosun never writes anything to disk, so nothing happens
 while reading; the layer is reported once, with the count and the first few entries (their
 names escaped).
 

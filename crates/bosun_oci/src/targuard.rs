@@ -15,8 +15,8 @@
 //! which headers are recognised as extensions, when a PAX `size` applies, where GNU
 //! sparse extension blocks sit, when the crate stops. Where the crate would fail (bad
 //! checksum, a second long name, size overflow) the guard stops watching, since the crate
-//! reads nothing more. In seek mode (the outer archive) a seek the guard did not predict
-//! is an error, so a disagreement there can only stop the read, never bypass a limit.
+//! reads nothing more. In seek mode (the outer archive) a seek to anywhere but the next
+//! header the guard predicts is an error, so a disagreement there can only stop the read, never bypass a limit.
 //! The `tar_reader` fuzz target checks that the guard predicts the position of every
 //! header the crate yields, and that no yielded entry carries a longer metadata record
 //! than the limit.
@@ -260,7 +260,7 @@ impl<R: Read + Seek> Seek for TarGuard<R> {
             return self.inner.seek(to);
         }
         match to {
-            SeekFrom::Current(n) if n >= 0 && (n as u64) <= self.remaining => {
+            SeekFrom::Current(n) if n >= 0 && n as u64 == self.remaining => {
                 let p = self.inner.seek(to)?;
                 self.pos += n as u64;
                 if n > 0 {
