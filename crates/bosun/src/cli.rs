@@ -120,6 +120,19 @@ pub struct ImageArgs {
     /// Registry credentials as USER:PASSWORD (otherwise ~/.docker/config.json).
     #[arg(long, env = "BOSUN_REGISTRY_CREDS", hide_env_values = true)]
     pub creds: Option<String>,
+    /// Seconds to wait for a connection to a registry (default 30).
+    #[arg(long, env = "BOSUN_CONNECT_TIMEOUT", value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for the next byte of a registry or engine response (default 30).
+    #[arg(long, env = "BOSUN_IDLE_TIMEOUT", value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
+    /// Seconds any response body may take whatever its pace (default 60).
+    #[arg(long, env = "BOSUN_BODY_GRACE", value_name = "SECS")]
+    pub body_grace: Option<u64>,
+    /// Slowest average rate of a response body past the grace period, in bytes per
+    /// second (default 262144).
+    #[arg(long, env = "BOSUN_MIN_BODY_RATE", value_name = "BYTES")]
+    pub min_body_rate: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -52,8 +52,10 @@ mod daemon;
 mod digest;
 mod error;
 pub mod finalfs;
+mod fsopen;
 mod image;
 pub mod layout;
+mod net;
 pub mod paths;
 mod reference;
 mod registry;
@@ -61,12 +63,15 @@ mod source;
 pub mod spec;
 mod store;
 mod targuard;
+#[doc(hidden)]
+pub use targuard::check_guard as fuzz_check_tar_guard;
 pub mod testing;
 mod walk;
 
 pub use digest::{Algorithm, Digest};
 pub use error::{Error, Result};
 pub use finalfs::{Fate, FinalFs, Occurrence};
+pub use fsopen::remove_temp_files;
 pub use image::{resolve_digest, Credentials, Image, Limits, OpenOptions, RegistryOptions};
 pub use reference::{Reference, Source};
 pub use registry::push::{
