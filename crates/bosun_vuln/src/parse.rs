@@ -51,16 +51,24 @@ pub fn file_kind(path: &str) -> Option<FileKind> {
 /// Parses one file (not a zip). `Err` is one line saying why nothing was read.
 pub fn parse_file(kind: FileKind, bytes: &[u8]) -> Result<Vec<Advisory>, String> {
     match kind {
-        FileKind::Json => {
-            let v: Value =
-                serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON: {e}"))?;
-            parse_value(v)
-        }
-        FileKind::Yaml => {
-            let v: Value =
-                serde_yaml_ng::from_slice(bytes).map_err(|e| format!("invalid YAML: {e}"))?;
-            parse_value(v)
-        }
+        // Most files are OSV records: read them straight into the record type, and
+        // fall back to a generic parse to sort out the other formats and errors.
+        FileKind::Json => match serde_json::from_slice::<OsvRecord>(bytes) {
+            Ok(rec) => osv_from_record(rec).map(|a| vec![a]),
+            Err(_) => {
+                let v: Value =
+                    serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON: {e}"))?;
+                parse_value(v)
+            }
+        },
+        FileKind::Yaml => match serde_yaml_ng::from_slice::<OsvRecord>(bytes) {
+            Ok(rec) => osv_from_record(rec).map(|a| vec![a]),
+            Err(_) => {
+                let v: Value =
+                    serde_yaml_ng::from_slice(bytes).map_err(|e| format!("invalid YAML: {e}"))?;
+                parse_value(v)
+            }
+        },
         FileKind::DebianList(kind) => {
             let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
             Ok(parse_debian_list(kind, text))
@@ -164,6 +172,10 @@ fn source_of_id(id: &str) -> String {
 pub fn parse_osv(v: Value) -> Result<Advisory, String> {
     let rec: OsvRecord =
         serde_json::from_value(v).map_err(|e| format!("not a valid OSV record: {e}"))?;
+    osv_from_record(rec)
+}
+
+fn osv_from_record(rec: OsvRecord) -> Result<Advisory, String> {
     if rec.id.trim().is_empty() {
         return Err("OSV record with an empty id".into());
     }

@@ -482,8 +482,20 @@ impl<'t> Writer<'t> {
 
     fn upsert(&mut self, mut a: Advisory, report: &mut ImportReport) -> Result<(), StoreError> {
         let p = self.path;
-        let whole = serde_json::to_vec(&a).expect("advisories serialise");
-        let hash = Sha256::digest(&whole).to_vec();
+        let affected = std::mem::take(&mut a.affected);
+        let meta = serde_json::to_string(&a).expect("advisories serialise");
+        let rows: Vec<String> = affected
+            .iter()
+            .map(|f| serde_json::to_string(f).expect("advisories serialise"))
+            .collect();
+        // The record's identity: its metadata and every affected row, in order.
+        let mut h = Sha256::new();
+        h.update(meta.as_bytes());
+        for r in &rows {
+            h.update([0u8]);
+            h.update(r.as_bytes());
+        }
+        let hash = h.finalize().to_vec();
         let old: Option<Vec<u8>> = self
             .get
             .query_row(params![a.id], |r| r.get(0))
@@ -500,13 +512,10 @@ impl<'t> Writer<'t> {
             }
             None => report.added += 1,
         }
-        let affected = std::mem::take(&mut a.affected);
-        let meta = serde_json::to_string(&a).expect("advisories serialise");
         self.put
             .execute(params![a.id, a.source, hash, meta])
             .map_err(|e| sql(p, e))?;
-        for f in &affected {
-            let data = serde_json::to_string(f).expect("advisories serialise");
+        for (f, data) in affected.iter().zip(&rows) {
             self.put_aff
                 .execute(params![
                     f.ecosystem,
