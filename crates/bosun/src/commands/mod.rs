@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod db;
 pub mod image;
 pub mod lint;
 pub mod output;
@@ -16,5 +17,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Image(args) => image::run(&args),
         Command::Rules(args) => rules::run_rules(&args),
         Command::Rule(args) => rules::run_rule(&args),
+        Command::Db(args) => db::run(&args),
     }
 }
