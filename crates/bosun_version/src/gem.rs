@@ -101,11 +101,7 @@ impl Ord for Gem {
     }
 }
 
-impl PartialOrd for Gem {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+partial_ord_from_ord!(Gem);
 
 #[cfg(test)]
 mod tests {

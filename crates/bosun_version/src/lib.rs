@@ -5,6 +5,19 @@
 //! npm's range language ([`npm_satisfies`]). Nothing else: which ecosystem a package
 //! belongs to, and what an advisory's ranges mean, are the matcher's business.
 //!
+//! ```
+//! use std::cmp::Ordering;
+//! use bosun_version::{compare, npm_satisfies, Scheme, Version};
+//!
+//! let debian = Scheme::for_ecosystem("Debian:12").unwrap();
+//! assert_eq!(compare(debian, "1.0~rc1-1", "1.0-1").unwrap(), Ordering::Less);
+//! let fixed = Version::parse(Scheme::Pep440, "2.0.1").unwrap();
+//! assert!(Version::parse(Scheme::Pep440, "2.0.1rc1").unwrap() < fixed);
+//! assert!(npm_satisfies("^1.2.3 || >=2 <3", "2.5.0").unwrap());
+//! assert!(compare(Scheme::Go, "v0.0.0-20191109021931-daa7c04131f5", "v0.1.0").is_ok());
+//! assert!(Version::parse(Scheme::Dpkg, "1:").is_err());
+//! ```
+//!
 //! **Invariants**
 //! - Pure: no IO, no printing, no global state, no regular expressions (every parser
 //!   is a hand-written scanner over bytes, so nothing is compiled per call).
@@ -28,11 +41,28 @@
 //! dependency tree larger than the ~200 lines PEP 440's ordering needs. No maintained
 //! crate implements dpkg's, rpm's, apk's, Maven's, RubyGems', NuGet's or PHP's
 //! orderings exactly, so those follow their reference implementations (dpkg's
-//! `verrevcmp`, rpm's `rpmvercmp`, apk-tools 3's tokenizer, Maven's
-//! `ComparableVersion`, `Gem::Version`, NuGet.Versioning, PHP's `version_compare`).
+//! `verrevcmp`, rpm's `rpmvercmp`, apk-tools, the POM specification's version order,
+//! `Gem::Version`, NuGet.Versioning, PHP's `version_compare`). Where two references
+//! disagree (apk-tools 2 and 3; maven-artifact releases; PHP and Composer), the
+//! module of the scheme says which answer it gives and why.
+//!
+//! **Not modelled:** CRAN, Hackage and Pub orderings (Pub maps to [`Scheme::SemVer`],
+//! which ignores build metadata where Pub orders it); node-semver's increments,
+//! truncations and range intersections.
 
 use std::cmp::Ordering;
 use std::fmt;
+
+/// `PartialOrd` from a type's `Ord`.
+macro_rules! partial_ord_from_ord {
+    ($($t:ty),+) => {$(
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+    )+};
+}
 
 mod apk;
 mod dpkg;
@@ -45,7 +75,7 @@ mod rpm;
 mod semver;
 
 pub use apk::{apk_fuzzy_cmp, apk_is_valid};
-pub use npm::{npm_satisfies, npm_satisfies_with, NpmOptions};
+pub use npm::{npm_compare, npm_satisfies, npm_satisfies_with, NpmOptions, NpmRange};
 pub use rpm::rpmvercmp;
 
 /// A version ordering scheme: how one ecosystem compares its version strings.
@@ -62,7 +92,7 @@ pub enum Scheme {
     /// SemVer 2.0 precedence, tolerant of a leading `v` and of fewer or more than
     /// three numeric parts (npm, crates.io, Hex, Pub).
     SemVer,
-    /// Maven's `ComparableVersion`.
+    /// Maven (the POM specification's version order).
     Maven,
     /// Go modules (SemVer with `v`, pseudo-versions, `+incompatible`) and Go
     /// toolchain versions (`go1.21.4`, `go1.21rc2`) for `stdlib`.
@@ -115,6 +145,31 @@ impl Scheme {
             "Packagist" => Scheme::Packagist,
             _ => return None,
         })
+    }
+
+    /// From a package URL type (`pkg:deb/...` -> `deb`): `deb` -> Dpkg, `rpm` -> Rpm,
+    /// `apk` -> Apk, `pypi` -> Pep440, `npm`/`cargo`/`hex`/`pub` -> SemVer, `golang` ->
+    /// Go, `maven` -> Maven, `gem` -> RubyGems, `nuget` -> NuGet, `composer` ->
+    /// Packagist; anything else -> `None`. Case-insensitive, as purl types are.
+    pub fn for_purl_type(purl_type: &str) -> Option<Scheme> {
+        Some(match purl_type.to_ascii_lowercase().as_str() {
+            "deb" => Scheme::Dpkg,
+            "rpm" => Scheme::Rpm,
+            "apk" => Scheme::Apk,
+            "pypi" => Scheme::Pep440,
+            "npm" | "cargo" | "hex" | "pub" => Scheme::SemVer,
+            "golang" => Scheme::Go,
+            "maven" => Scheme::Maven,
+            "gem" => Scheme::RubyGems,
+            "nuget" => Scheme::NuGet,
+            "composer" => Scheme::Packagist,
+            _ => return None,
+        })
+    }
+
+    /// The scheme called [`Scheme::name`], if any.
+    pub fn from_name(name: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.name() == name)
     }
 
     /// A short stable name (`dpkg`, `rpm`, `apk`, `pep440`, `semver`, `maven`, `go`,
@@ -187,6 +242,11 @@ impl VersionError {
     }
 }
 
+/// The longest version string accepted, in bytes. Real versions are far shorter
+/// (node-semver stops at 256); the limit keeps hostile input from costing more than
+/// linear time in any scheme.
+pub const MAX_LEN: usize = 1024;
+
 /// A parsed version, cheap to compare many times.
 ///
 /// `Ord` is the scheme's order. It is only meaningful between two versions of the
@@ -215,6 +275,9 @@ impl Version {
     /// Parses `s` in `scheme`.
     pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
         let err = |reason| VersionError::new(scheme, s, reason);
+        if s.len() > MAX_LEN {
+            return Err(err("version string is longer than 1024 bytes"));
+        }
         let repr = match scheme {
             Scheme::Dpkg => Repr::Dpkg(dpkg::parse(s).map_err(err)?),
             Scheme::Rpm => Repr::Rpm(rpm::parse(s).map_err(err)?),
@@ -267,11 +330,7 @@ impl Ord for Version {
     }
 }
 
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+partial_ord_from_ord!(Version);
 
 impl PartialEq for Version {
     fn eq(&self, other: &Self) -> bool {
@@ -353,11 +412,38 @@ mod tests {
     }
 
     #[test]
-    fn names_are_distinct() {
+    fn names_are_distinct_and_round_trip() {
         let mut names: Vec<_> = Scheme::ALL.iter().map(|s| s.name()).collect();
         names.sort();
         names.dedup();
         assert_eq!(names.len(), 10);
+        for s in Scheme::ALL {
+            assert_eq!(Scheme::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Scheme::from_name("Debian"), None);
+    }
+
+    #[test]
+    fn purl_types_map_to_schemes() {
+        let cases = [
+            ("deb", Some(Scheme::Dpkg)),
+            ("rpm", Some(Scheme::Rpm)),
+            ("apk", Some(Scheme::Apk)),
+            ("pypi", Some(Scheme::Pep440)),
+            ("PyPI", Some(Scheme::Pep440)),
+            ("npm", Some(Scheme::SemVer)),
+            ("cargo", Some(Scheme::SemVer)),
+            ("golang", Some(Scheme::Go)),
+            ("maven", Some(Scheme::Maven)),
+            ("gem", Some(Scheme::RubyGems)),
+            ("nuget", Some(Scheme::NuGet)),
+            ("composer", Some(Scheme::Packagist)),
+            ("generic", None),
+            ("oci", None),
+        ];
+        for (t, want) in cases {
+            assert_eq!(Scheme::for_purl_type(t), want, "{t}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! `milestone` < `rc` < `snapshot` < `` < `sp` < others, alphabetically); with
 //! different prefixes, `.qualifier` < `-qualifier` < `-number` < `.number`.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::pep440::Num;
@@ -179,8 +180,13 @@ fn same(v: &Token, w: &Token) -> bool {
 
 fn less_than(a: &[Token], b: &[Token]) -> bool {
     for k in 0..a.len().max(b.len()) {
-        let l = a.get(k).cloned().unwrap_or_else(|| null_like(&b[k]));
-        let r = b.get(k).cloned().unwrap_or_else(|| null_like(&a[k]));
+        // Only padding allocates.
+        let l = a
+            .get(k)
+            .map_or_else(|| Cow::Owned(null_like(&b[k])), Cow::Borrowed);
+        let r = b
+            .get(k)
+            .map_or_else(|| Cow::Owned(null_like(&a[k])), Cow::Borrowed);
         if same(&l, &r) {
             continue;
         }
@@ -201,11 +207,7 @@ impl Ord for Maven {
     }
 }
 
-impl PartialOrd for Maven {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+partial_ord_from_ord!(Maven);
 
 #[cfg(test)]
 mod tests {

@@ -122,8 +122,4 @@ impl Ord for Php {
     }
 }
 
-impl PartialOrd for Php {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+partial_ord_from_ord!(Php);

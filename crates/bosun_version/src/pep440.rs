@@ -46,12 +46,6 @@ impl Ord for Num {
     }
 }
 
-impl PartialOrd for Num {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Pep440 {
     Legacy(Vec<Box<str>>),
@@ -287,12 +281,6 @@ impl Ord for Pep440 {
     }
 }
 
-impl PartialOrd for Pep440 {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 impl Modern {
     /// packaging's pre-release key: a dev-only release sorts before its pre-releases;
     /// no pre-release sorts after them.
@@ -325,11 +313,7 @@ impl Ord for Modern {
     }
 }
 
-impl PartialOrd for Modern {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+partial_ord_from_ord!(Num, Pep440, Modern);
 
 #[cfg(test)]
 mod tests {
