@@ -8,6 +8,7 @@
 //!   (ecosystem, normalised name). The store is the only IO of this crate.
 //! - [`matcher`]: pure: one package and its candidate advisories in, findings out,
 //!   by the OSV rules; versions ordered by `bosun_version` ([`SchemeOrder`]).
+//! - [`scan`]: packages in, findings out (store lookups, then the matcher).
 //! - [`severity`]: CVSS v3/v4 base scores.
 //!
 //! Invariants: matching never touches the store; a query reads only the rows of the
@@ -17,6 +18,7 @@
 pub mod matcher;
 pub mod model;
 pub mod parse;
+pub mod scan;
 pub mod severity;
 pub mod store;
 

@@ -191,3 +191,64 @@ fn write_zip(path: &PathBuf, entries: &[(&str, &str)]) {
     }
     z.finish().unwrap();
 }
+
+/// Match speed: ~2,000 packages (every Go module and crate the corpus names, at a
+/// version every open range includes) against the whole imported corpus.
+#[test]
+fn scan_of_2000_packages_against_the_whole_corpus() {
+    use bosun_sbom::{Package, PackageType};
+    let Some(osv) = bosun_testkit::corpus("osv") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_or_create(&dir.path().join("v.db")).unwrap();
+    store.import(&[osv.clone()], 1, &|_, _| {}).unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    for sub in ["golang-vulndb/data/osv", "rustsec-osv/crates"] {
+        for e in std::fs::read_dir(osv.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            let kind = bosun_vuln::parse::file_kind(&p.to_string_lossy()).unwrap();
+            for a in bosun_vuln::parse::parse_file(kind, &std::fs::read(&p).unwrap()).unwrap() {
+                for f in a.affected {
+                    let kind = if f.ecosystem == "Go" {
+                        PackageType::Go
+                    } else {
+                        PackageType::Cargo
+                    };
+                    names.insert((kind, f.name));
+                }
+            }
+        }
+    }
+    let packages: Vec<Package> = names
+        .into_iter()
+        .take(2_000)
+        .map(|(kind, name)| {
+            let v = if name == "stdlib" || name == "toolchain" {
+                "go1.19.8"
+            } else {
+                "v0.0.1"
+            };
+            let v = if kind == PackageType::Cargo {
+                "0.0.1"
+            } else {
+                v
+            };
+            Package::new(kind, name, v, "test")
+        })
+        .collect();
+    assert_eq!(packages.len(), 2_000);
+    let t = std::time::Instant::now();
+    let r = bosun_vuln::scan::scan(&store, &packages, None, &bosun_vuln::SchemeOrder).unwrap();
+    eprintln!(
+        "matched {} packages in {:.2?}: {} findings",
+        packages.len(),
+        t.elapsed(),
+        r.matches.len()
+    );
+    assert_eq!(r.not_covered, 0);
+    // Every package was chosen because a record names it; stdlib at go1.19.8 alone
+    // gives the 80 of `go_stdlib_1_19_8_has_80_go_vulndb_advisories`.
+    let stdlib = packages.iter().position(|p| p.name == "stdlib").unwrap();
+    assert_eq!(r.matches.iter().filter(|m| m.package == stdlib).count(), 80);
+}
