@@ -202,7 +202,9 @@ fn scan_of_2000_packages_against_the_whole_corpus() {
     };
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_or_create(&dir.path().join("v.db")).unwrap();
-    store.import(&[osv.clone()], 1, &|_, _| {}).unwrap();
+    store
+        .import(std::slice::from_ref(&osv), 1, &|_, _| {})
+        .unwrap();
     let mut names = std::collections::BTreeSet::new();
     for sub in ["golang-vulndb/data/osv", "rustsec-osv/crates"] {
         for e in std::fs::read_dir(osv.join(sub)).unwrap() {
