@@ -345,6 +345,11 @@ impl Store {
         )
         .map_err(|e| sql(&path, e))?;
         tx.commit().map_err(|e| sql(&path, e))?;
+        // Fold the log into the file so readers do not walk a large WAL, and refresh
+        // the planner's statistics. Both are safe to lose: the import has committed.
+        let _ = self
+            .conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;");
         Ok(())
     }
 

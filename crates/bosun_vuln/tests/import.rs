@@ -249,6 +249,25 @@ fn scan_of_2000_packages_against_the_whole_corpus() {
         r.matches.len()
     );
     assert_eq!(r.not_covered, 0);
+    // The two halves: store lookups, then the pure matcher alone.
+    let t = std::time::Instant::now();
+    let queries: Vec<_> = packages
+        .iter()
+        .map(|p| bosun_vuln::query_for(p, None).unwrap())
+        .collect();
+    let cands: Vec<_> = queries
+        .iter()
+        .map(|q| store.candidates(&q.ecosystem, &q.name).unwrap())
+        .collect();
+    let lookups = t.elapsed();
+    let t = std::time::Instant::now();
+    let n: usize = queries
+        .iter()
+        .zip(&cands)
+        .map(|(q, c)| bosun_vuln::match_package(q, c, &bosun_vuln::SchemeOrder).len())
+        .sum();
+    eprintln!("lookups {lookups:.2?}, matching alone {:.2?}", t.elapsed());
+    assert_eq!(n, r.matches.len());
     // Every package was chosen because a record names it; stdlib at go1.19.8 alone
     // gives the 80 of `go_stdlib_1_19_8_has_80_go_vulndb_advisories`.
     let stdlib = packages.iter().position(|p| p.name == "stdlib").unwrap();
