@@ -9,26 +9,37 @@ fn per_source(store: &Store) -> BTreeMap<String, u64> {
     store.status().unwrap().sources.into_iter().collect()
 }
 
+/// The whole corpus imported once per test binary: (folder, db path, report).
+fn corpus_db() -> &'static (tempfile::TempDir, PathBuf, bosun_vuln::ImportReport) {
+    static DB: std::sync::OnceLock<(tempfile::TempDir, PathBuf, bosun_vuln::ImportReport)> =
+        std::sync::OnceLock::new();
+    DB.get_or_init(|| {
+        let osv = bosun_testkit::corpus("osv").expect("checked by the caller");
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("vuln.db");
+        let mut store = Store::open_or_create(&db).unwrap();
+        let t = std::time::Instant::now();
+        let report = store
+            .import(std::slice::from_ref(&osv), 1_700_000_000, &|_, _| {})
+            .unwrap();
+        eprintln!(
+            "imported {} records from {} files in {:.2?}, db {} bytes",
+            report.added,
+            report.files,
+            t.elapsed(),
+            std::fs::metadata(&db).unwrap().len()
+        );
+        (dir, db, report)
+    })
+}
+
 #[test]
 fn whole_corpus_imports_with_exact_counts_and_reimport_changes_nothing() {
     let Some(osv) = bosun_testkit::corpus("osv") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("vuln.db");
-    let mut store = Store::open_or_create(&db).unwrap();
-    let t = std::time::Instant::now();
-    let report = store
-        .import(std::slice::from_ref(&osv), 1_700_000_000, &|_, _| {})
-        .unwrap();
-    let took = t.elapsed();
-    eprintln!(
-        "imported {} records from {} files in {:.2?}, db {} bytes",
-        report.added,
-        report.files,
-        took,
-        std::fs::metadata(&db).unwrap().len()
-    );
+    let (_dir, db, report) = corpus_db();
+    let mut store = Store::open(db).unwrap();
     // OSV 4,291 Go + 1,206 RustSec + 2,661 PyPA + 5,680 AlmaLinux files, of which
     // 43 AlmaLinux files are byte-identical copies in two or three release folders;
     // 5,406 DSA and 3,534 DLA; the tracker mock's 3 CVEs; 2,621 distinct ids in
@@ -200,11 +211,7 @@ fn scan_of_2000_packages_against_the_whole_corpus() {
     let Some(osv) = bosun_testkit::corpus("osv") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_or_create(&dir.path().join("v.db")).unwrap();
-    store
-        .import(std::slice::from_ref(&osv), 1, &|_, _| {})
-        .unwrap();
+    let store = Store::open(&corpus_db().1).unwrap();
     let mut names = std::collections::BTreeSet::new();
     for sub in ["golang-vulndb/data/osv", "rustsec-osv/crates"] {
         for e in std::fs::read_dir(osv.join(sub)).unwrap() {
