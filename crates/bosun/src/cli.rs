@@ -36,6 +36,8 @@ pub enum Command {
     VerifyAttestation(VerifyAttestationArgs),
     /// Manage cosign-compatible signing keys.
     Key(KeyArgs),
+    /// Build and inspect the local vulnerability database.
+    Db(DbArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -253,4 +255,54 @@ pub struct KeyPublicArgs {
     /// A private key: cosign's encrypted key file, PKCS#8, SEC1 or PKCS#1 PEM.
     #[arg(long, short = 'k')]
     pub key: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+    /// Database file (default: vuln.db in the user's cache folder, e.g.
+    /// ~/.cache/bosun/vuln.db).
+    #[arg(long, global = true, env = "BOSUN_DB")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import advisories: OSV JSON/YAML (files, folders or zip exports), Alpine secdb
+    /// YAML, Debian security-tracker JSON and the Debian DSA/DLA lists.
+    Import(DbImportArgs),
+    /// Download the public OSV exports (<URL>/<ECOSYSTEM>/all.zip) and import them.
+    Update(DbUpdateArgs),
+    /// Show counts per source and ecosystem, and the age of the data.
+    Status(DbStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbImportArgs {
+    /// Files, folders or zip exports.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    /// Base URL of the OSV exports.
+    #[arg(
+        long,
+        env = "BOSUN_OSV_URL",
+        default_value = "https://osv-vulnerabilities.storage.googleapis.com"
+    )]
+    pub url: String,
+    /// Ecosystems to download (comma-separated or repeated; default: the ones bosun
+    /// catalogues).
+    #[arg(long = "ecosystem", value_delimiter = ',')]
+    pub ecosystems: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    /// text or json.
+    #[arg(long, default_value = "text")]
+    pub format: String,
 }

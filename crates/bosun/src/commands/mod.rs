@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod attach;
+pub mod db;
 pub mod image;
 pub mod key;
 pub mod lint;
@@ -23,5 +24,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Attest(args) => attach::attest(&args),
         Command::VerifyAttestation(args) => attach::verify_attestation(&args),
         Command::Key(args) => key::run(&args),
+        Command::Db(args) => db::run(&args),
     }
 }
