@@ -22,6 +22,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Inspect a built image: config, history and every layer.
     Image(ImageArgs),
+    /// List every OS and language package of an image or a directory (CycloneDX, SPDX).
+    Sbom(SbomArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print one rule's page.
@@ -101,6 +103,41 @@ pub struct ImageArgs {
     pub image: String,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Platform to pick from a multi-platform index (default: the host's), e.g. linux/arm64.
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Allow plain HTTP to the registry (e.g. a loopback test registry).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Registry credentials as USER:PASSWORD (otherwise ~/.docker/config.json).
+    #[arg(long, env = "BOSUN_REGISTRY_CREDS", hide_env_values = true)]
+    pub creds: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    /// A table for terminals.
+    Table,
+    /// bosun's own JSON (the package model as is).
+    Json,
+    /// CycloneDX 1.6 JSON.
+    CyclonedxJson,
+    /// SPDX 2.3 JSON.
+    SpdxJson,
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// An image (docker-archive:PATH, oci-archive:PATH, oci:DIR[:TAG], docker://REF,
+    /// docker-daemon:REF, or a plain path to an archive or OCI layout) or dir:PATH (a
+    /// root filesystem or a project checkout).
+    pub target: String,
+    /// Format written to stdout (when no -o is given).
+    #[arg(long, short = 'f', value_enum, default_value_t = SbomFormat::Table)]
+    pub format: SbomFormat,
+    /// Write FORMAT to FILE (repeatable): -o cyclonedx-json=bom.json -o spdx-json=sbom.spdx.json.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=FILE")]
+    pub outputs: Vec<String>,
     /// Platform to pick from a multi-platform index (default: the host's), e.g. linux/arm64.
     #[arg(long)]
     pub platform: Option<String>,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 /// An indicatif bar over the compressed bytes read, on stderr, only on a terminal and
 /// outside CI.
-struct Bar(indicatif::ProgressBar);
+pub(crate) struct Bar(pub(crate) indicatif::ProgressBar);
 
 impl Progress for Bar {
     fn start(&self, total_bytes: u64, layers: usize) {
@@ -28,12 +28,12 @@ impl Progress for Bar {
     }
 }
 
-fn progress_wanted() -> bool {
+pub(crate) fn progress_wanted() -> bool {
     std::io::stderr().is_terminal()
         && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false")
 }
 
-fn open_options(args: &ImageArgs) -> anyhow::Result<OpenOptions> {
+pub(crate) fn open_options(args: &ImageArgs) -> anyhow::Result<OpenOptions> {
     let mut opts = OpenOptions::default();
     if let Some(p) = args.platform.as_deref() {
         opts.platform =

@@ -1,0 +1,203 @@
+//! The cataloguer contract.
+//!
+//! A cataloguer says which files it wants ([`Cataloguer::wants`], decided on the
+//! metadata alone so the walker can skip every other body) and parses one file at a
+//! time ([`Cataloguer::parse`]), pushing packages and warnings into a [`Sink`]. It does
+//! no IO and never panics; bad input becomes a [`Warning`] naming the file, and the
+//! rest of the SBOM is still produced.
+//!
+//! Files are offered once per layer that contains them. Merging the same package seen
+//! in several layers, and dropping packages whose file a later layer deleted or
+//! replaced, is done once, after the walk, not by each cataloguer.
+
+use crate::model::{Distro, Package};
+
+pub mod apk;
+pub mod dpkg;
+pub mod javascript;
+pub mod os_release;
+pub mod python;
+
+/// Every cataloguer, in a stable order. The driver offers each file to all of them.
+pub fn all_cataloguers() -> Vec<Box<dyn Cataloguer>> {
+    vec![
+        Box::new(os_release::OsRelease),
+        Box::new(dpkg::Dpkg),
+        Box::new(apk::Apk),
+        Box::new(python::PythonInstalled),
+        Box::new(javascript::NpmInstalled),
+        Box::new(javascript::NpmLock),
+        Box::new(javascript::YarnLock),
+        Box::new(javascript::PnpmLock),
+    ]
+}
+
+/// What a cataloguer sees of a file before deciding whether it wants the body.
+#[derive(Debug, Clone, Copy)]
+pub struct FileMeta<'a> {
+    /// Absolute, cleaned path inside the image or directory (`/var/lib/dpkg/status`).
+    pub path: &'a str,
+    /// Size of the body in bytes.
+    pub size: u64,
+    /// Mode bits (including the executable bits).
+    pub mode: u32,
+}
+
+impl FileMeta<'_> {
+    /// The last path component.
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(self.path)
+    }
+    /// Any executable bit set.
+    pub fn is_executable(&self) -> bool {
+        self.mode & 0o111 != 0
+    }
+}
+
+/// A problem with one file; the SBOM is still produced without what it held.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Warning {
+    /// The file, as in [`FileMeta::path`].
+    pub path: String,
+    /// One line: what is wrong with it.
+    pub message: String,
+}
+
+/// Where a cataloguer puts what it found in one file.
+#[derive(Debug, Default)]
+pub struct Sink {
+    /// Packages found in the file (without locations: the driver adds them).
+    pub packages: Vec<Package>,
+    /// Problems with the file.
+    pub warnings: Vec<Warning>,
+    /// The distribution, when the file names it (`/etc/os-release`).
+    pub distro: Option<Distro>,
+}
+
+impl Sink {
+    /// Records a package.
+    pub fn package(&mut self, p: Package) {
+        self.packages.push(p);
+    }
+    /// Records a warning about `path`.
+    pub fn warn(&mut self, path: &str, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            path: path.to_string(),
+            message: message.into(),
+        });
+    }
+}
+
+/// One kind of package metadata reader.
+pub trait Cataloguer: Send + Sync {
+    /// Short stable name (`dpkg`, `python`, `go-binary`), recorded as `found_by`.
+    fn name(&self) -> &'static str;
+    /// Whether the body of this file is wanted, and up to how many bytes. `None` skips
+    /// the file. Decided on the metadata alone (path, size, mode).
+    fn wants(&self, file: &FileMeta<'_>) -> Option<u64>;
+    /// Parses one file body (at most the bytes asked for; `truncated` when the file was
+    /// larger). Never panics; bad input is a warning in `sink`.
+    fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink);
+    /// True for readers of declared evidence (lock files): they describe what a build
+    /// would install, so they count for a project directory (`dir:`) but not inside an
+    /// image, where the installed metadata is the truth (syft and trivy split it the
+    /// same way).
+    fn declared(&self) -> bool {
+        false
+    }
+}
+
+/// The body as text; invalid UTF-8 is replaced (metadata files are UTF-8 in practice,
+/// and one bad byte must not lose the file).
+pub(crate) fn text(body: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(body)
+}
+
+/// The warning for a body cut at the cap: the file is skipped rather than half-read.
+pub(crate) fn too_large(file: &FileMeta<'_>, cap: u64, sink: &mut Sink) {
+    sink.warn(
+        file.path,
+        format!(
+            "skipped: {} bytes, more than the {} MiB read for this kind of file",
+            file.size,
+            cap >> 20
+        ),
+    );
+}
+
+/// Control-file paragraphs (dpkg `status`, apk `installed`): blank-line separated
+/// blocks of lines. Yields `(first line number, lines)`.
+pub(crate) fn paragraphs(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    let mut lines = text.lines().enumerate().peekable();
+    std::iter::from_fn(move || {
+        while lines.peek().is_some_and(|(_, l)| l.trim().is_empty()) {
+            lines.next();
+        }
+        let (start, _) = *lines.peek()?;
+        let mut block = Vec::new();
+        while let Some((_, l)) = lines.peek() {
+            if l.trim().is_empty() {
+                break;
+            }
+            block.push(l.trim_end_matches('\r'));
+            lines.next();
+        }
+        Some((start + 1, block))
+    })
+}
+
+/// True when `path` sits under a folder named `dir` at any depth (`/x/node_modules/..`).
+pub(crate) fn has_component(path: &str, dir: &str) -> bool {
+    path.split('/').any(|c| c == dir)
+}
+
+/// Cap for one metadata file (a package.json, a METADATA): larger bodies are truncated
+/// and warned about; the walker never buffers more.
+pub(crate) const SMALL_FILE_CAP: u64 = 4 << 20;
+/// Cap for a package database or a lock file.
+pub(crate) const DB_FILE_CAP: u64 = 64 << 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every cataloguer module is listed in [`all_cataloguers`] (read from this file, so
+    /// a new module that is not registered fails here).
+    #[test]
+    fn every_module_is_registered() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/catalog");
+        let src = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
+        let body = src
+            .split("pub fn all_cataloguers()")
+            .nth(1)
+            .and_then(|s| s.split("\n}\n").next())
+            .unwrap();
+        let mut modules = Vec::new();
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            if let Some(m) = name.strip_suffix(".rs").filter(|m| *m != "mod") {
+                assert!(
+                    src.contains(&format!("pub mod {m};")),
+                    "{m}.rs is not declared"
+                );
+                assert!(
+                    body.contains(&format!("{m}::")),
+                    "{m} is not in all_cataloguers()"
+                );
+                modules.push(m.to_string());
+            }
+        }
+        assert!(modules.len() >= 5, "{modules:?}");
+        let names: Vec<&str> = all_cataloguers().iter().map(|c| c.name()).collect();
+        for n in [
+            "os-release",
+            "dpkg",
+            "apk",
+            "python",
+            "javascript",
+            "javascript-lock",
+        ] {
+            assert!(names.contains(&n), "{n} missing from {names:?}");
+        }
+    }
+}
