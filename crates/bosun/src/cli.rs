@@ -103,6 +103,13 @@ pub struct ImageArgs {
     pub image: String,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// How to reach an image (shared by every command that opens one).
+#[derive(Debug, Args)]
+pub struct SourceArgs {
     /// Platform to pick from a multi-platform index (default: the host's), e.g. linux/arm64.
     #[arg(long)]
     pub platform: Option<String>,
@@ -138,15 +145,8 @@ pub struct SbomArgs {
     /// Write FORMAT to FILE (repeatable): -o cyclonedx-json=bom.json -o spdx-json=sbom.spdx.json.
     #[arg(long = "output", short = 'o', value_name = "FORMAT=FILE")]
     pub outputs: Vec<String>,
-    /// Platform to pick from a multi-platform index (default: the host's), e.g. linux/arm64.
-    #[arg(long)]
-    pub platform: Option<String>,
-    /// Allow plain HTTP to the registry (e.g. a loopback test registry).
-    #[arg(long)]
-    pub insecure: bool,
-    /// Registry credentials as USER:PASSWORD (otherwise ~/.docker/config.json).
-    #[arg(long, env = "BOSUN_REGISTRY_CREDS", hide_env_values = true)]
-    pub creds: Option<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
 }
 
 #[derive(Debug, Args)]

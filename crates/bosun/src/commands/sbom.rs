@@ -1,8 +1,8 @@
 //! `bosun sbom TARGET`: catalogue every package of an image (one walk of its layers)
 //! or a directory (`dir:PATH`), and write the table, bosun JSON, CycloneDX or SPDX.
 
-use crate::cli::{ImageArgs, OutputArgs, OutputFormat, SbomArgs, SbomFormat};
-use crate::commands::image::{open_options, progress_wanted, Bar};
+use crate::cli::{SbomArgs, SbomFormat};
+use crate::commands::image::{open_options, progress_bar};
 use crate::ExitStatus;
 use anyhow::Context;
 use bosun_oci::{Image, Progress, WalkOptions};
@@ -130,30 +130,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn catalog_image_target(args: &SbomArgs) -> anyhow::Result<Inventory> {
-    let image_args = ImageArgs {
-        image: args.target.clone(),
-        output: OutputArgs {
-            format: OutputFormat::Text,
-            failure_threshold: None,
-            color: "never".into(),
-        },
-        platform: args.platform.clone(),
-        insecure: args.insecure,
-        creds: args.creds.clone(),
-    };
-    let opts = open_options(&image_args)?;
+    let opts = open_options(&args.source)?;
     let image = Image::open(&args.target, &opts)
         .map_err(|e| anyhow::anyhow!("cannot open image {}: {e}", args.target))?;
-    let bar = progress_wanted().then(|| {
-        let pb = indicatif::ProgressBar::new(image.total_layer_bytes());
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} cataloguing {msg} {bar:30} {bytes}/{total_bytes} ({eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Arc::new(Bar(pb))
-    });
+    let bar = progress_bar(&image, "cataloguing");
     let walk = WalkOptions {
         progress: bar.clone().map(|b| b as Arc<dyn Progress>),
         ..WalkOptions::default()
