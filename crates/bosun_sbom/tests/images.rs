@@ -73,6 +73,15 @@ const NOT_PACKAGES: &[(&str, &str, &str, &str)] = &[
     ("nodeapp", "syft", "web-streams-ponyfill", NO_VERSION),
     ("nodeapp", "syft", "web-streams-ponyfill-es2018", NO_VERSION),
     ("nodeapp", "syft", "web-streams-ponyfill-es6", NO_VERSION),
+    // The main module of a binary built without module version: syft and bosun report
+    // it as `(devel)`, trivy with an empty version, so the keys differ; it is the same
+    // package, and it is in bosun's SBOM.
+    (
+        "goapp",
+        "trivy",
+        "example-com/goapp",
+        "the main module, which bosun reports as (devel) like syft",
+    ),
 ];
 
 const NO_VERSION: &str =
@@ -116,7 +125,7 @@ fn parity(image: &str) {
     for (i, peer, n, _) in NOT_PACKAGES.iter().filter(|e| e.0 == image) {
         let list = if *peer == "syft" { &syft } else { &trivy };
         assert!(
-            list.iter().any(|k| k.0 == *n) && !ours.iter().any(|k| k.0 == *n),
+            list.iter().any(|k| k.0 == *n && !ours.contains(k)),
             "{i}: stale NOT_PACKAGES entry {peer} {n}"
         );
     }
@@ -159,7 +168,6 @@ fn parity_nodeapp() {
 }
 
 #[test]
-#[ignore = "needs the Go binary cataloguer (sbom-langs' go.rs): stdlib and example.com/goapp"]
 fn parity_goapp() {
     parity("goapp");
 }

@@ -13,14 +13,22 @@
 use crate::model::{Distro, Package};
 
 pub mod apk;
+pub mod dotnet;
 pub mod dpkg;
+pub mod go;
+pub mod java;
 pub mod javascript;
+mod lang_common;
 pub mod os_release;
+pub mod php;
 pub mod python;
+pub mod rpm;
+pub mod ruby;
+pub mod rust;
 
 /// Every cataloguer, in a stable order. The driver offers each file to all of them.
 pub fn all_cataloguers() -> Vec<Box<dyn Cataloguer>> {
-    vec![
+    let mut all: Vec<Box<dyn Cataloguer>> = vec![
         Box::new(os_release::OsRelease),
         Box::new(dpkg::Dpkg),
         Box::new(apk::Apk),
@@ -29,6 +37,23 @@ pub fn all_cataloguers() -> Vec<Box<dyn Cataloguer>> {
         Box::new(javascript::NpmLock),
         Box::new(javascript::YarnLock),
         Box::new(javascript::PnpmLock),
+    ];
+    all.extend(lang_cataloguers());
+    all
+}
+
+/// The rpm and language cataloguers of this crate (rpm, Go and Rust binaries,
+/// Cargo.lock, Java archives, gemspecs, composer, .NET).
+pub fn lang_cataloguers() -> Vec<Box<dyn Cataloguer>> {
+    vec![
+        rpm::rpm(),
+        go::go(),
+        rust::cargo_lock(),
+        rust::rust_binary(),
+        java::java(),
+        ruby::ruby(),
+        php::php(),
+        dotnet::dotnet(),
     ]
 }
 
@@ -167,15 +192,19 @@ mod tests {
     fn every_module_is_registered() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/catalog");
         let src = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
-        let body = src
-            .split("pub fn all_cataloguers()")
-            .nth(1)
-            .and_then(|s| s.split("\n}\n").next())
-            .unwrap();
+        let body_of = |f: &str| {
+            src.split(f)
+                .nth(1)
+                .and_then(|s| s.split("\n}\n").next())
+                .unwrap()
+                .to_string()
+        };
+        let body = body_of("pub fn all_cataloguers()") + &body_of("pub fn lang_cataloguers()");
         let mut modules = Vec::new();
         for e in std::fs::read_dir(&dir).unwrap() {
             let name = e.unwrap().file_name().to_string_lossy().to_string();
-            if let Some(m) = name.strip_suffix(".rs").filter(|m| *m != "mod") {
+            let helper = |m: &&str| *m == "mod" || *m == "lang_common";
+            if let Some(m) = name.strip_suffix(".rs").filter(|m| !helper(m)) {
                 assert!(
                     src.contains(&format!("pub mod {m};")),
                     "{m}.rs is not declared"
@@ -187,7 +216,7 @@ mod tests {
                 modules.push(m.to_string());
             }
         }
-        assert!(modules.len() >= 5, "{modules:?}");
+        assert_eq!(modules.len(), 12, "{modules:?}");
         let names: Vec<&str> = all_cataloguers().iter().map(|c| c.name()).collect();
         for n in [
             "os-release",
