@@ -22,6 +22,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Inspect a built image: config, history and every layer.
     Image(ImageArgs),
+    /// List every OS and language package of an image or a directory (CycloneDX, SPDX).
+    Sbom(SbomArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print one rule's page.
@@ -113,6 +115,13 @@ pub struct ImageArgs {
     pub image: String,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// How to reach an image (shared by every command that opens one).
+#[derive(Debug, Args)]
+pub struct SourceArgs {
     /// Platform to pick from a multi-platform index (default: the host's), e.g. linux/arm64.
     #[arg(long)]
     pub platform: Option<String>,
@@ -135,6 +144,34 @@ pub struct ImageArgs {
     /// second (default 262144).
     #[arg(long, env = "BOSUN_MIN_BODY_RATE", value_name = "BYTES")]
     pub min_body_rate: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    /// A table for terminals.
+    Table,
+    /// bosun's own JSON (the package model as is).
+    Json,
+    /// CycloneDX 1.6 JSON.
+    CyclonedxJson,
+    /// SPDX 2.3 JSON.
+    SpdxJson,
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// An image (docker-archive:PATH, oci-archive:PATH, oci:DIR[:TAG], docker://REF,
+    /// docker-daemon:REF, or a plain path to an archive or OCI layout) or dir:PATH (a
+    /// root filesystem or a project checkout).
+    pub target: String,
+    /// Format written to stdout (when no -o is given).
+    #[arg(long, short = 'f', value_enum, default_value_t = SbomFormat::Table)]
+    pub format: SbomFormat,
+    /// Write FORMAT to FILE (repeatable): -o cyclonedx-json=bom.json -o spdx-json=sbom.spdx.json.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=FILE")]
+    pub outputs: Vec<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
 }
 
 #[derive(Debug, Args)]

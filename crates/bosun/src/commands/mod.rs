@@ -8,6 +8,7 @@ pub mod lint;
 pub mod output;
 pub mod parse;
 pub mod rules;
+pub mod sbom;
 
 use crate::cli::{Cli, Command};
 use crate::ExitStatus;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Lint(args) => lint::run(&args),
         Command::Parse(args) => parse::run(&args),
         Command::Image(args) => image::run(&args),
+        Command::Sbom(args) => sbom::run(&args),
         Command::Rules(args) => rules::run_rules(&args),
         Command::Rule(args) => rules::run_rule(&args),
         Command::Sign(args) => attach::sign(&args),
