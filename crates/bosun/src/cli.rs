@@ -40,6 +40,9 @@ pub enum Command {
     Key(KeyArgs),
     /// Build and inspect the local vulnerability database.
     Db(DbArgs),
+    /// Find known vulnerabilities in an image, a directory or an SBOM file, from the
+    /// local database (`bosun db import` / `bosun db update`).
+    Vuln(VulnArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -342,4 +345,40 @@ pub struct DbStatusArgs {
     /// text or json.
     #[arg(long, default_value = "text")]
     pub format: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VulnFormat {
+    /// One line per finding, for terminals.
+    #[value(alias = "text")]
+    Table,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct VulnArgs {
+    /// An image (as for `bosun sbom`), dir:PATH, or an SBOM file (CycloneDX or SPDX
+    /// JSON, bosun's or syft's; bosun JSON).
+    pub target: String,
+    /// Database file (default: vuln.db in the user's cache folder, e.g.
+    /// ~/.cache/bosun/vuln.db).
+    #[arg(long, env = "BOSUN_DB")]
+    pub db: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = VulnFormat::Table)]
+    pub format: VulnFormat,
+    /// Exit 1 when a finding is at or above this severity (style, info, low, warning,
+    /// error, critical, or none to never fail). CVSS critical is critical, high is
+    /// error, medium (and unscored) is warning, low is low.
+    #[arg(long, short = 't')]
+    pub failure_threshold: Option<String>,
+    /// Leave out vulnerabilities that no released version fixes.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Colour: auto (on a terminal, unless NO_COLOR), always, never.
+    #[arg(long, default_value = "auto")]
+    pub color: String,
+    #[command(flatten)]
+    pub source: SourceArgs,
 }

@@ -9,6 +9,7 @@ pub mod output;
 pub mod parse;
 pub mod rules;
 pub mod sbom;
+pub mod vuln;
 
 use crate::cli::{Cli, Command};
 use crate::ExitStatus;
@@ -27,5 +28,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::VerifyAttestation(args) => attach::verify_attestation(&args),
         Command::Key(args) => key::run(&args),
         Command::Db(args) => db::run(&args),
+        Command::Vuln(args) => vuln::run(&args),
     }
 }

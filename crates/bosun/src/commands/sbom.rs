@@ -1,7 +1,7 @@
 //! `bosun sbom TARGET`: catalogue every package of an image (one walk of its layers)
 //! or a directory (`dir:PATH`), and write the table, bosun JSON, CycloneDX or SPDX.
 
-use crate::cli::{SbomArgs, SbomFormat};
+use crate::cli::{SbomArgs, SbomFormat, SourceArgs};
 use crate::commands::image::{open_options, progress_bar};
 use crate::ExitStatus;
 use anyhow::Context;
@@ -79,10 +79,7 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitStatus> {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         created: created()?,
     };
-    let inv = match args.target.strip_prefix("dir:") {
-        Some(dir) => catalog_dir(Path::new(dir), &args.target)?,
-        None => catalog_image_target(args)?,
-    };
+    let inv = catalog_target(&args.target, &args.source)?;
     for (format, file) in &outs {
         let bytes = render(*format, &inv, &info)?;
         match file {
@@ -129,20 +126,29 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
-fn catalog_image_target(args: &SbomArgs) -> anyhow::Result<Inventory> {
-    let opts = open_options(&args.source)?;
-    let image = Image::open(&args.target, &opts)
-        .map_err(|e| anyhow::anyhow!("cannot open image {}: {e}", args.target))?;
+/// Catalogues `dir:PATH` (a directory) or any image source `Image::open` takes; the
+/// one target handling of every command that needs a package inventory.
+pub(crate) fn catalog_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inventory> {
+    match target.strip_prefix("dir:") {
+        Some(dir) => catalog_dir(Path::new(dir), target),
+        None => catalog_image_target(target, source),
+    }
+}
+
+fn catalog_image_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inventory> {
+    let opts = open_options(source)?;
+    let image = Image::open(target, &opts)
+        .map_err(|e| anyhow::anyhow!("cannot open image {target}: {e}"))?;
     let bar = progress_bar(&image, "cataloguing");
     let walk = WalkOptions {
         progress: bar.clone().map(|b| b as Arc<dyn Progress>),
         ..WalkOptions::default()
     };
-    let result = catalog_image(&args.target, &image, &walk, &[]);
+    let result = catalog_image(target, &image, &walk, &[]);
     if let Some(b) = &bar {
         b.0.finish_and_clear();
     }
-    let (inv, _) = result.map_err(|e| anyhow::anyhow!("cannot read image {}: {e}", args.target))?;
+    let (inv, _) = result.map_err(|e| anyhow::anyhow!("cannot read image {target}: {e}"))?;
     Ok(inv)
 }
 
