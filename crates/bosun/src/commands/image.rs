@@ -2,10 +2,10 @@
 //! layers once with the image checks, render the findings.
 
 use crate::cli::{ImageArgs, OutputFormat, SourceArgs};
-use crate::commands::output::{fails, failure_threshold, use_color};
+use crate::commands::output::{fails, failure_threshold, use_color, write_frameless_text};
 use crate::ExitStatus;
 use anyhow::Context;
-use bosun_diagnostics::render::{self, Sources, TextOptions, ToolInfo};
+use bosun_diagnostics::render::{self, ToolInfo};
 use bosun_diagnostics::RuleMeta;
 use bosun_oci::{Credentials, Image, OpenOptions, Platform, Progress, WalkOptions};
 use std::io::{IsTerminal, Write};
@@ -96,16 +96,7 @@ pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.output.format {
         OutputFormat::Text => {
-            render::render_text(
-                &mut out,
-                &findings,
-                &Sources::new(),
-                TextOptions {
-                    color,
-                    frames: false,
-                },
-            )?;
-            writeln!(out, "{}", render::summary_line(&findings, 1))?;
+            write_frameless_text(&mut out, &findings, color)?;
             for o in &report.omitted {
                 writeln!(
                     out,

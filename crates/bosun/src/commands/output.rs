@@ -1,7 +1,8 @@
 //! Shared output helpers: colour choice and the failure threshold.
 
+use bosun_diagnostics::render::{self, Sources, TextOptions};
 use bosun_diagnostics::{Finding, Severity};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 /// Whether to colour text written to stdout: `always`, `never`, or `auto` (a terminal,
 /// `NO_COLOR` unset or empty, `TERM` not `dumb`).
@@ -32,4 +33,22 @@ pub fn failure_threshold(flag: Option<&str>) -> anyhow::Result<Option<Severity>>
 /// True when a finding reaches the threshold.
 pub fn fails(findings: &[Finding], threshold: Option<Severity>) -> bool {
     threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t))
+}
+
+/// Findings without code frames (image and package locations), then the summary line.
+pub fn write_frameless_text(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    color: bool,
+) -> std::io::Result<()> {
+    render::render_text(
+        out,
+        findings,
+        &Sources::new(),
+        TextOptions {
+            color,
+            frames: false,
+        },
+    )?;
+    writeln!(out, "{}", render::summary_line(findings, 1))
 }

@@ -4,10 +4,10 @@
 
 use crate::cli::{VulnArgs, VulnFormat};
 use crate::commands::db::db_path;
-use crate::commands::output::{fails, failure_threshold, use_color};
+use crate::commands::output::{fails, failure_threshold, use_color, write_frameless_text};
 use crate::commands::sbom::catalog_target;
 use crate::ExitStatus;
-use bosun_diagnostics::render::{self, Sources, TextOptions, ToolInfo};
+use bosun_diagnostics::render::{self, ToolInfo};
 use bosun_diagnostics::{Finding, Location, Severity};
 use bosun_sbom::Inventory;
 use bosun_vuln::scan::scan;
@@ -58,16 +58,7 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
         VulnFormat::Table => {
-            render::render_text(
-                &mut out,
-                &findings,
-                &Sources::new(),
-                TextOptions {
-                    color,
-                    frames: false,
-                },
-            )?;
-            writeln!(out, "{}", render::summary_line(&findings, 1))?;
+            write_frameless_text(&mut out, &findings, color)?;
             if result.not_covered > 0 {
                 writeln!(
                     out,
