@@ -59,7 +59,7 @@ fn start_registry() -> Option<Registry> {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    eprintln!("skipped: docker-registry did not start");
+    bosun_testkit::skip("skipped: docker-registry did not start");
     None
 }
 
@@ -72,14 +72,14 @@ fn push(archive: &Path, dest: &str) -> bool {
     match out {
         Ok(o) if o.status.success() => true,
         Ok(o) => {
-            eprintln!(
+            bosun_testkit::skip(&format!(
                 "skipped: skopeo copy failed: {}",
                 String::from_utf8_lossy(&o.stderr)
-            );
+            ));
             false
         }
         Err(e) => {
-            eprintln!("skipped: skopeo: {e}");
+            bosun_testkit::skip(&format!("skipped: skopeo: {e}"));
             false
         }
     }
@@ -89,7 +89,7 @@ fn push(archive: &Path, dest: &str) -> bool {
 fn pin_digests_rewrites_base_images_from_a_real_registry() {
     for tool in ["docker-registry", "skopeo"] {
         if !have(tool) {
-            eprintln!("skipped: {tool} is not installed");
+            bosun_testkit::skip(&format!("skipped: {tool} is not installed"));
             return;
         }
     }

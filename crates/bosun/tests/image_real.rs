@@ -21,7 +21,9 @@ fn image(name: &str, kind: &str) -> Option<PathBuf> {
             return Some(p);
         }
     }
-    eprintln!("skipped: {name}.{kind} not found (set BOSUN_TEST_IMAGES or run make-images.sh)");
+    bosun_testkit::skip(&format!(
+        "skipped: {name}.{kind} not found (set BOSUN_TEST_IMAGES or run make-images.sh)"
+    ));
     None
 }
 

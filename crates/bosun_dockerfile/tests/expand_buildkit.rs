@@ -20,7 +20,7 @@ fn corpus(name: &str) -> Option<String> {
     match std::fs::read_to_string(&path) {
         Ok(s) => Some(s),
         Err(e) => {
-            eprintln!("SKIP: {} not readable ({e})", path.display());
+            bosun_testkit::skip(&format!("SKIP: {} not readable ({e})", path.display()));
             None
         }
     }

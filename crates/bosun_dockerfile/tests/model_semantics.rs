@@ -216,7 +216,7 @@ fn corpus_files() -> Option<Vec<PathBuf>> {
     .iter()
     .collect();
     if !dir.is_dir() {
-        eprintln!("SKIP: corpus not found at {}", dir.display());
+        bosun_testkit::skip(&format!("SKIP: corpus not found at {}", dir.display()));
         return None;
     }
     let mut out = Vec::new();

@@ -13,10 +13,10 @@ fn corpus() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p.to_path_buf())
     } else {
-        eprintln!(
+        bosun_testkit::skip(&format!(
             "skipping: BuildKit parser corpus not found at {}",
             p.display()
-        );
+        ));
         None
     }
 }

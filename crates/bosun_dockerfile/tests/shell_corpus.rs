@@ -141,7 +141,7 @@ fn corpus_dir() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!("SKIP: corpus not found at {}", p.display());
+        bosun_testkit::skip(&format!("SKIP: corpus not found at {}", p.display()));
         None
     }
 }
@@ -228,7 +228,7 @@ fn docker_node_run_script() {
     let Some(dir) = corpus_dir() else { return };
     let path = dir.join("nodejs__docker-node/22__bullseye__Dockerfile");
     let Ok(src) = std::fs::read_to_string(&path) else {
-        eprintln!("SKIP: {} not readable", path.display());
+        bosun_testkit::skip(&format!("SKIP: {} not readable", path.display()));
         return;
     };
     let df = parse(&src);
@@ -278,7 +278,7 @@ fn rocker_heredoc_run() {
     let Some(dir) = corpus_dir() else { return };
     let path = dir.join("rocker-org__rocker-versioned2/dockerfiles__r-ver_devel.Dockerfile");
     let Ok(src) = std::fs::read_to_string(&path) else {
-        eprintln!("SKIP: {} not readable", path.display());
+        bosun_testkit::skip(&format!("SKIP: {} not readable", path.display()));
         return;
     };
     let df = parse(&src);

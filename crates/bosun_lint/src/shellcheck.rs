@@ -338,7 +338,7 @@ mod tests {
 
     fn run(src: &str) -> Option<Vec<(String, usize, usize)>> {
         if !available(DEFAULT_PROGRAM) {
-            eprintln!("skipped: shellcheck is not installed");
+            bosun_testkit::skip("skipped: shellcheck is not installed");
             return None;
         }
         let df = bosun_dockerfile::parse(src);
@@ -422,7 +422,7 @@ mod source_tests {
     #[test]
     fn suppression_comments_apply_to_shellcheck_findings() {
         if !available(DEFAULT_PROGRAM) {
-            eprintln!("skipped: shellcheck is not installed");
+            bosun_testkit::skip("skipped: shellcheck is not installed");
             return;
         }
         let settings = crate::config::Settings::default();

@@ -28,7 +28,7 @@ fn hadolint_fixes_keep_files_parseable_and_converge() {
         "/../../../shared/corpus/dockerfiles/visible"
     ));
     if !root.is_dir() {
-        eprintln!("skipped: corpus not found at {}", root.display());
+        bosun_testkit::skip(&format!("skipped: corpus not found at {}", root.display()));
         return;
     }
     let codes: Vec<String> = bosun_lint::rules::hadolint::RULES

@@ -296,7 +296,7 @@ fn category(a: &Script, b: &Script) -> Option<&'static str> {
 #[test]
 fn tree_sitter_view_matches_the_tokenizer() {
     let Some((inputs, runs)) = inputs() else {
-        eprintln!("skipped: corpus not found at {CORPUS}");
+        bosun_testkit::skip(&format!("skipped: corpus not found at {CORPUS}"));
         return;
     };
     let mut by_cat: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
@@ -360,7 +360,7 @@ fn tree_sitter_view_matches_the_tokenizer() {
 #[ignore = "measurement"]
 fn shell_view_timing() {
     let Some((inputs, _)) = inputs() else {
-        eprintln!("skipped: corpus not found at {CORPUS}");
+        bosun_testkit::skip(&format!("skipped: corpus not found at {CORPUS}"));
         return;
     };
     let rounds = 5;

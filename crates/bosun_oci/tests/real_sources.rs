@@ -25,7 +25,7 @@ fn skip_unless(tools: &[&str]) -> bool {
     if missing.is_empty() {
         return false;
     }
-    eprintln!("skipped: {missing:?} not installed");
+    bosun_testkit::skip(&format!("skipped: {missing:?} not installed"));
     true
 }
 
@@ -55,7 +55,7 @@ fn wait_until(what: &str, mut ok: impl FnMut() -> bool) -> bool {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    eprintln!("skipped: {what} did not come up within 20 s");
+    bosun_testkit::skip(&format!("skipped: {what} did not come up within 20 s"));
     false
 }
 
@@ -235,7 +235,7 @@ fn start_registry_with(htpasswd: Option<(&str, &str)>, tls: bool) -> Option<Regi
                 .is_ok_and(|s| s.success())
         });
         if !ok {
-            eprintln!("skipped: openssl could not make a test certificate");
+            bosun_testkit::skip("skipped: openssl could not make a test certificate");
             return None;
         }
         format!(
@@ -283,10 +283,10 @@ fn push(archive: &Path, dest: &str, creds: Option<&str>) -> bool {
         .output()
         .unwrap();
     if !out.status.success() {
-        eprintln!(
+        bosun_testkit::skip(&format!(
             "skipped: skopeo copy failed: {}",
             String::from_utf8_lossy(&out.stderr)
-        );
+        ));
     }
     out.status.success()
 }
@@ -473,10 +473,10 @@ fn engine_socket_via_podman_service() {
         .output()
         .unwrap();
     if !out.status.success() {
-        eprintln!(
+        bosun_testkit::skip(&format!(
             "skipped: podman load failed: {}",
             String::from_utf8_lossy(&out.stderr)
-        );
+        ));
         return;
     }
     let sock = t.path().join("engine.sock");
@@ -487,7 +487,7 @@ fn engine_socket_via_podman_service() {
         .stderr(Stdio::null())
         .spawn()
     else {
-        eprintln!("skipped: podman system service did not start");
+        bosun_testkit::skip("skipped: podman system service did not start");
         return;
     };
     let _server = Server(child);
@@ -522,11 +522,11 @@ fn engine_socket_via_podman_service() {
 /// The images CI builds with shared/scripts/make-images.sh (see .ci/run).
 fn test_images() -> Option<PathBuf> {
     let Some(dir) = std::env::var_os("BOSUN_TEST_IMAGES").map(PathBuf::from) else {
-        eprintln!("skipped: BOSUN_TEST_IMAGES is not set");
+        bosun_testkit::skip("skipped: BOSUN_TEST_IMAGES is not set");
         return None;
     };
     if !dir.join("bad.docker.tar").is_file() {
-        eprintln!("skipped: {} has no bad.docker.tar", dir.display());
+        bosun_testkit::skip(&format!("skipped: {} has no bad.docker.tar", dir.display()));
         return None;
     }
     Some(dir)
@@ -542,7 +542,7 @@ fn podman_made_archives_of_the_bad_image_agree() {
         format!("oci:{}", dir.join("bad.ocidir").display()),
     ] {
         if !Path::new(src.split_once(':').unwrap().1).exists() {
-            eprintln!("skipped {src}: missing");
+            bosun_testkit::skip(&format!("skipped {src}: missing"));
             continue;
         }
         let image =

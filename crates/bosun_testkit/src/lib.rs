@@ -28,6 +28,12 @@ pub fn missing<T>(what: &str) -> Option<T> {
     None
 }
 
+/// Statement form of [`missing`] for a test about to `return`: fails the test under
+/// `BOSUN_REQUIRE_FIXTURES=1`, else prints the skip note.
+pub fn skip(what: &str) {
+    missing::<()>(what);
+}
+
 /// Reports a failed setup step (a server that did not come up, a push that failed).
 /// Same policy as [`missing`].
 pub fn setup_failed<T>(step: &str, detail: impl std::fmt::Display) -> Option<T> {
@@ -102,6 +108,57 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Run only as a child of `strict_mode_fails_on_an_empty_image_folder`.
+    #[test]
+    #[ignore = "probe run by strict_mode_fails_on_an_empty_image_folder"]
+    fn probe_needs_a_test_image() {
+        let Some(p) = test_image("pyapp.docker.tar") else {
+            return;
+        };
+        assert!(p.is_file());
+    }
+
+    fn run_probe(strict: bool, images: &Path) -> std::process::Output {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args([
+            "--ignored",
+            "--exact",
+            "--nocapture",
+            "tests::probe_needs_a_test_image",
+        ])
+        .env("BOSUN_TEST_IMAGES", images)
+        .env_remove("BOSUN_REQUIRE_FIXTURES");
+        if strict {
+            cmd.env("BOSUN_REQUIRE_FIXTURES", "1");
+        }
+        cmd.output().unwrap()
+    }
+
+    /// The promise CI relies on: with `BOSUN_REQUIRE_FIXTURES=1` and
+    /// `BOSUN_TEST_IMAGES` pointing at an empty folder, a test that needs an image
+    /// fails; without it, the same test is skipped with a note.
+    #[test]
+    fn strict_mode_fails_on_an_empty_image_folder() {
+        let empty =
+            std::env::temp_dir().join(format!("bosun-testkit-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&empty).unwrap();
+        let strict = run_probe(true, &empty);
+        let relaxed = run_probe(false, &empty);
+        std::fs::remove_dir_all(&empty).unwrap();
+
+        let out = String::from_utf8_lossy(&strict.stdout).to_string()
+            + &String::from_utf8_lossy(&strict.stderr);
+        assert!(!strict.status.success(), "strict run passed:\n{out}");
+        assert!(
+            out.contains("required fixture missing (BOSUN_REQUIRE_FIXTURES=1): test image"),
+            "{out}"
+        );
+        let out = String::from_utf8_lossy(&relaxed.stdout).to_string()
+            + &String::from_utf8_lossy(&relaxed.stderr);
+        assert!(relaxed.status.success(), "relaxed run failed:\n{out}");
+        assert!(out.contains("SKIPPED: test image"), "{out}");
+    }
 
     #[test]
     fn workspace_root_has_the_workspace_manifest() {

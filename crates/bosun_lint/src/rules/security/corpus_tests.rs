@@ -30,7 +30,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn security_rules_on_the_corpus() {
     let dir = corpus_dir();
     if !dir.is_dir() {
-        eprintln!("skipped: corpus not found at {}", dir.display());
+        bosun_testkit::skip(&format!("skipped: corpus not found at {}", dir.display()));
         return;
     }
     let mut paths = Vec::new();
@@ -74,14 +74,17 @@ fn security_rules_on_the_corpus() {
     if let Ok(out) = std::env::var("BOSUN_SECURITY_CORPUS_DUMP") {
         let _ = std::fs::write(out, dump);
     }
-    assert!(paths.len() > 2000, "corpus has {} files", paths.len());
-    let n = |c: &str| counts.get(c).copied().unwrap_or(0);
-    // Reviewed bounds (see the module docs of each rule): official images rarely
-    // ship secrets or run `sudo`; the counts were all reviewed by hand.
-    assert!(n("BSN3004") <= 5, "hard-coded secrets: {}", n("BSN3004"));
-    assert!(n("BSN3002") <= 15, "secret files copied: {}", n("BSN3002"));
-    assert!(n("BSN3001") <= 40, "secrets in ARG/ENV: {}", n("BSN3001"));
-    assert!(n("DL3002") <= 60, "root final stage: {}", n("DL3002"));
+    assert_eq!(
+        paths.len(),
+        2101,
+        "the visible corpus has 2,101 Dockerfiles"
+    );
+    // Exact per-rule counts over the corpus (these rules included) are asserted by
+    // `tests/corpus_snapshot.rs`; this test keeps the dump for reviewing them.
+    assert!(
+        counts.values().sum::<usize>() > 0,
+        "no security finding at all"
+    );
 }
 
 /// The Dockerfile of the `bad` test image (shared/scripts/make-images.sh), which

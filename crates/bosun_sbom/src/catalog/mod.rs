@@ -77,3 +77,27 @@ pub trait Cataloguer: Send + Sync {
     /// larger). Never panics; bad input is a warning in `sink`.
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink);
 }
+
+pub mod dotnet;
+pub mod go;
+pub mod java;
+mod lang_common;
+pub mod php;
+pub mod rpm;
+pub mod ruby;
+pub mod rust;
+
+/// The rpm and language cataloguers of this crate (rpm, Go and Rust binaries,
+/// Cargo.lock, Java archives, gemspecs, composer, .NET).
+pub fn lang_cataloguers() -> Vec<Box<dyn Cataloguer>> {
+    vec![
+        rpm::rpm(),
+        go::go(),
+        rust::cargo_lock(),
+        rust::rust_binary(),
+        java::java(),
+        ruby::ruby(),
+        php::php(),
+        dotnet::dotnet(),
+    ]
+}

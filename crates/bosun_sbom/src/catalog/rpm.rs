@@ -1,0 +1,503 @@
+//! RPM databases: `rpmdb.sqlite` (rpm ≥ 4.16, Fedora, RHEL 9), Berkeley DB `Packages`
+//! (RHEL ≤ 8, CentOS, Amazon Linux 2) and the `ndb` `Packages.db` (SUSE).
+//!
+//! Files: `Packages`, `Packages.db` and `rpmdb.sqlite` under `/var/lib/rpm`,
+//! `/usr/lib/sysimage/rpm` or `/usr/share/rpm`, read whole up to 512 MiB.
+//!
+//! Fields: name, `[epoch:]version-release`, arch, licence, and the source package
+//! (name and `version-release`) from `SOURCERPM`. The purl (`pkg:rpm/<distro>/name@
+//! version-release?arch=..&epoch=..&distro=..`) needs the distro, so it is left to
+//! finalisation, which can call [`purl`].
+//!
+//! Choices: the sqlite database is read with `rusqlite` (bundled SQLite, deserialised
+//! from memory: no temp file). No well-kept crate reads Berkeley DB hash files, the
+//! ndb format or installed-header blobs (the `rpm` crate parses `.rpm` package files,
+//! with their lead and signature header, not the bare header blobs the databases hold),
+//! so those three small readers are written here by hand, each bounds-checked.
+//!
+//! Known gaps: an uncheckpointed `rpmdb.sqlite-wal` is not read (only the main file);
+//! Berkeley DB files with checksums or encryption are not read; `gpg-pubkey`
+//! pseudo-packages (imported keys) are skipped on purpose.
+
+use std::io::Read;
+
+use crate::catalog::lang_common::too_large;
+use crate::catalog::{Cataloguer, FileMeta, Sink};
+use crate::model::{Distro, Package, PackageType};
+
+const NAME: &str = "rpm-db";
+const MAX_DB: u64 = 512 << 20;
+const DIRS: [&str; 3] = ["/var/lib/rpm/", "/usr/lib/sysimage/rpm/", "/usr/share/rpm/"];
+
+/// The rpm database cataloguer.
+pub fn rpm() -> Box<dyn Cataloguer> {
+    Box::new(RpmDb)
+}
+
+struct RpmDb;
+
+impl Cataloguer for RpmDb {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn wants(&self, file: &FileMeta<'_>) -> Option<u64> {
+        let name = file.file_name();
+        let dir = &file.path[..file.path.len() - name.len()];
+        (matches!(name, "Packages" | "Packages.db" | "rpmdb.sqlite") && DIRS.contains(&dir))
+            .then_some(MAX_DB)
+    }
+
+    fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
+        if too_large(file, truncated, "rpm database", MAX_DB, sink) {
+            return;
+        }
+        let blobs = if body.starts_with(b"SQLite format 3\0") {
+            sqlite_blobs(body)
+        } else if body.starts_with(b"RpmP") {
+            ndb_blobs(body)
+        } else if body.len() >= 16 && is_bdb_hash(body).is_some() {
+            bdb_blobs(body)
+        } else if body.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err("not an rpm database (no sqlite, Berkeley DB hash or ndb magic)".to_string())
+        };
+        let blobs = match blobs {
+            Ok(b) => b,
+            Err(e) => {
+                sink.warn(file.path, e);
+                return;
+            }
+        };
+        let mut bad = 0usize;
+        let mut first_err = String::new();
+        for blob in &blobs {
+            match Header::parse(blob).and_then(|h| package(&h)) {
+                Ok(Some(p)) => sink.package(p),
+                Ok(None) => {}
+                Err(e) => {
+                    if bad == 0 {
+                        first_err = e;
+                    }
+                    bad += 1;
+                }
+            }
+        }
+        if bad > 0 {
+            sink.warn(
+                file.path,
+                format!("{bad} unreadable rpm header(s) skipped; first: {first_err}"),
+            );
+        }
+    }
+}
+
+/// The purl of an rpm package: `pkg:rpm/<distro id>/<name>@<version-release>` with
+/// `arch`, `epoch` and `distro` (`<id>-<version_id>`) qualifiers.
+pub fn purl(p: &Package, distro: Option<&Distro>) -> String {
+    let (epoch, vr) = match p.version.split_once(':') {
+        Some((e, vr)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => (e, vr),
+        _ => ("", p.version.as_str()),
+    };
+    let ns = distro.map(|d| d.id.as_str());
+    let distro_q = distro
+        .filter(|d| !d.id.is_empty() && !d.version_id.is_empty())
+        .map(|d| format!("{}-{}", d.id, d.version_id))
+        .unwrap_or_default();
+    super::lang_common::build(
+        "rpm",
+        ns,
+        &p.name,
+        vr,
+        &[
+            ("arch", p.arch.as_deref().unwrap_or("")),
+            ("epoch", epoch),
+            ("distro", &distro_q),
+        ],
+    )
+}
+
+// ---- rpm header blobs ---------------------------------------------------------------
+
+const TAG_NAME: i32 = 1000;
+const TAG_VERSION: i32 = 1001;
+const TAG_RELEASE: i32 = 1002;
+const TAG_EPOCH: i32 = 1003;
+const TAG_LICENSE: i32 = 1014;
+const TAG_ARCH: i32 = 1022;
+const TAG_SOURCERPM: i32 = 1044;
+
+const TYPE_INT32: u32 = 4;
+const TYPE_STRING: u32 = 6;
+const TYPE_STRING_ARRAY: u32 = 8;
+const TYPE_I18NSTRING: u32 = 9;
+
+/// An installed-package header blob: `il` index entries of 16 bytes (tag, type,
+/// offset, count; big-endian) followed by `dl` bytes of data.
+struct Header<'a> {
+    index: &'a [u8],
+    data: &'a [u8],
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+impl<'a> Header<'a> {
+    fn parse(blob: &'a [u8]) -> Result<Header<'a>, String> {
+        // A header with its magic (as in .rpm files) is accepted too.
+        let blob = if blob.starts_with(&[0x8e, 0xad, 0xe8, 0x01]) {
+            blob.get(8..).unwrap_or_default()
+        } else {
+            blob
+        };
+        let il = be32(blob, 0).ok_or("header shorter than 8 bytes")? as usize;
+        let dl = be32(blob, 4).ok_or("header shorter than 8 bytes")? as usize;
+        if il == 0 || il > 0xffff || dl > 256 << 20 {
+            return Err(format!("implausible header sizes (il={il}, dl={dl})"));
+        }
+        let index_end = 8 + il * 16;
+        let index = blob
+            .get(8..index_end)
+            .ok_or("header index runs past the end")?;
+        let data = blob
+            .get(index_end..index_end + dl)
+            .ok_or("header data runs past the end")?;
+        Ok(Header { index, data })
+    }
+
+    /// (type, offset, count) of a tag.
+    fn entry(&self, tag: i32) -> Option<(u32, usize, usize)> {
+        self.index.chunks_exact(16).find_map(|e| {
+            (be32(e, 0)? as i32 == tag)
+                .then(|| Some((be32(e, 4)?, be32(e, 8)? as usize, be32(e, 12)? as usize)))?
+        })
+    }
+
+    fn string(&self, tag: i32) -> Option<String> {
+        let (ty, off, _) = self.entry(tag)?;
+        if !matches!(ty, TYPE_STRING | TYPE_STRING_ARRAY | TYPE_I18NSTRING) {
+            return None;
+        }
+        let rest = self.data.get(off..)?;
+        let end = rest.iter().position(|&b| b == 0)?;
+        Some(String::from_utf8_lossy(&rest[..end]).into_owned())
+    }
+
+    fn int32(&self, tag: i32) -> Option<u32> {
+        let (ty, off, count) = self.entry(tag)?;
+        (ty == TYPE_INT32 && count >= 1).then(|| be32(self.data, off))?
+    }
+}
+
+fn package(h: &Header<'_>) -> Result<Option<Package>, String> {
+    let name = h.string(TAG_NAME).ok_or("header has no NAME")?;
+    if name == "gpg-pubkey" {
+        return Ok(None);
+    }
+    let version = h.string(TAG_VERSION).ok_or("header has no VERSION")?;
+    let release = h.string(TAG_RELEASE).unwrap_or_default();
+    let vr = if release.is_empty() {
+        version
+    } else {
+        format!("{version}-{release}")
+    };
+    let full = match h.int32(TAG_EPOCH) {
+        Some(e) => format!("{e}:{vr}"),
+        None => vr.clone(),
+    };
+    let mut p = Package::new(PackageType::Rpm, name, full, NAME);
+    p.arch = h.string(TAG_ARCH).filter(|a| !a.is_empty());
+    if let Some(l) = h.string(TAG_LICENSE).filter(|l| !l.is_empty()) {
+        p.licenses.push(l);
+    }
+    if let Some((sname, sver)) = h.string(TAG_SOURCERPM).as_deref().and_then(split_srpm) {
+        if sname != p.name {
+            p.source_name = Some(sname.to_string());
+        }
+        if sver != vr {
+            p.source_version = Some(sver.to_string());
+        }
+    }
+    Ok(Some(p))
+}
+
+/// `bash-5.1.8-6.el9.src.rpm` -> (`bash`, `5.1.8-6.el9`).
+fn split_srpm(s: &str) -> Option<(&str, &str)> {
+    let base = s
+        .strip_suffix(".src.rpm")
+        .or_else(|| s.strip_suffix(".nosrc.rpm"))?;
+    let (rest, _release) = base.rsplit_once('-')?;
+    let (name, _version) = rest.rsplit_once('-')?;
+    Some((name, &base[name.len() + 1..]))
+}
+
+// ---- sqlite -------------------------------------------------------------------------
+
+fn sqlite_blobs(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    if body.len() < 100 || body.len() > i32::MAX as usize {
+        return Err("sqlite rpm database has an implausible size".into());
+    }
+    let mut conn =
+        rusqlite::Connection::open_in_memory().map_err(|e| format!("cannot open sqlite: {e}"))?;
+    // Bytes 18 and 19 say "WAL mode" (2) in rpm's databases; an in-memory copy cannot
+    // use a WAL, so they are rewritten to the legacy journal (1), as sqlite allows.
+    let reader = body[..18].chain(&[1u8, 1u8][..]).chain(&body[20..]);
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, reader, body.len(), true)
+        .map_err(|e| format!("not a readable sqlite database: {e}"))?;
+    let mut stmt = conn
+        .prepare("SELECT blob FROM Packages")
+        .map_err(|e| format!("sqlite rpm database has no Packages table: {e}"))?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .map_err(|e| format!("cannot read the Packages table: {e}"))?;
+    rows.collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("cannot read the Packages table: {e}"))
+}
+
+// ---- Berkeley DB hash (hand-written; see the module docs) ---------------------------
+
+const BDB_HASH_MAGIC: u32 = 0x0006_1561;
+const P_OVERFLOW: u8 = 7;
+const P_HASH_UNSORTED: u8 = 2;
+const P_HASH: u8 = 13;
+const H_KEYDATA: u8 = 1;
+const H_OFFPAGE: u8 = 3;
+const PAGE_HEADER: usize = 26;
+
+/// The byte order of a Berkeley DB hash file: `Some(true)` little-endian.
+fn is_bdb_hash(body: &[u8]) -> Option<bool> {
+    let m = body.get(12..16)?;
+    let le = u32::from_le_bytes([m[0], m[1], m[2], m[3]]);
+    let be = u32::from_be_bytes([m[0], m[1], m[2], m[3]]);
+    if le == BDB_HASH_MAGIC {
+        Some(true)
+    } else if be == BDB_HASH_MAGIC {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+struct Bdb<'a> {
+    body: &'a [u8],
+    le: bool,
+    page_size: usize,
+}
+
+impl Bdb<'_> {
+    fn u32(&self, at: usize) -> Option<u32> {
+        let s = self.body.get(at..at + 4)?;
+        let a = [s[0], s[1], s[2], s[3]];
+        Some(if self.le {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        })
+    }
+    fn u16(&self, at: usize) -> Option<u16> {
+        let s = self.body.get(at..at + 2)?;
+        let a = [s[0], s[1]];
+        Some(if self.le {
+            u16::from_le_bytes(a)
+        } else {
+            u16::from_be_bytes(a)
+        })
+    }
+    fn page(&self, n: usize) -> Option<&[u8]> {
+        self.body.get(n * self.page_size..(n + 1) * self.page_size)
+    }
+
+    /// Follows an overflow chain from `pgno`, collecting `total` bytes.
+    fn overflow(&self, mut pgno: u32, total: usize) -> Result<Vec<u8>, String> {
+        if total > self.body.len() {
+            return Err("overflow item longer than the file".into());
+        }
+        let mut out = Vec::with_capacity(total);
+        let mut hops = 0usize;
+        while pgno != 0 && out.len() < total {
+            hops += 1;
+            if hops > self.body.len() / self.page_size {
+                return Err("overflow chain loops".into());
+            }
+            let base = pgno as usize * self.page_size;
+            let page = self
+                .page(pgno as usize)
+                .ok_or("overflow page past the end")?;
+            if page[25] != P_OVERFLOW {
+                return Err(format!("page {pgno} is not an overflow page"));
+            }
+            let len = self.u16(base + 22).ok_or("short page")? as usize;
+            let chunk = page
+                .get(PAGE_HEADER..PAGE_HEADER + len)
+                .ok_or("overflow length past the page")?;
+            out.extend_from_slice(chunk);
+            pgno = self.u32(base + 16).ok_or("short page")?;
+        }
+        if out.len() < total {
+            return Err("overflow chain ends early".into());
+        }
+        out.truncate(total);
+        Ok(out)
+    }
+}
+
+fn bdb_blobs(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let le = is_bdb_hash(body).ok_or("no Berkeley DB hash magic")?;
+    let mut db = Bdb {
+        body,
+        le,
+        page_size: 0,
+    };
+    let page_size = db.u32(20).ok_or("short Berkeley DB metadata page")? as usize;
+    if !(512..=65536).contains(&page_size) || !page_size.is_power_of_two() {
+        return Err(format!("Berkeley DB page size {page_size} is not valid"));
+    }
+    db.page_size = page_size;
+    let mut blobs = Vec::new();
+    let mut total = 0usize;
+    for n in 1..body.len() / page_size {
+        let base = n * page_size;
+        let page = db.page(n).ok_or("short page")?;
+        if !matches!(page[25], P_HASH | P_HASH_UNSORTED) {
+            continue;
+        }
+        let entries = db.u16(base + 20).ok_or("short page")? as usize;
+        let offset =
+            |i: usize| -> Option<usize> { db.u16(base + PAGE_HEADER + 2 * i).map(usize::from) };
+        // Items are pairs (key, value); item i runs from its offset to the previous
+        // item's offset (or the page end).
+        for i in (1..entries).step_by(2) {
+            let (Some(start), Some(end)) = (offset(i), offset(i - 1)) else {
+                return Err(format!("page {n}: item offsets past the page"));
+            };
+            let item = page
+                .get(start..end)
+                .filter(|it| !it.is_empty())
+                .ok_or_else(|| format!("page {n}: item {i} out of bounds"))?;
+            let blob = match item[0] {
+                H_KEYDATA => item[1..].to_vec(),
+                H_OFFPAGE => {
+                    let pgno = db.u32(base + start + 4).ok_or("short off-page item")?;
+                    let len = db.u32(base + start + 8).ok_or("short off-page item")?;
+                    db.overflow(pgno, len as usize)?
+                }
+                _ => continue,
+            };
+            // Every stored byte belongs to one item: more than the file holds means
+            // items share pages (a crafted file), and memory must stay bounded.
+            total += blob.len();
+            if total > body.len() {
+                return Err("items add up to more than the file; overlapping pages".into());
+            }
+            blobs.push(blob);
+        }
+    }
+    // rpm keeps its next-instance counter under key 0 as a 4-byte value; headers are
+    // always longer.
+    blobs.retain(|b| b.len() > 8);
+    Ok(blobs)
+}
+
+// ---- ndb (hand-written; see the module docs) ----------------------------------------
+
+const NDB_SLOT_MAGIC: &[u8; 4] = b"Slot";
+const NDB_BLOB_MAGIC: &[u8; 4] = b"BlbS";
+const NDB_BLOCK: usize = 16;
+const NDB_SLOTS_PER_PAGE: usize = 4096 / 16;
+
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// `Packages.db`: a 32-byte header (`RpmP`, version 0, generation, number of slot
+/// pages), slot pages of 16-byte slots (`Slot`, package index, block offset, block
+/// count; the first two slots are the header), then blobs at 16-byte blocks, each a
+/// 16-byte header (`BlbS`, package index, checksum, length) and the header blob.
+fn ndb_blobs(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let version = le32(body, 4).ok_or("short ndb header")?;
+    if version != 0 {
+        return Err(format!("ndb version {version} is not supported"));
+    }
+    let slot_pages = le32(body, 12).ok_or("short ndb header")? as usize;
+    if slot_pages == 0 || slot_pages * 4096 > body.len() {
+        return Err(format!(
+            "ndb claims {slot_pages} slot pages; file too short"
+        ));
+    }
+    let mut blobs = Vec::new();
+    let mut total = 0usize;
+    for s in 2..slot_pages * NDB_SLOTS_PER_PAGE {
+        let at = s * 16;
+        let slot = body.get(at..at + 16).ok_or("slot past the end")?;
+        if &slot[..4] != NDB_SLOT_MAGIC {
+            return Err(format!("ndb slot {s} has no Slot magic"));
+        }
+        let pkg = le32(slot, 4).unwrap_or(0);
+        if pkg == 0 {
+            continue;
+        }
+        let blk = le32(slot, 8).unwrap_or(0) as usize * NDB_BLOCK;
+        let bh = body
+            .get(blk..blk + 16)
+            .ok_or_else(|| format!("ndb package {pkg}: blob past the end"))?;
+        if &bh[..4] != NDB_BLOB_MAGIC || le32(bh, 4) != Some(pkg) {
+            return Err(format!("ndb package {pkg}: bad blob header"));
+        }
+        let len = le32(bh, 12).unwrap_or(0) as usize;
+        let data = body
+            .get(blk + 16..blk + 16 + len)
+            .ok_or_else(|| format!("ndb package {pkg}: blob longer than the file"))?;
+        total += data.len();
+        if total > body.len() {
+            return Err("blobs add up to more than the file; overlapping slots".into());
+        }
+        blobs.push(data.to_vec());
+    }
+    Ok(blobs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_rpm_names_split_from_the_right() {
+        assert_eq!(
+            split_srpm("bash-5.1.8-6.el9.src.rpm"),
+            Some(("bash", "5.1.8-6.el9"))
+        );
+        assert_eq!(
+            split_srpm("python-foo-bar-1.0-1.nosrc.rpm"),
+            Some(("python-foo-bar", "1.0-1"))
+        );
+        assert_eq!(split_srpm("junk"), None);
+    }
+
+    #[test]
+    fn garbage_headers_are_errors_not_panics() {
+        assert!(Header::parse(&[]).is_err());
+        assert!(Header::parse(&[0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]).is_err());
+        assert!(Header::parse(&[0, 0, 0, 2, 0, 0, 0, 0, 1]).is_err());
+    }
+
+    #[test]
+    fn purl_has_epoch_arch_and_distro() {
+        let mut p = Package::new(PackageType::Rpm, "bash", "1:5.1.8-6.el9", NAME);
+        p.arch = Some("x86_64".into());
+        let d = Distro {
+            id: "rocky".into(),
+            version_id: "9.3".into(),
+            ..Distro::default()
+        };
+        assert_eq!(
+            purl(&p, Some(&d)),
+            "pkg:rpm/rocky/bash@5.1.8-6.el9?arch=x86_64&distro=rocky-9.3&epoch=1"
+        );
+        p.version = "5.1.8-6.el9".into();
+        assert_eq!(purl(&p, None), "pkg:rpm/bash@5.1.8-6.el9?arch=x86_64");
+    }
+}
