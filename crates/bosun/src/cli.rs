@@ -26,6 +26,16 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print one rule's page.
     Rule(RuleArgs),
+    /// Sign an image by digest in cosign's layout (`sha256-<hex>.sig`), appending to existing signatures.
+    Sign(SignArgs),
+    /// Verify an image's signatures with one or more public keys, offline (exit 1: no valid signature).
+    Verify(VerifyArgs),
+    /// Attach a signed in-toto attestation (DSSE) to an image in cosign's layout (`sha256-<hex>.att`).
+    Attest(AttestArgs),
+    /// Verify an image's attestations of one predicate type and print their predicates.
+    VerifyAttestation(VerifyAttestationArgs),
+    /// Manage cosign-compatible signing keys.
+    Key(KeyArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,6 +120,19 @@ pub struct ImageArgs {
     /// Registry credentials as USER:PASSWORD (otherwise ~/.docker/config.json).
     #[arg(long, env = "BOSUN_REGISTRY_CREDS", hide_env_values = true)]
     pub creds: Option<String>,
+    /// Seconds to wait for a connection to a registry (default 30).
+    #[arg(long, env = "BOSUN_CONNECT_TIMEOUT", value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for the next byte of a registry or engine response (default 30).
+    #[arg(long, env = "BOSUN_IDLE_TIMEOUT", value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
+    /// Seconds any response body may take whatever its pace (default 60).
+    #[arg(long, env = "BOSUN_BODY_GRACE", value_name = "SECS")]
+    pub body_grace: Option<u64>,
+    /// Slowest average rate of a response body past the grace period, in bytes per
+    /// second (default 262144).
+    #[arg(long, env = "BOSUN_MIN_BODY_RATE", value_name = "BYTES")]
+    pub min_body_rate: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -123,4 +146,111 @@ pub struct RulesArgs {
 pub struct RuleArgs {
     /// A rule code, name or alias.
     pub code: String,
+}
+
+/// Where signatures and attestations are read and written: registries and OCI layouts.
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    /// Use plain HTTP for this registry (HOST:PORT, e.g. 127.0.0.1:5000); may be repeated.
+    #[arg(long = "insecure-registry")]
+    pub insecure_registries: Vec<String>,
+    /// Registry credentials as USER:PASSWORD (otherwise the docker config or podman auth file).
+    #[arg(long, env = "BOSUN_REGISTRY_CREDS", hide_env_values = true)]
+    pub creds: Option<String>,
+    /// CA certificates (PEM) to trust for the registry's TLS (default: $SSL_CERT_FILE, else
+    /// the built-in web roots).
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The image: REF or docker://REF (registry), or oci:DIR[:TAG] (OCI layout). A tag is
+    /// resolved to its digest once; the digest is what is signed.
+    pub image: String,
+    /// Private key file (cosign's encrypted PEM, or PKCS#8/SEC1); password from
+    /// BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Annotation KEY=VALUE added to the signed payload (repeatable).
+    #[arg(long = "annotation", short = 'a')]
+    pub annotations: Vec<String>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The image: REF, docker://REF or oci:DIR[:TAG].
+    pub image: String,
+    /// Public key file (PEM); repeat for key rotation (any one key suffices).
+    #[arg(long, required = true)]
+    pub key: Vec<PathBuf>,
+    /// Require this annotation KEY=VALUE in the signed payload (repeatable).
+    #[arg(long = "annotation", short = 'a')]
+    pub annotations: Vec<String>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    /// The image: REF, docker://REF or oci:DIR[:TAG].
+    pub image: String,
+    /// Private key file; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The predicate: a JSON file (an SBOM, a vulnerability report, provenance...).
+    #[arg(long)]
+    pub predicate: PathBuf,
+    /// Predicate type: cyclonedx, spdx, spdxjson, vuln, slsaprovenance, slsaprovenance1,
+    /// link, openvex, custom, or a URI.
+    #[arg(long = "type", default_value = "custom")]
+    pub predicate_type: String,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyAttestationArgs {
+    /// The image: REF, docker://REF or oci:DIR[:TAG].
+    pub image: String,
+    /// Public key file (PEM); repeat for key rotation.
+    #[arg(long, required = true)]
+    pub key: Vec<PathBuf>,
+    /// Predicate type to look for (short name or URI, as for `bosun attest`).
+    #[arg(long = "type", default_value = "custom")]
+    pub predicate_type: String,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    #[command(subcommand)]
+    pub command: KeyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write a new ECDSA P-256 key pair: PREFIX.key (cosign's encrypted format,
+    /// mode 0600) and PREFIX.pub (PKIX PEM). The password comes from
+    /// BOSUN_PASSWORD or COSIGN_PASSWORD, or from a prompt on a terminal.
+    Generate(KeyGenerateArgs),
+    /// Print the public key (PKIX PEM) of a private key file.
+    Public(KeyPublicArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// Path prefix of the two files written (e.g. `cosign` writes cosign.key and cosign.pub).
+    #[arg(long, short = 'o', default_value = "cosign")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyPublicArgs {
+    /// A private key: cosign's encrypted key file, PKCS#8, SEC1 or PKCS#1 PEM.
+    #[arg(long, short = 'k')]
+    pub key: PathBuf,
 }

@@ -42,6 +42,10 @@ fn open_options(args: &ImageArgs) -> anyhow::Result<OpenOptions> {
             })?);
     }
     opts.registry.insecure = args.insecure;
+    opts.registry.connect_timeout_secs = args.connect_timeout;
+    opts.registry.idle_timeout_secs = args.idle_timeout;
+    opts.registry.body_grace_secs = args.body_grace;
+    opts.registry.min_body_bytes_per_sec = args.min_body_rate;
     if let Some(c) = args.creds.as_deref() {
         let (user, password) = c
             .split_once(':')
@@ -97,6 +101,14 @@ pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
                 },
             )?;
             writeln!(out, "{}", render::summary_line(&findings, 1))?;
+            for o in &report.omitted {
+                writeln!(
+                    out,
+                    "{} more {} not shown (cap reached)",
+                    o.count,
+                    render::escape_control(&o.what)
+                )?;
+            }
             if !report.suppressed.is_empty() {
                 writeln!(
                     out,

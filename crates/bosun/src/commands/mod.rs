@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod attach;
 pub mod image;
+pub mod key;
 pub mod lint;
 pub mod output;
 pub mod parse;
@@ -16,5 +18,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Image(args) => image::run(&args),
         Command::Rules(args) => rules::run_rules(&args),
         Command::Rule(args) => rules::run_rule(&args),
+        Command::Sign(args) => attach::sign(&args),
+        Command::Verify(args) => attach::verify(&args),
+        Command::Attest(args) => attach::attest(&args),
+        Command::VerifyAttestation(args) => attach::verify_attestation(&args),
+        Command::Key(args) => key::run(&args),
     }
 }
