@@ -22,6 +22,9 @@ pub enum Command {
     Parse(ParseArgs),
     /// Inspect a built image: config, history and every layer.
     Image(ImageArgs),
+    /// Decide whether an image may be promoted: run what the policies need, print the
+    /// verdict with every reason (exit 0 pass, 1 deny).
+    Gate(GateArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print one rule's page.
@@ -101,6 +104,13 @@ pub struct ImageArgs {
     pub image: String,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub source: ImageSourceArgs,
+}
+
+/// How to open an image (shared by every command that reads one).
+#[derive(Debug, Args)]
+pub struct ImageSourceArgs {
     /// Platform to pick from a multi-platform index (default: the host's), e.g. linux/arm64.
     #[arg(long)]
     pub platform: Option<String>,
@@ -110,6 +120,37 @@ pub struct ImageArgs {
     /// Registry credentials as USER:PASSWORD (otherwise ~/.docker/config.json).
     #[arg(long, env = "BOSUN_REGISTRY_CREDS", hide_env_values = true)]
     pub creds: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GateFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The image: docker-archive:PATH, oci-archive:PATH, oci:DIR[:TAG], docker://REF,
+    /// docker-daemon:REF, or a plain path.
+    pub target: String,
+    /// Policy files: TOML (`*.toml`) or Rego (`*.rego`, `package bosun`, rule `deny`).
+    #[arg(long = "policy", required = true)]
+    pub policies: Vec<PathBuf>,
+    /// Public keys to verify the image's signatures with (besides the policy's
+    /// `signatures.required_keys`).
+    #[arg(long = "key")]
+    pub keys: Vec<PathBuf>,
+    /// Also lint this Dockerfile; its findings join the report (and `deny_secrets`).
+    #[arg(long)]
+    pub dockerfile: Option<PathBuf>,
+    /// Sign the verdict as an attestation (with --key naming the private key).
+    #[arg(long)]
+    pub attest: bool,
+    /// Output: text (the verdict and every reason) or json (verdict and report).
+    #[arg(long, short = 'f', value_enum, default_value_t = GateFormat::Text)]
+    pub format: GateFormat,
+    #[command(flatten)]
+    pub source: ImageSourceArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! `bosun image IMAGE`: open the image (archive, layout, registry or daemon), walk its
 //! layers once with the image checks, render the findings.
 
-use crate::cli::{ImageArgs, OutputFormat};
+use crate::cli::{ImageArgs, ImageSourceArgs, OutputFormat};
 use crate::commands::output::{fails, failure_threshold, use_color};
 use crate::ExitStatus;
 use anyhow::Context;
@@ -28,12 +28,12 @@ impl Progress for Bar {
     }
 }
 
-fn progress_wanted() -> bool {
+pub(crate) fn progress_wanted() -> bool {
     std::io::stderr().is_terminal()
         && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false")
 }
 
-fn open_options(args: &ImageArgs) -> anyhow::Result<OpenOptions> {
+fn open_options(args: &ImageSourceArgs) -> anyhow::Result<OpenOptions> {
     let mut opts = OpenOptions::default();
     if let Some(p) = args.platform.as_deref() {
         opts.platform =
@@ -54,16 +54,19 @@ fn open_options(args: &ImageArgs) -> anyhow::Result<OpenOptions> {
     Ok(opts)
 }
 
-pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
-    let threshold = failure_threshold(args.output.failure_threshold.as_deref())?;
-    let color = use_color(&args.output.color)?;
-    let opts = open_options(args)?;
+/// Opens `image` and runs every image check in one walk of its layers, with a progress
+/// bar on a terminal. Errors are one line naming the image.
+pub(crate) fn open_and_inspect(
+    image: &str,
+    source: &ImageSourceArgs,
+) -> anyhow::Result<(Image, bosun_inspect::Report)> {
+    let opts = open_options(source)?;
     // One line per error: the source's error already says what and where.
-    let image = Image::open(&args.image, &opts)
-        .map_err(|e| anyhow::anyhow!("cannot open image {}: {e}", args.image))?;
+    let opened =
+        Image::open(image, &opts).map_err(|e| anyhow::anyhow!("cannot open image {image}: {e}"))?;
 
     let bar = progress_wanted().then(|| {
-        let pb = indicatif::ProgressBar::new(image.total_layer_bytes());
+        let pb = indicatif::ProgressBar::new(opened.total_layer_bytes());
         pb.set_style(
             indicatif::ProgressStyle::with_template(
                 "{spinner} reading {msg} {bar:30} {bytes}/{total_bytes} ({eta})",
@@ -76,11 +79,18 @@ pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
         progress: bar.clone().map(|b| b as Arc<dyn Progress>),
         ..WalkOptions::default()
     };
-    let result = bosun_inspect::oci::inspect(&args.image, &image, &walk);
+    let result = bosun_inspect::oci::inspect(image, &opened, &walk);
     if let Some(b) = &bar {
         b.0.finish_and_clear();
     }
-    let report = result.map_err(|e| anyhow::anyhow!("cannot read image {}: {e}", args.image))?;
+    let report = result.map_err(|e| anyhow::anyhow!("cannot read image {image}: {e}"))?;
+    Ok((opened, report))
+}
+
+pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
+    let threshold = failure_threshold(args.output.failure_threshold.as_deref())?;
+    let color = use_color(&args.output.color)?;
+    let (_, report) = open_and_inspect(&args.image, &args.source)?;
     let findings = report.findings;
 
     let stdout = std::io::stdout();

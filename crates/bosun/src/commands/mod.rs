@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod gate;
 pub mod image;
 pub mod lint;
 pub mod output;
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Lint(args) => lint::run(&args),
         Command::Parse(args) => parse::run(&args),
         Command::Image(args) => image::run(&args),
+        Command::Gate(args) => gate::run(&args),
         Command::Rules(args) => rules::run_rules(&args),
         Command::Rule(args) => rules::run_rule(&args),
     }
