@@ -22,6 +22,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Inspect a built image: config, history and every layer.
     Image(ImageArgs),
+    /// List every OS and language package of an image or a directory (CycloneDX, SPDX).
+    Sbom(SbomArgs),
     /// Decide whether an image may be promoted: run what the policies need, print the
     /// verdict with every reason (exit 0 pass, 1 deny).
     Gate(GateArgs),
@@ -29,6 +31,18 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print one rule's page.
     Rule(RuleArgs),
+    /// Sign an image by digest in cosign's layout (`sha256-<hex>.sig`), appending to existing signatures.
+    Sign(SignArgs),
+    /// Verify an image's signatures with one or more public keys, offline (exit 1: no valid signature).
+    Verify(VerifyArgs),
+    /// Attach a signed in-toto attestation (DSSE) to an image in cosign's layout (`sha256-<hex>.att`).
+    Attest(AttestArgs),
+    /// Verify an image's attestations of one predicate type and print their predicates.
+    VerifyAttestation(VerifyAttestationArgs),
+    /// Manage cosign-compatible signing keys.
+    Key(KeyArgs),
+    /// Build and inspect the local vulnerability database.
+    Db(DbArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,12 +119,12 @@ pub struct ImageArgs {
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
-    pub source: ImageSourceArgs,
+    pub source: SourceArgs,
 }
 
-/// How to open an image (shared by every command that reads one).
+/// How to reach an image (shared by every command that opens one).
 #[derive(Debug, Args)]
-pub struct ImageSourceArgs {
+pub struct SourceArgs {
     /// Platform to pick from a multi-platform index (default: the host's), e.g. linux/arm64.
     #[arg(long)]
     pub platform: Option<String>,
@@ -120,6 +134,47 @@ pub struct ImageSourceArgs {
     /// Registry credentials as USER:PASSWORD (otherwise ~/.docker/config.json).
     #[arg(long, env = "BOSUN_REGISTRY_CREDS", hide_env_values = true)]
     pub creds: Option<String>,
+    /// Seconds to wait for a connection to a registry (default 30).
+    #[arg(long, env = "BOSUN_CONNECT_TIMEOUT", value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for the next byte of a registry or engine response (default 30).
+    #[arg(long, env = "BOSUN_IDLE_TIMEOUT", value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
+    /// Seconds any response body may take whatever its pace (default 60).
+    #[arg(long, env = "BOSUN_BODY_GRACE", value_name = "SECS")]
+    pub body_grace: Option<u64>,
+    /// Slowest average rate of a response body past the grace period, in bytes per
+    /// second (default 262144).
+    #[arg(long, env = "BOSUN_MIN_BODY_RATE", value_name = "BYTES")]
+    pub min_body_rate: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    /// A table for terminals.
+    Table,
+    /// bosun's own JSON (the package model as is).
+    Json,
+    /// CycloneDX 1.6 JSON.
+    CyclonedxJson,
+    /// SPDX 2.3 JSON.
+    SpdxJson,
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// An image (docker-archive:PATH, oci-archive:PATH, oci:DIR[:TAG], docker://REF,
+    /// docker-daemon:REF, or a plain path to an archive or OCI layout) or dir:PATH (a
+    /// root filesystem or a project checkout).
+    pub target: String,
+    /// Format written to stdout (when no -o is given).
+    #[arg(long, short = 'f', value_enum, default_value_t = SbomFormat::Table)]
+    pub format: SbomFormat,
+    /// Write FORMAT to FILE (repeatable): -o cyclonedx-json=bom.json -o spdx-json=sbom.spdx.json.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=FILE")]
+    pub outputs: Vec<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,7 +205,7 @@ pub struct GateArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = GateFormat::Text)]
     pub format: GateFormat,
     #[command(flatten)]
-    pub source: ImageSourceArgs,
+    pub source: SourceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -164,4 +219,161 @@ pub struct RulesArgs {
 pub struct RuleArgs {
     /// A rule code, name or alias.
     pub code: String,
+}
+
+/// Where signatures and attestations are read and written: registries and OCI layouts.
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    /// Use plain HTTP for this registry (HOST:PORT, e.g. 127.0.0.1:5000); may be repeated.
+    #[arg(long = "insecure-registry")]
+    pub insecure_registries: Vec<String>,
+    /// Registry credentials as USER:PASSWORD (otherwise the docker config or podman auth file).
+    #[arg(long, env = "BOSUN_REGISTRY_CREDS", hide_env_values = true)]
+    pub creds: Option<String>,
+    /// CA certificates (PEM) to trust for the registry's TLS (default: $SSL_CERT_FILE, else
+    /// the built-in web roots).
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The image: REF or docker://REF (registry), or oci:DIR[:TAG] (OCI layout). A tag is
+    /// resolved to its digest once; the digest is what is signed.
+    pub image: String,
+    /// Private key file (cosign's encrypted PEM, or PKCS#8/SEC1); password from
+    /// BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Annotation KEY=VALUE added to the signed payload (repeatable).
+    #[arg(long = "annotation", short = 'a')]
+    pub annotations: Vec<String>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The image: REF, docker://REF or oci:DIR[:TAG].
+    pub image: String,
+    /// Public key file (PEM); repeat for key rotation (any one key suffices).
+    #[arg(long, required = true)]
+    pub key: Vec<PathBuf>,
+    /// Require this annotation KEY=VALUE in the signed payload (repeatable).
+    #[arg(long = "annotation", short = 'a')]
+    pub annotations: Vec<String>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    /// The image: REF, docker://REF or oci:DIR[:TAG].
+    pub image: String,
+    /// Private key file; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The predicate: a JSON file (an SBOM, a vulnerability report, provenance...).
+    #[arg(long)]
+    pub predicate: PathBuf,
+    /// Predicate type: cyclonedx, spdx, spdxjson, vuln, slsaprovenance, slsaprovenance1,
+    /// link, openvex, custom, or a URI.
+    #[arg(long = "type", default_value = "custom")]
+    pub predicate_type: String,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyAttestationArgs {
+    /// The image: REF, docker://REF or oci:DIR[:TAG].
+    pub image: String,
+    /// Public key file (PEM); repeat for key rotation.
+    #[arg(long, required = true)]
+    pub key: Vec<PathBuf>,
+    /// Predicate type to look for (short name or URI, as for `bosun attest`).
+    #[arg(long = "type", default_value = "custom")]
+    pub predicate_type: String,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    #[command(subcommand)]
+    pub command: KeyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write a new ECDSA P-256 key pair: PREFIX.key (cosign's encrypted format,
+    /// mode 0600) and PREFIX.pub (PKIX PEM). The password comes from
+    /// BOSUN_PASSWORD or COSIGN_PASSWORD, or from a prompt on a terminal.
+    Generate(KeyGenerateArgs),
+    /// Print the public key (PKIX PEM) of a private key file.
+    Public(KeyPublicArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// Path prefix of the two files written (e.g. `cosign` writes cosign.key and cosign.pub).
+    #[arg(long, short = 'o', default_value = "cosign")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyPublicArgs {
+    /// A private key: cosign's encrypted key file, PKCS#8, SEC1 or PKCS#1 PEM.
+    #[arg(long, short = 'k')]
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+    /// Database file (default: vuln.db in the user's cache folder, e.g.
+    /// ~/.cache/bosun/vuln.db).
+    #[arg(long, global = true, env = "BOSUN_DB")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import advisories: OSV JSON/YAML (files, folders or zip exports), Alpine secdb
+    /// YAML, Debian security-tracker JSON and the Debian DSA/DLA lists.
+    Import(DbImportArgs),
+    /// Download the public OSV exports (<URL>/<ECOSYSTEM>/all.zip) and import them.
+    Update(DbUpdateArgs),
+    /// Show counts per source and ecosystem, and the age of the data.
+    Status(DbStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbImportArgs {
+    /// Files, folders or zip exports.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    /// Base URL of the OSV exports.
+    #[arg(
+        long,
+        env = "BOSUN_OSV_URL",
+        default_value = "https://osv-vulnerabilities.storage.googleapis.com"
+    )]
+    pub url: String,
+    /// Ecosystems to download (comma-separated or repeated; default: the ones bosun
+    /// catalogues).
+    #[arg(long = "ecosystem", value_delimiter = ',')]
+    pub ecosystems: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    /// text or json.
+    #[arg(long, default_value = "text")]
+    pub format: String,
 }

@@ -28,6 +28,9 @@ impl From<ExitStatus> for ExitCode {
 }
 
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    remove_temp_files_on_signals();
+    // Every renderer redacts what these detectors find in every untrusted string.
+    bosun_diagnostics::render::install_secret_finder(bosun_secrets::secret_ranges);
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -46,10 +49,35 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::from(0);
             }
-            eprintln!("bosun: error: {err:#}");
+            eprintln!("bosun: error: {}", error_line(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: remove the temporary files (spooled archives, engine
+/// exports, which can be gigabytes), then exit with 128 + the signal number, as a shell
+/// reports a process killed by it.
+fn remove_temp_files_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            bosun_oci::remove_temp_files();
+            std::process::exit(128 + sig);
+        }
+    });
+}
+
+/// The one line printed for a tool error: the whole cause chain, secrets redacted,
+/// control characters escaped (an error may quote a registry's body, a tar header or a
+/// tag from an image), so it stays one line and cannot drive the terminal.
+pub fn error_line(err: &anyhow::Error) -> String {
+    use bosun_diagnostics::render::{escape_control, redact_text};
+    let raw = format!("{err:#}");
+    escape_control(&redact_text(&raw)).into_owned()
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -94,12 +94,23 @@ pub struct Span {
 
 impl Span {
     /// Computes line and column of a byte range in `source`. Out-of-range or
-    /// mid-character offsets are clamped, never a panic.
+    /// mid-character offsets are clamped, never a panic. This scans `source` up to
+    /// `end`: for many spans of one text, build a [`LineIndex`] once instead.
     pub fn from_offsets(source: &str, start: usize, end: usize) -> Span {
+        Span::clamped(source, start, end, |at| line_col(source, at))
+    }
+
+    /// The span of `start..end` clamped to `source`, with positions from `lc`.
+    fn clamped(
+        source: &str,
+        start: usize,
+        end: usize,
+        lc: impl Fn(usize) -> (usize, usize),
+    ) -> Span {
         let start = clamp_to_char(source, start.min(source.len()));
         let end = clamp_to_char(source, end.clamp(start, source.len()));
-        let (start_line, start_column) = line_col(source, start);
-        let (end_line, end_column) = line_col(source, end);
+        let (start_line, start_column) = lc(start);
+        let (end_line, end_column) = lc(end);
         Span {
             start,
             end,
@@ -111,6 +122,67 @@ impl Span {
     }
 }
 
+/// Where every line of one text starts, built once per file in one pass, so that the
+/// line and column of any offset cost a binary search (and, on lines that are not
+/// pure ASCII, a count of the characters before it on its line) instead of a rescan
+/// of the text from its start (which made lint quadratic in the number of findings).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line (line 1 at index 0).
+    starts: Vec<usize>,
+    /// Per line: true when it holds only ASCII (its columns are byte offsets).
+    ascii: Vec<bool>,
+}
+
+impl LineIndex {
+    /// Indexes `source` (one pass).
+    pub fn new(source: &str) -> LineIndex {
+        let bytes = source.as_bytes();
+        let mut starts = vec![0];
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+                ascii.push(line_ascii);
+                line_ascii = true;
+            } else if !b.is_ascii() {
+                line_ascii = false;
+            }
+        }
+        ascii.push(line_ascii);
+        LineIndex { starts, ascii }
+    }
+
+    /// The byte offsets where lines start (line 1 at index 0).
+    pub fn line_starts(&self) -> &[usize] {
+        &self.starts
+    }
+
+    /// 1-based line and 1-based column (in characters) of byte `at` of `source`, the
+    /// text this index was built from (clamped to it, never a panic).
+    pub fn line_col(&self, source: &str, at: usize) -> (usize, usize) {
+        let at = clamp_to_char(source, at.min(source.len()));
+        let idx = match self.starts.binary_search(&at) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.starts.get(idx).copied().unwrap_or(0).min(at);
+        let column = if self.ascii.get(idx).copied().unwrap_or(false) {
+            at - start
+        } else {
+            source.get(start..at).map_or(0, |s| s.chars().count())
+        };
+        (idx + 1, column + 1)
+    }
+
+    /// The [`Span`] of bytes `start..end` of `source` (the text this index was built
+    /// from); clamped like [`Span::from_offsets`].
+    pub fn span(&self, source: &str, start: usize, end: usize) -> Span {
+        Span::clamped(source, start, end, |at| self.line_col(source, at))
+    }
+}
+
 fn clamp_to_char(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -118,7 +190,8 @@ fn clamp_to_char(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// 1-based line and 1-based column in characters of byte offset `at`.
+/// 1-based line and 1-based column in characters of byte offset `at`. Scans
+/// `source` up to `at`: for many offsets of one text use a [`LineIndex`].
 pub fn line_col(source: &str, at: usize) -> (usize, usize) {
     let before = &source[..at];
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
@@ -386,6 +459,22 @@ mod tests {
         assert_eq!("MEDIUM".parse::<Severity>().unwrap(), Severity::Warning);
         assert_eq!("high".parse::<Severity>().unwrap(), Severity::Error);
         assert!("bogus".parse::<Severity>().is_err());
+    }
+
+    #[test]
+    fn line_index_agrees_with_a_rescan() {
+        let src = "FROM a\n\u{e9}t\u{e9} x\r\n\nRUN b\u{1F600}c";
+        let idx = LineIndex::new(src);
+        for start in 0..=src.len() + 2 {
+            for end in [start, start + 1, start + 5, src.len() + 3] {
+                assert_eq!(
+                    idx.span(src, start, end),
+                    Span::from_offsets(src, start, end),
+                    "{start}..{end}"
+                );
+            }
+        }
+        assert_eq!(idx.line_starts(), &[0, 7, 16, 17]);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //!
 //! The API is additive-only: other crates code against it.
 
-use bosun_diagnostics::Span;
+use bosun_diagnostics::{LineIndex, Span};
 use serde::Serialize;
 
 /// A byte range `start..end` into [`Dockerfile::source`].
@@ -87,9 +87,10 @@ pub struct Dockerfile {
     pub errors: Vec<ParseError>,
     /// Things BuildKit's parser warns about (empty continuation lines).
     pub warnings: Vec<ParseWarning>,
-    /// Byte offset of the start of each line (line 1 at index 0).
+    /// Where each line starts (built once by the parser; positions of findings are
+    /// looked up here, never by rescanning the source).
     #[serde(skip)]
-    pub(crate) line_starts: Vec<usize>,
+    pub(crate) lines: LineIndex,
 }
 
 impl Dockerfile {
@@ -113,17 +114,7 @@ impl Dockerfile {
     /// 1-based line and 1-based column (in characters) of byte `offset`
     /// (clamped to the source).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = clamp_to_char(&self.source, offset.min(self.source.len()));
-        let line_idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0);
-        let col = self
-            .source
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count());
-        (line_idx + 1, col + 1)
+        self.lines.line_col(&self.source, offset)
     }
 
     /// 1-based line number of byte `offset`.
@@ -134,17 +125,20 @@ impl Dockerfile {
     /// Number of lines, counting the (possibly empty) text after the last newline as a
     /// line, so every offset `0..=source.len()` has a line.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len().max(1)
+        self.lines.line_starts().len().max(1)
     }
 
     /// The range of 1-based `line`, without its line terminator (`\n` or `\r\n`).
     /// Out-of-range lines give an empty range at the end of the source.
     pub fn line_range(&self, line: usize) -> TextRange {
         let len = self.source.len();
-        let Some(&start) = line.checked_sub(1).and_then(|i| self.line_starts.get(i)) else {
+        let Some(&start) = line
+            .checked_sub(1)
+            .and_then(|i| self.lines.line_starts().get(i))
+        else {
             return TextRange::empty(len);
         };
-        let mut end = self.line_starts.get(line).map_or(len, |&next| next);
+        let mut end = self.lines.line_starts().get(line).map_or(len, |&next| next);
         let bytes = self.source.as_bytes();
         if end > start && bytes.get(end - 1) == Some(&b'\n') {
             end -= 1;
@@ -162,20 +156,18 @@ impl Dockerfile {
 
     /// A diagnostics [`Span`] (offsets plus line/column of both ends) for `range`.
     pub fn span(&self, range: TextRange) -> Span {
-        Span::from_offsets(&self.source, range.start, range.end)
+        self.lines.span(&self.source, range.start, range.end)
+    }
+
+    /// The line index of the source (for callers that map many offsets).
+    pub fn line_index(&self) -> &LineIndex {
+        &self.lines
     }
 
     /// The directive named `name` (lower-case: `syntax`, `escape`, `check`), if present.
     pub fn directive(&self, name: &str) -> Option<&Directive> {
         self.directives.iter().find(|d| d.name == name)
     }
-}
-
-fn clamp_to_char(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// A parser directive such as `# syntax=docker/dockerfile:1` at the top of the file.

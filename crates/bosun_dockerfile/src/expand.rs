@@ -75,11 +75,14 @@ impl Env for NoEnv {
     }
 }
 
-/// A small ordered variable map. Keys compare exactly (Linux) or ignoring ASCII case
-/// (Windows containers, BuildKit's `NormalizeEnvKey`).
+/// An ordered variable map. Keys compare exactly (Linux) or ignoring ASCII case
+/// (Windows containers, BuildKit's `NormalizeEnvKey`). Lookups and updates go through
+/// a hash index (O(1)), so filling it with n variables is linear.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VarMap {
     entries: Vec<(String, String)>,
+    /// Key (ASCII-lower-cased when `fold_case`) -> position in `entries`.
+    index: HashMap<String, usize>,
     fold_case: bool,
 }
 
@@ -92,8 +95,8 @@ impl VarMap {
     /// An empty map whose keys ignore case, as on Windows.
     pub fn windows() -> Self {
         VarMap {
-            entries: Vec::new(),
             fold_case: true,
+            ..VarMap::default()
         }
     }
 
@@ -124,51 +127,51 @@ impl VarMap {
         }
     }
 
-    fn key_eq(&self, a: &str, b: &str) -> bool {
-        if self.fold_case {
-            a.eq_ignore_ascii_case(b)
+    fn index_key<'k>(&self, key: &'k str) -> std::borrow::Cow<'k, str> {
+        if self.fold_case && key.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(key.to_ascii_lowercase())
         } else {
-            a == b
+            std::borrow::Cow::Borrowed(key)
         }
     }
 
     /// Sets `key` to `value`, replacing an earlier value.
     pub fn set(&mut self, key: &str, value: &str) {
-        let fold = self.fold_case;
-        let found = self.entries.iter_mut().find(|(k, _)| {
-            if fold {
-                k.eq_ignore_ascii_case(key)
-            } else {
-                k == key
+        let ik = self.index_key(key);
+        match self.index.get(ik.as_ref()).copied() {
+            Some(at) => {
+                if let Some(entry) = self.entries.get_mut(at) {
+                    entry.1.clear();
+                    entry.1.push_str(value);
+                }
             }
-        });
-        match found {
-            Some(entry) => {
-                entry.1.clear();
-                entry.1.push_str(value);
+            None => {
+                let ik = ik.into_owned();
+                self.index.insert(ik, self.entries.len());
+                self.entries.push((key.to_string(), value.to_string()));
             }
-            None => self.entries.push((key.to_string(), value.to_string())),
         }
     }
 
-    /// Removes `key`.
+    /// Removes `key` (O(n): the positions after it move).
     pub fn remove(&mut self, key: &str) {
-        let fold = self.fold_case;
-        self.entries.retain(|(k, _)| {
-            if fold {
-                !k.eq_ignore_ascii_case(key)
-            } else {
-                k != key
+        let ik = self.index_key(key).into_owned();
+        if let Some(at) = self.index.remove(&ik) {
+            if at < self.entries.len() {
+                self.entries.remove(at);
             }
-        });
+            for v in self.index.values_mut() {
+                if *v > at {
+                    *v -= 1;
+                }
+            }
+        }
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(k, _)| self.key_eq(k, key))
-            .map(|(_, v)| v.as_str())
+        let at = *self.index.get(self.index_key(key).as_ref())?;
+        self.entries.get(at).map(|(_, v)| v.as_str())
     }
 
     /// Whether `key` is set.

@@ -23,6 +23,8 @@ pub use image_ref::{ImageRef, RefError, DOCKER_HUB};
 use crate::ast::{Dockerfile, Instruction};
 use crate::expand::{Env, ExpandError, Expansion, Lexer};
 use crate::shell::Script;
+use rpds::HashTrieMapSync;
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// The automatic platform ARGs.
@@ -99,28 +101,38 @@ pub struct Var {
 }
 
 /// The variables in force at one point: ENV over ARG.
+///
+/// Persistent maps (`rpds`): every instruction of a stage holds its own `Scope`, and an
+/// ARG or ENV makes a new one that shares all but the changed path with the one before
+/// (O(log n) time and memory per variable set, O(1) per clone), so a file of n ENV
+/// lines costs O(n log n), not the O(n^2) of a copied list per instruction.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
-    pub args: Vec<Var>,
-    pub envs: Vec<Var>,
+    args: HashTrieMapSync<String, Declared>,
+    envs: HashTrieMapSync<String, Declared>,
+    /// Declaration counter (orders [`Scope::names`]).
+    next: u64,
+}
+
+/// A variable and when it was declared in its scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Declared {
+    order: u64,
+    var: Var,
 }
 
 impl Scope {
-    fn find<'a>(list: &'a [Var], name: &str) -> Option<&'a Var> {
-        list.iter().rev().find(|v| v.name == name)
-    }
-
     /// The variable `name` (ENV first, then ARG).
     pub fn var(&self, name: &str) -> Option<&Var> {
-        Self::find(&self.envs, name).or_else(|| Self::find(&self.args, name))
+        self.envs
+            .get(name)
+            .or_else(|| self.args.get(name))
+            .map(|d| &d.var)
     }
 
     /// The value of `name`, if it is set.
     pub fn get(&self, name: &str) -> Option<&str> {
-        match Self::find(&self.envs, name) {
-            Some(v) => v.value.as_deref(),
-            None => Self::find(&self.args, name).and_then(|v| v.value.as_deref()),
-        }
+        self.var(name).and_then(|v| v.value.as_deref())
     }
 
     /// True when `name` is declared by an ARG or ENV (with or without value).
@@ -128,25 +140,46 @@ impl Scope {
         self.var(name).is_some()
     }
 
+    /// The ARGs in scope, in declaration order (the latest declaration of a name).
+    pub fn args(&self) -> Vec<&Var> {
+        Self::ordered(&self.args)
+    }
+
+    /// The ENVs in scope, in declaration order (the latest declaration of a name).
+    pub fn envs(&self) -> Vec<&Var> {
+        Self::ordered(&self.envs)
+    }
+
+    fn ordered(map: &HashTrieMapSync<String, Declared>) -> Vec<&Var> {
+        let mut all: Vec<&Declared> = map.values().collect();
+        all.sort_unstable_by_key(|d| d.order);
+        all.into_iter().map(|d| &d.var).collect()
+    }
+
     /// The names in scope (ARGs then ENVs, declaration order, no duplicates).
     pub fn names(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for v in self.args.iter().chain(self.envs.iter()) {
-            if !out.contains(&v.name.as_str()) {
-                out.push(&v.name);
-            }
-        }
+        let mut out: Vec<&str> = self.args().into_iter().map(|v| v.name.as_str()).collect();
+        out.extend(
+            self.envs()
+                .into_iter()
+                .filter(|v| !self.args.contains_key(v.name.as_str()))
+                .map(|v| v.name.as_str()),
+        );
         out
     }
 
     fn set_arg(&mut self, var: Var) {
-        self.args.retain(|v| v.name != var.name);
-        self.args.push(var);
+        let order = self.next;
+        self.next += 1;
+        self.args
+            .insert_mut(var.name.clone(), Declared { order, var });
     }
 
     fn set_env(&mut self, var: Var) {
-        self.envs.retain(|v| v.name != var.name);
-        self.envs.push(var);
+        let order = self.next;
+        self.next += 1;
+        self.envs
+            .insert_mut(var.name.clone(), Declared { order, var });
     }
 }
 
@@ -365,10 +398,12 @@ impl UserState {
     }
 }
 
-/// True for `root`, `0` with an optional `:group`.
+/// True for `root` or uid 0 (`0`, `00`: the runtime reads a number) with an optional
+/// `:group`. The one answer for every rule (it was three copies that disagreed on
+/// `00`).
 pub fn is_root_user(value: &str) -> bool {
     let user = value.split_once(':').map_or(value, |(u, _)| u).trim();
-    user == "root" || user == "0"
+    user == "root" || (!user.is_empty() && user.bytes().all(|b| b == b'0'))
 }
 
 /// The kind of shell a stage's RUN shell form runs in.
@@ -458,6 +493,11 @@ pub struct Model {
     mounts: Vec<Vec<Mount>>,
     scripts: Vec<OnceLock<Option<Script>>>,
     reachable: Vec<bool>,
+    /// Lower-cased stage name -> first stage with it.
+    stage_names: HashMap<String, usize>,
+    /// Per stage: descends from an external or unresolved image (see
+    /// [`Model::inherits_image_env`]).
+    image_env: Vec<bool>,
 }
 
 fn platform_vars(platform: &str) -> Vec<(String, String)> {
@@ -499,9 +539,9 @@ impl Model {
     /// The stage called `name` (case-insensitive), or with that index.
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
         let lower = name.to_ascii_lowercase();
-        self.stages
-            .iter()
-            .find(|s| s.name.as_deref() == Some(lower.as_str()))
+        self.stage_names
+            .get(&lower)
+            .and_then(|&i| self.stages.get(i))
     }
 
     /// The stage an instruction belongs to (`None` before the first FROM).
@@ -629,15 +669,7 @@ impl Model {
     /// external or unresolved image, whose config ENV is unknown here; false for
     /// `scratch`.
     pub fn inherits_image_env(&self, stage: usize) -> bool {
-        let mut cur = stage;
-        for _ in 0..=self.stages.len() {
-            match self.stages.get(cur).map(|s| &s.base) {
-                Some(Base::Stage(p)) => cur = *p,
-                Some(Base::Scratch) => return false,
-                Some(Base::Image(_) | Base::Unknown(_)) | None => return true,
-            }
-        }
-        true
+        self.image_env.get(stage).copied().unwrap_or(true)
     }
 
     /// The options the model was built with.
@@ -743,7 +775,7 @@ impl<'d> Builder<'d> {
         let windows_shell = Arc::new(ShellState::windows_default());
         let not_set = Arc::new(UserState::NotSet);
         // Declared global ARGs (without the platform ones) and their values.
-        let mut global_args: Vec<Var> = Vec::new();
+        let mut global_args: HashMap<String, Var> = HashMap::new();
         for (idx, instr) in df.instructions.iter().enumerate().take(first_from) {
             states.push(InstrState {
                 stage: None,
@@ -763,8 +795,7 @@ impl<'d> Builder<'d> {
                         value,
                         source: VarSource::Arg(idx),
                     };
-                    global_args.retain(|g| g.name != var.name);
-                    global_args.push(var.clone());
+                    global_args.insert(var.name.clone(), var.clone());
                     global.set_arg(var);
                 }
             }
@@ -772,6 +803,9 @@ impl<'d> Builder<'d> {
         let global = Arc::new(global);
 
         let mut stages: Vec<Stage> = Vec::new();
+        // Stage name -> index of the first stage with that name (a map, not a scan
+        // per FROM: 50,000 stages must stay linear).
+        let mut stage_names: HashMap<String, usize> = HashMap::new();
         let mut stage_end: Vec<InstrState> = Vec::new();
         let mut cur: Option<InstrState> = None;
         let mut refs: Vec<Vec<StageRef>> = vec![Vec::new(); n];
@@ -784,7 +818,10 @@ impl<'d> Builder<'d> {
                     }
                     stage_end.push(prev);
                 }
-                let stage = self.stage(idx, instr, &global, &stages);
+                let stage = self.stage(idx, instr, &global, stages.len(), &stage_names);
+                if let Some(name) = &stage.name {
+                    stage_names.entry(name.clone()).or_insert(stage.index);
+                }
                 let stage_index = stages.len();
                 let start = match stage.base {
                     Base::Stage(p) => match stage_end.get(p) {
@@ -854,7 +891,7 @@ impl<'d> Builder<'d> {
                         let v = self
                             .expand_value(from, &scope)
                             .unwrap_or_else(|| from.to_string());
-                        out.push(resolve_ref(&v, stage, &stages));
+                        out.push(resolve_ref(&v, stage, stages.len(), &stage_names));
                     }
                 }
                 if i.is("RUN") {
@@ -867,7 +904,7 @@ impl<'d> Builder<'d> {
                             .unwrap_or_else(|| v.to_string());
                         let mount = Mount::parse(&v);
                         if let Some(from) = &mount.from {
-                            out.push(resolve_ref(from, stage, &stages));
+                            out.push(resolve_ref(from, stage, stages.len(), &stage_names));
                         }
                         if let Some(slot) = mounts.get_mut(idx) {
                             slot.push(mount);
@@ -881,6 +918,16 @@ impl<'d> Builder<'d> {
         }
 
         let reachable = reachability(&stages, &refs);
+        // A parent is always an earlier stage, so one pass in order answers every stage.
+        let mut image_env: Vec<bool> = Vec::with_capacity(stages.len());
+        for s in &stages {
+            let v = match s.base {
+                Base::Stage(p) => image_env.get(p).copied().unwrap_or(true),
+                Base::Scratch => false,
+                Base::Image(_) | Base::Unknown(_) => true,
+            };
+            image_env.push(v);
+        }
         Model {
             lexer: self.lexer,
             options: self.options,
@@ -892,6 +939,8 @@ impl<'d> Builder<'d> {
             mounts,
             scripts: (0..n).map(|_| OnceLock::new()).collect(),
             reachable,
+            stage_names,
+            image_env,
         }
     }
 
@@ -909,7 +958,14 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn stage(&self, idx: usize, instr: &Instruction, global: &Scope, stages: &[Stage]) -> Stage {
+    fn stage(
+        &self,
+        idx: usize,
+        instr: &Instruction,
+        global: &Scope,
+        count: usize,
+        names: &HashMap<String, usize>,
+    ) -> Stage {
         let base_raw = instr.value.first().cloned().unwrap_or_default();
         let (name_as_written, name) = match (instr.value.get(1), instr.value.get(2)) {
             (Some(as_kw), Some(n)) if as_kw.eq_ignore_ascii_case("as") => {
@@ -926,10 +982,7 @@ impl<'d> Builder<'d> {
             None => Base::Unknown(base_raw.clone()),
             Some(v) => {
                 let lower = v.to_ascii_lowercase();
-                if let Some(p) = stages
-                    .iter()
-                    .position(|s| s.name.as_deref() == Some(lower.as_str()))
-                {
+                if let Some(&p) = names.get(&lower) {
                     Base::Stage(p)
                 } else if lower == "scratch" {
                     Base::Scratch
@@ -942,7 +995,7 @@ impl<'d> Builder<'d> {
             }
         };
         Stage {
-            index: stages.len(),
+            index: count,
             name,
             name_as_written,
             from: idx,
@@ -953,7 +1006,13 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn apply(&self, idx: usize, instr: &Instruction, state: &mut InstrState, global_args: &[Var]) {
+    fn apply(
+        &self,
+        idx: usize,
+        instr: &Instruction,
+        state: &mut InstrState,
+        global_args: &HashMap<String, Var>,
+    ) {
         match instr.cmd.as_str() {
             "ARG" => {
                 let before = state.scope.clone();
@@ -964,7 +1023,7 @@ impl<'d> Builder<'d> {
                         (Some(b), _) => Some(b.to_string()),
                         (None, Some(v)) => self.expand_value(&v, &before),
                         (None, None) => {
-                            if let Some(g) = global_args.iter().rev().find(|g| g.name == name) {
+                            if let Some(g) = global_args.get(&name) {
                                 g.value.clone()
                             } else if PLATFORM_ARGS.contains(&name.as_str()) {
                                 platform_vars(&self.options.platform)
@@ -1044,16 +1103,18 @@ pub fn looks_windows(r: &ImageRef) -> bool {
         || tag.contains("nanoserver")
 }
 
-fn resolve_ref(value: &str, current: usize, stages: &[Stage]) -> StageRef {
+fn resolve_ref(
+    value: &str,
+    current: usize,
+    count: usize,
+    names: &HashMap<String, usize>,
+) -> StageRef {
     let lower = value.to_ascii_lowercase();
-    if let Some(p) = stages
-        .iter()
-        .position(|s| s.name.as_deref() == Some(lower.as_str()))
-    {
+    if let Some(&p) = names.get(&lower) {
         return StageRef::Stage(p);
     }
     if let Ok(i) = value.parse::<usize>() {
-        if i < stages.len() && i != current {
+        if i < count && i != current {
             return StageRef::Stage(i);
         }
         return StageRef::Unknown(value.to_string());
@@ -1127,10 +1188,10 @@ mod tests {
 
     #[test]
     fn root_users() {
-        for u in ["root", "0", "0:0", "root:root", "0:root"] {
+        for u in ["root", "0", "00", "0:0", "root:root", "0:root", "000:1000"] {
             assert!(is_root_user(u), "{u}");
         }
-        for u in ["app", "1000", "1000:0", "rootless"] {
+        for u in ["app", "1000", "1000:0", "rootless", "", ":0", "10"] {
             assert!(!is_root_user(u), "{u}");
         }
     }

@@ -3,7 +3,7 @@
 use crate::content::{scan_file, Detection};
 use crate::paths::{self, basename, ToolKind};
 use crate::{Entry, EntryKind, Inspector, LayerInfo};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 /// Scans one layer. Offer it every entry of the layer's tar, in any order.
@@ -21,11 +21,59 @@ pub(crate) struct LayerRecord {
     /// Hashes of every path this layer adds (to tell "overwritten later" for the few
     /// paths that matter without keeping every path string).
     pub paths: HashSet<u64>,
-    /// Paths a `.wh.<name>` deletes.
-    pub whiteouts: Vec<String>,
-    /// Directories a `.wh..wh..opq` empties.
-    pub opaques: Vec<String>,
+    /// Paths a `.wh.<name>` deletes: an index, looked up once per ancestor of a path
+    /// (400,000 whiteouts must not make every lookup scan them all).
+    pub whiteouts: HashSet<String>,
+    /// Directories a `.wh..wh..opq` empties (an index too).
+    pub opaques: HashSet<String>,
     pub items: Vec<Item>,
+    /// Items not stored because their kind reached [`MAX_ITEMS_PER_KIND`] in this layer.
+    pub omitted: BTreeMap<&'static str, u64>,
+    /// Items stored per kind.
+    counts: HashMap<&'static str, u64>,
+    /// Hostile entries (traversal, absolute paths, links out of the root, devices):
+    /// their count and the first few, for the layer's one finding.
+    pub hostile: (u64, Vec<(String, &'static str)>),
+}
+
+/// Most items of one kind (world-writable entries, setuid files...) a layer keeps; the
+/// rest are only counted (a layer with 1.9 million world-writable entries must not keep
+/// 1.9 million findings).
+pub(crate) const MAX_ITEMS_PER_KIND: u64 = 1000;
+
+/// Most bytes of an account file (`/etc/passwd`, `/etc/shadow`, `/etc/group`) kept per
+/// layer; real ones are a few KiB.
+pub(crate) const MAX_ACCOUNT_FILE_BYTES: usize = 1 << 20;
+
+/// Hostile entries named in a layer's finding (the rest are counted).
+const MAX_HOSTILE_EXAMPLES: usize = 5;
+
+impl ItemKind {
+    fn key(&self) -> &'static str {
+        match self {
+            ItemKind::Secret(_) => "secret",
+            ItemKind::Suppressed(..) => "suppressed secret",
+            ItemKind::SshHostKey => "SSH host key",
+            ItemKind::Setuid { .. } => "setuid/setgid file",
+            ItemKind::WorldWritable { .. } => "world-writable entry",
+            ItemKind::GitDir => "git directory",
+            ItemKind::Cache { .. } => "package cache file",
+            ItemKind::Tool { .. } => "tool",
+            ItemKind::Sudo => "sudo",
+            ItemKind::SshServer => "SSH server",
+            ItemKind::Passwd(_) => "passwd",
+            ItemKind::Shadow(_) => "shadow",
+            ItemKind::Group(_) => "group",
+        }
+    }
+}
+
+fn cap_text(body: &[u8]) -> String {
+    String::from_utf8_lossy(
+        body.get(..body.len().min(MAX_ACCOUNT_FILE_BYTES))
+            .unwrap_or(body),
+    )
+    .into_owned()
 }
 
 #[derive(Debug, Clone)]
@@ -97,8 +145,11 @@ impl<'a> LayerScan<'a> {
             rec: LayerRecord {
                 info,
                 paths: HashSet::new(),
-                whiteouts: Vec::new(),
-                opaques: Vec::new(),
+                whiteouts: HashSet::new(),
+                opaques: HashSet::new(),
+                omitted: BTreeMap::new(),
+                counts: HashMap::new(),
+                hostile: (0, Vec::new()),
                 items: Vec::new(),
             },
             git_dirs: BTreeSet::new(),
@@ -116,12 +167,12 @@ impl<'a> LayerScan<'a> {
 
     /// A whiteout the reader already decoded: `path` is deleted from lower layers.
     pub fn whiteout(&mut self, path: &str) {
-        self.rec.whiteouts.push(normalize(path).to_string());
+        self.rec.whiteouts.insert(normalize(path).to_string());
     }
 
     /// An opaque-directory marker the reader already decoded.
     pub fn opaque(&mut self, dir: &str) {
-        self.rec.opaques.push(normalize(dir).to_string());
+        self.rec.opaques.insert(normalize(dir).to_string());
     }
 
     /// Offers one entry; `body` is the file's content when `wants_body` said yes (the
@@ -139,34 +190,29 @@ impl<'a> LayerScan<'a> {
                 .unwrap_or("")
                 .trim_end_matches('/');
             if target == ".wh..opq" {
-                self.rec.opaques.push(dir.to_string());
+                self.rec.opaques.insert(dir.to_string());
             } else if !target.is_empty() {
                 let full = if dir.is_empty() {
                     target.to_string()
                 } else {
                     format!("{dir}/{target}")
                 };
-                self.rec.whiteouts.push(full);
+                self.rec.whiteouts.insert(full);
             }
             return;
         }
         self.rec.paths.insert(path_hash(path));
         self.git(path, entry.kind);
 
-        let push = |items: &mut Vec<Item>, kind: ItemKind| {
-            items.push(Item {
-                path: path.to_string(),
-                kind,
-            })
-        };
+        let push = |rec: &mut LayerRecord, kind: ItemKind| rec.push(path, kind);
         let regular = matches!(entry.kind, EntryKind::File | EntryKind::Hardlink);
         if regular && entry.mode & 0o6000 != 0 {
-            push(&mut self.rec.items, ItemKind::Setuid { mode: entry.mode });
+            push(&mut self.rec, ItemKind::Setuid { mode: entry.mode });
         }
         let dir = entry.kind == EntryKind::Dir;
         if (regular || dir) && entry.mode & 0o002 != 0 && !(dir && entry.mode & 0o1000 != 0) {
             push(
-                &mut self.rec.items,
+                &mut self.rec,
                 ItemKind::WorldWritable {
                     dir,
                     mode: entry.mode,
@@ -176,7 +222,7 @@ impl<'a> LayerScan<'a> {
         if entry.kind == EntryKind::File {
             if let Some(name) = paths::cache(path) {
                 push(
-                    &mut self.rec.items,
+                    &mut self.rec,
                     ItemKind::Cache {
                         name,
                         size: entry.size,
@@ -187,7 +233,7 @@ impl<'a> LayerScan<'a> {
         if entry.kind != EntryKind::Dir {
             if let Some((kind, tool)) = paths::tool(path) {
                 push(
-                    &mut self.rec.items,
+                    &mut self.rec,
                     ItemKind::Tool {
                         kind,
                         name: tool.to_string(),
@@ -195,32 +241,23 @@ impl<'a> LayerScan<'a> {
                 );
             }
             if paths::tool_dir(path) && matches!(name, "sudo" | "doas") {
-                push(&mut self.rec.items, ItemKind::Sudo);
+                push(&mut self.rec, ItemKind::Sudo);
             }
             if paths::tool_dir(path) && matches!(name, "sshd" | "dropbear") {
-                push(&mut self.rec.items, ItemKind::SshServer);
+                push(&mut self.rec, ItemKind::SshServer);
             }
         }
         let host_key = path.starts_with("etc/ssh/ssh_host_") && name.ends_with("_key");
         if host_key && regular {
-            push(&mut self.rec.items, ItemKind::SshHostKey);
+            push(&mut self.rec, ItemKind::SshHostKey);
         }
         let Some(body) = body.filter(|_| entry.kind == EntryKind::File) else {
             return;
         };
         match path {
-            "etc/passwd" => push(
-                &mut self.rec.items,
-                ItemKind::Passwd(String::from_utf8_lossy(body).into_owned()),
-            ),
-            "etc/shadow" => push(
-                &mut self.rec.items,
-                ItemKind::Shadow(String::from_utf8_lossy(body).into_owned()),
-            ),
-            "etc/group" => push(
-                &mut self.rec.items,
-                ItemKind::Group(String::from_utf8_lossy(body).into_owned()),
-            ),
+            "etc/passwd" => push(&mut self.rec, ItemKind::Passwd(cap_text(body))),
+            "etc/shadow" => push(&mut self.rec, ItemKind::Shadow(cap_text(body))),
+            "etc/group" => push(&mut self.rec, ItemKind::Group(cap_text(body))),
             _ => {}
         }
         if host_key {
@@ -235,10 +272,10 @@ impl<'a> LayerScan<'a> {
         }
         let (found, dropped) = scan_file(path, class, body, &self.inspector.known_values);
         for d in found {
-            push(&mut self.rec.items, ItemKind::Secret(d));
+            push(&mut self.rec, ItemKind::Secret(d));
         }
         for (d, reason) in dropped {
-            push(&mut self.rec.items, ItemKind::Suppressed(d, reason));
+            push(&mut self.rec, ItemKind::Suppressed(d, reason));
         }
     }
 
@@ -263,16 +300,41 @@ impl<'a> LayerScan<'a> {
         }
     }
 
+    /// A hostile entry the reader flagged (its raw path, and what is hostile about it:
+    /// `"path climbs out of the root"`, `"absolute path"`, `"hard link out of the
+    /// root"`, `"device node"`...). The layer gets one finding for all of them.
+    pub fn hostile(&mut self, raw_path: &str, what: &'static str) {
+        let (count, examples) = &mut self.rec.hostile;
+        *count += 1;
+        if examples.len() < MAX_HOSTILE_EXAMPLES {
+            let shown: String = raw_path.chars().take(200).collect();
+            examples.push((shown, what));
+        }
+    }
+
     pub(crate) fn into_record(mut self) -> LayerRecord {
         for d in std::mem::take(&mut self.git_dirs) {
             if !d.split('/').any(|s| s == "node_modules") {
-                self.rec.items.push(Item {
-                    path: d,
-                    kind: ItemKind::GitDir,
-                });
+                self.rec.push(&d, ItemKind::GitDir);
             }
         }
         self.rec
+    }
+}
+
+impl LayerRecord {
+    fn push(&mut self, path: &str, kind: ItemKind) {
+        let key = kind.key();
+        let n = self.counts.entry(key).or_insert(0);
+        if *n >= MAX_ITEMS_PER_KIND {
+            *self.omitted.entry(key).or_insert(0) += 1;
+            return;
+        }
+        *n += 1;
+        self.items.push(Item {
+            path: path.to_string(),
+            kind,
+        });
     }
 }
 

@@ -97,6 +97,21 @@ pub struct Entry<'a> {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub suppressed: Vec<Suppressed>,
+    /// What the caps left out: findings beyond [`MAX_FINDINGS_PER_RULE`] for one rule,
+    /// and items beyond 1,000 of one kind in one layer, counted, never stored.
+    pub omitted: Vec<Omitted>,
+}
+
+/// Findings of one rule kept in a report; the rest are counted in [`Report::omitted`].
+pub const MAX_FINDINGS_PER_RULE: usize = 1000;
+
+/// A count of findings or items a cap left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Omitted {
+    /// What was left out (a rule code, or `layer N: world-writable entry`...).
+    pub what: String,
+    /// How many.
+    pub count: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +188,21 @@ impl Inspector {
         let mut findings = self.config_findings.clone();
         report.findings.sort_by_key(Finding::sort_key);
         findings.append(&mut report.findings);
+        // Keep the first findings of each rule (in the sorted order), count the rest.
+        let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
+        findings.retain(|f| {
+            let n = per_rule.entry(f.code.to_string()).or_insert(0);
+            *n += 1;
+            *n <= MAX_FINDINGS_PER_RULE
+        });
+        for (code, n) in per_rule {
+            if n > MAX_FINDINGS_PER_RULE {
+                report.omitted.push(Omitted {
+                    what: format!("{code} findings"),
+                    count: (n - MAX_FINDINGS_PER_RULE) as u64,
+                });
+            }
+        }
         for f in &mut findings {
             f.help_url = Some(rules::help_url(&f.code));
         }

@@ -44,6 +44,48 @@ fn kind(k: &bosun_oci::EntryKind) -> (EntryKind, Option<&str>) {
     }
 }
 
+const STOCK_DEVICES: &[(&str, u32, u32)] = &[
+    ("dev/null", 1, 3),
+    ("dev/zero", 1, 5),
+    ("dev/full", 1, 7),
+    ("dev/random", 1, 8),
+    ("dev/urandom", 1, 9),
+    ("dev/tty", 5, 0),
+    ("dev/console", 5, 1),
+    ("dev/ptmx", 5, 2),
+];
+
+/// What makes an entry hostile (BSI124), if anything: no image builder writes these.
+fn hostile(e: &EntryMeta) -> Option<&'static str> {
+    let f = &e.path_flags;
+    if f.escapes_root {
+        return Some("path climbs out of the root");
+    }
+    if f.absolute {
+        return Some("absolute path");
+    }
+    match &e.kind {
+        // Root filesystems made by debootstrap/mmdebstrap ship the harmless character
+        // devices every container gets anyway (`/dev/null` 1:3, `/dev/zero` 1:5,
+        // `/dev/full` 1:7, `/dev/random` 1:8, `/dev/urandom` 1:9, `/dev/tty` 5:0,
+        // `/dev/console` 5:1, `/dev/ptmx` 5:2); any other device node is hostile.
+        bosun_oci::EntryKind::CharDevice { major, minor }
+            if STOCK_DEVICES.contains(&(e.path.as_str(), *major, *minor)) =>
+        {
+            None
+        }
+        bosun_oci::EntryKind::CharDevice { .. } | bosun_oci::EntryKind::BlockDevice { .. } => {
+            Some("device node")
+        }
+        bosun_oci::EntryKind::Hardlink { .. }
+            if e.link_flags.escapes_root || e.link_flags.absolute =>
+        {
+            Some("hard link out of the root")
+        }
+        _ => None,
+    }
+}
+
 fn entry(e: &EntryMeta) -> Entry<'_> {
     let (kind, link_target) = kind(&e.kind);
     Entry {
@@ -76,7 +118,15 @@ impl LayerVisitor for Visitor<'_> {
             return Want::No;
         }
         if crate::wants_body(&entry(e)) {
-            Want::Body { max_bytes: e.size }
+            // Account files are kept only up to their cap: read no more of them.
+            let cap = if matches!(e.path.as_str(), "etc/passwd" | "etc/shadow" | "etc/group") {
+                crate::layer::MAX_ACCOUNT_FILE_BYTES as u64
+            } else {
+                e.size
+            };
+            Want::Body {
+                max_bytes: e.size.min(cap),
+            }
         } else {
             Want::Meta
         }
@@ -87,7 +137,17 @@ impl LayerVisitor for Visitor<'_> {
             Some(Whiteout::Delete { target }) => s.whiteout(target),
             Some(Whiteout::Opaque { dir }) => s.opaque(dir),
             Some(Whiteout::Invalid) => {}
-            None => s.visit(&entry(e), body.map(|b| b.bytes)),
+            None => {
+                if let Some(what) = hostile(e) {
+                    let raw = match (&e.raw_path, e.path_flags.absolute) {
+                        (Some(r), _) => r.clone(),
+                        (None, true) => format!("/{}", e.path),
+                        (None, false) => e.path.clone(),
+                    };
+                    s.hostile(&raw, what);
+                }
+                s.visit(&entry(e), body.map(|b| b.bytes))
+            }
         });
     }
 }

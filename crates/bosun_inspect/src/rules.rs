@@ -309,6 +309,41 @@ COPY . /app
 );
 
 rule!(
+    HOSTILE_LAYER_ENTRIES,
+    "BSI124",
+    "hostile-layer-entries",
+    [],
+    Error,
+    "A layer carries entries no image builder writes: paths that climb out of the root, absolute paths, hard links out of the root, or device nodes.",
+    r#"## What it does
+Flags each layer whose tar holds entries that a container runtime must refuse or sanitise:
+a path with `..` that climbs above the root (`../../etc/cron.d/x`), an absolute path
+(`/etc/passwd` written as such), a hard link whose target climbs out of the root, or a
+character or block device node (except the stock `/dev/null`, `zero`, `full`, `random`,
+`urandom`, `tty`, `console` and `ptmx` that debootstrap-made root filesystems ship). bosun never writes anything to disk, so nothing happens
+while reading; the layer is reported once, with the count and the first few entries (their
+names escaped).
+
+## Why is this bad?
+No Dockerfile instruction produces these entries: the layer was crafted or rewritten by
+hand. An extractor with a path-traversal bug (several runtimes and tools have had one)
+writes outside the container's root; a device node gives a process in the container
+access to host hardware when the runtime does not drop it.
+
+## Example
+```dockerfile,bad
+# The base image's layer was crafted: it holds ../../etc/cron.d/x and /dev/mem.
+FROM registry.example/crafted:1
+```
+
+```dockerfile,good
+FROM debian:bookworm
+COPY app /usr/local/bin/app
+```
+"#
+);
+
+rule!(
     PACKAGE_CACHE,
     "BSI123",
     "package-cache-left",
@@ -656,6 +691,7 @@ pub const RULES: &[RuleMeta] = &[
     WORLD_WRITABLE,
     GIT_DIRECTORY,
     PACKAGE_CACHE,
+    HOSTILE_LAYER_ENTRIES,
     TOOLS_PRESENT,
     SUDO_PRESENT,
     SSH_SERVER,

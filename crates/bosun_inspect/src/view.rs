@@ -16,17 +16,22 @@ pub(crate) enum Fate {
     Overwritten(usize),
 }
 
-fn under(path: &str, dir: &str) -> bool {
-    dir.is_empty() || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+/// `path` and each of its ancestor directories, deepest first (`a/b/c`, `a/b`, `a`).
+fn self_and_ancestors(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(path), |p| p.rfind('/').and_then(|i| p.get(..i)))
 }
 
 pub(crate) fn fate(layers: &[LayerRecord], at: usize, path: &str) -> Fate {
     let h = path_hash(path);
     for l in layers.iter().skip(at + 1) {
         let j = l.info.index;
-        if l.opaques.iter().any(|d| under(path, d))
-            || l.whiteouts.iter().any(|w| w == path || under(path, w))
-        {
+        // Index lookups, one per ancestor: linear in the path, not in the whiteouts.
+        let opaque = l.opaques.contains("")
+            || self_and_ancestors(path)
+                .skip(1)
+                .any(|d| l.opaques.contains(d));
+        let whiteout = self_and_ancestors(path).any(|w| l.whiteouts.contains(w));
+        if opaque || whiteout {
             return Fate::Deleted(j);
         }
         if l.paths.contains(&h) {
@@ -62,10 +67,25 @@ pub(crate) fn mask(s: &str, known: &[KnownValue]) -> String {
     out
 }
 
+/// Longest `created_by` a finding's location carries (characters); a history entry of
+/// megabytes is cut, so that thousands of findings cannot each hold a copy of it.
+const MAX_CREATED_BY_CHARS: usize = 1024;
+
 struct Ctx<'a> {
     meta: &'a ImageMeta,
     layers: &'a [LayerRecord],
-    known: &'a [KnownValue],
+    /// Per layer, computed once: the masked `created_by` (capped) for locations, and the
+    /// short form for messages.
+    created_by: Vec<(Option<String>, Option<String>)>,
+}
+
+fn capped(s: String) -> String {
+    if s.chars().count() > MAX_CREATED_BY_CHARS {
+        let cut: String = s.chars().take(MAX_CREATED_BY_CHARS - 1).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
 }
 
 impl Ctx<'_> {
@@ -76,9 +96,7 @@ impl Ctx<'_> {
             layer_index: info.map_or(pos, |i| i.index),
             layer_digest: info.map(|i| i.digest.clone()).unwrap_or_default(),
             path: path.to_string(),
-            created_by: info
-                .and_then(|i| i.created_by.as_deref())
-                .map(|c| mask(c, self.known)),
+            created_by: self.created_by.get(pos).and_then(|c| c.0.clone()),
         }
     }
 
@@ -90,12 +108,8 @@ impl Ctx<'_> {
         let Some(l) = self.layers.get(pos) else {
             return String::new();
         };
-        match l.info.created_by.as_deref() {
-            Some(c) => format!(
-                "added in layer {} by `{}`",
-                l.info.index,
-                short_created_by(c, self.known)
-            ),
+        match self.created_by.get(pos).and_then(|c| c.1.as_deref()) {
+            Some(c) => format!("added in layer {} by `{c}`", l.info.index),
             None => format!("added in layer {}", l.info.index),
         }
     }
@@ -114,10 +128,24 @@ pub(crate) fn check_layers(
     layers: &[LayerRecord],
     known: &[KnownValue],
 ) -> Report {
+    let created_by = layers
+        .iter()
+        .map(|l| match l.info.created_by.as_deref() {
+            Some(c) => {
+                // Cut before masking: masking megabytes per layer is wasted work.
+                let head: String = c.chars().take(MAX_CREATED_BY_CHARS * 4).collect();
+                (
+                    Some(capped(mask(&head, known))),
+                    Some(short_created_by(&head, known)),
+                )
+            }
+            None => (None, None),
+        })
+        .collect();
     let cx = Ctx {
         meta,
         layers,
-        known,
+        created_by,
     };
     let mut report = Report::default();
     let mut tools: BTreeMap<ToolKind, (usize, String, BTreeSet<String>)> = BTreeMap::new();
@@ -276,6 +304,38 @@ pub(crate) fn check_layers(
             .push(cx.finding(&rules::PACKAGE_CACHE, msg, pos, name));
     }
     accounts(&cx, &account_files, &mut report.findings);
+    for (pos, layer) in layers.iter().enumerate() {
+        let (count, examples) = &layer.hostile;
+        if *count > 0 {
+            let shown: Vec<String> = examples
+                .iter()
+                .map(|(p, what)| format!("{p} ({what})"))
+                .collect();
+            let more = count.saturating_sub(examples.len() as u64);
+            let msg = format!(
+                "Layer {} carries {count} hostile entr{}: {}{}; {}",
+                layer.info.index,
+                if *count == 1 { "y" } else { "ies" },
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                },
+                cx.added_by(pos)
+            );
+            let path = examples.first().map_or("", |(p, _)| p.as_str());
+            report
+                .findings
+                .push(cx.finding(&rules::HOSTILE_LAYER_ENTRIES, msg, pos, path));
+        }
+        for (what, n) in &layer.omitted {
+            report.omitted.push(crate::Omitted {
+                what: format!("layer {}: {what}", layer.info.index),
+                count: *n,
+            });
+        }
+    }
     report
 }
 

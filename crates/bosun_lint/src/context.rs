@@ -1,7 +1,7 @@
 //! What a rule sees ([`Context`]) and how it reports ([`Context::report`]).
 
 use crate::runner::LintOptions;
-use bosun_diagnostics::{Finding, Fix, Location, RuleMeta, Severity, Span};
+use bosun_diagnostics::{Finding, Fix, LineIndex, Location, RuleMeta, Severity, Span};
 use bosun_dockerfile::model::Model;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -12,6 +12,8 @@ pub struct FileShared {
     model: OnceLock<Arc<Model>>,
     /// What the hadolint rules share (see [`Context::hadolint_facts`]).
     hadolint: OnceLock<Arc<crate::rules::hadolint::facts::Facts>>,
+    /// The line index of `Context::source` (built on the first report).
+    lines: OnceLock<LineIndex>,
 }
 
 /// What the linter knows about the `.dockerignore` of the build context.
@@ -111,9 +113,14 @@ impl<'a> Context<'a> {
         )
     }
 
-    /// Line and column of a byte range of this file.
+    /// Line and column of a byte range of this file, from the line index built once
+    /// per file (never a rescan of the source).
     pub fn span(&self, range: Range<usize>) -> Span {
-        Span::from_offsets(self.source, range.start, range.end)
+        let source = self.source;
+        self.shared
+            .lines
+            .get_or_init(|| LineIndex::new(source))
+            .span(source, range.start, range.end)
     }
 
     /// Reports a finding of `rule` at bytes `range` of the file. The returned

@@ -198,10 +198,65 @@ fn too_large(path: &str, size: u64) -> InputError {
 
 /// Reads at most `MAX_FILE_SIZE + 1` bytes, so a huge input is refused without being
 /// read whole.
-fn read_capped(mut r: impl Read) -> io::Result<Vec<u8>> {
+pub fn read_capped(mut r: impl Read) -> io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     r.by_ref().take(MAX_FILE_SIZE + 1).read_to_end(&mut buf)?;
     Ok(buf)
+}
+
+/// Why [`read_regular_file`] refused a file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{}", io_reason(.0))]
+    Io(#[from] io::Error),
+    #[error("is a directory")]
+    Directory,
+    /// A FIFO, socket or device: reading it could block forever or never end.
+    #[error("not a regular file (a FIFO, socket or device)")]
+    NotRegular,
+    #[error("file is too large (at least {0} bytes; bosun reads files up to {max} MiB)", max = MAX_FILE_SIZE / 1024 / 1024)]
+    TooLarge(u64),
+}
+
+/// Opens `path` only if it is a regular file, without ever blocking: the type is
+/// checked (following symlinks) before opening, the open itself is non-blocking (a
+/// FIFO swapped in after the check cannot hang it), and the opened file is checked
+/// again.
+pub fn open_regular_file(path: &Path) -> Result<File, ReadError> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(ReadError::Directory);
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    Ok(file)
+}
+
+/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes (the cap for Dockerfiles,
+/// `.dockerignore`, config files and `bosun parse`); FIFOs, sockets and devices are
+/// refused without blocking.
+pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let bytes = read_capped(open_regular_file(path)?)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// The `.dockerignore` that applies to `dockerfile` when its directory is the build
@@ -217,16 +272,12 @@ pub fn dockerignore_for(dockerfile: &Path) -> Dockerignore {
     }
     candidates.push(dir.join(".dockerignore"));
     for c in candidates {
-        match File::open(&c) {
-            Ok(f) => {
-                return match read_capped(f) {
-                    Ok(bytes) if bytes.len() as u64 <= MAX_FILE_SIZE => {
-                        Dockerignore::Present(String::from_utf8_lossy(&bytes).into_owned())
-                    }
-                    _ => Dockerignore::Unknown,
-                };
+        match read_regular_file(&c) {
+            Ok(bytes) => {
+                return Dockerignore::Present(String::from_utf8_lossy(&bytes).into_owned());
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => continue,
+            // A FIFO, a device, a directory, a huge or unreadable file: nothing known.
             Err(_) => return Dockerignore::Unknown,
         }
     }
@@ -236,16 +287,20 @@ pub fn dockerignore_for(dockerfile: &Path) -> Dockerignore {
 /// Reads one file target (with its `.dockerignore`).
 pub fn load_file(path: &Path) -> Result<SourceFile, InputError> {
     let shown = display(path);
-    let meta = std::fs::metadata(path).map_err(|e| InputError::new(&shown, io_reason(&e)))?;
-    if meta.is_dir() {
-        return Err(InputError::new(shown, "is a directory"));
-    }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(too_large(&shown, meta.len()));
-    }
-    let bytes = File::open(path)
-        .and_then(read_capped)
-        .map_err(|e| InputError::new(&shown, format!("cannot read: {}", io_reason(&e))))?;
+    let bytes = match read_regular_file(path) {
+        Ok(b) => b,
+        Err(ReadError::TooLarge(n)) => return Err(too_large(&shown, n)),
+        Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(InputError::new(&shown, io_reason(&e)))
+        }
+        Err(ReadError::Io(e)) => {
+            return Err(InputError::new(
+                &shown,
+                format!("cannot read: {}", io_reason(&e)),
+            ))
+        }
+        Err(e) => return Err(InputError::new(&shown, e.to_string())),
+    };
     let text = decode(&shown, bytes)?;
     Ok(SourceFile {
         path: shown,

@@ -815,8 +815,18 @@ pub fn apply_pragmas(
         }
     }
 
+    // The registry lookup once per code, not per finding.
+    let mut metas: std::collections::HashMap<String, Option<&'static RuleMeta>> =
+        std::collections::HashMap::new();
     for mut f in findings {
-        let meta = meta_of(&f);
+        let meta = match metas.get(&f.code) {
+            Some(m) => *m,
+            None => {
+                let m = meta_of(&f);
+                metas.insert(f.code.clone(), m);
+                m
+            }
+        };
         if pragmas.check.error {
             if let Some(m) = meta {
                 if is_buildkit_check(m) && f.severity < Severity::Error {

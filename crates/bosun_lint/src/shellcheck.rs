@@ -13,7 +13,7 @@
 //! non-shell shebang) and exec-form RUNs (no shell runs them) are skipped.
 
 use crate::rules::hadolint::facts::{facts, ShellSpec};
-use bosun_diagnostics::{Finding, Location, Severity, Span};
+use bosun_diagnostics::{Finding, Location, Severity};
 use bosun_dockerfile::{Dockerfile, LogicalLine};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -236,7 +236,7 @@ pub fn check_dockerfile(
             name: format!("shellcheck-sc{}", c.code),
             severity,
             message: c.message,
-            location: Location::file(path, Some(Span::from_offsets(&df.source, s, e.max(s)))),
+            location: Location::file(path, Some(df.line_index().span(&df.source, s, e.max(s)))),
             fix: None,
             help_url: Some(format!("https://www.shellcheck.net/wiki/SC{}", c.code)),
             redact: Vec::new(),

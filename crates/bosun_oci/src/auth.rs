@@ -79,7 +79,7 @@ pub(crate) fn lookup(
     explicit_config: Option<&PathBuf>,
 ) -> Result<Option<Credentials>> {
     for file in candidate_files(explicit_config) {
-        let Ok(raw) = std::fs::read(&file) else {
+        let Ok(raw) = crate::fsopen::read_regular(&file, 16 << 20) else {
             continue;
         };
         let cfg: DockerConfig = serde_json::from_slice(&raw)

@@ -21,9 +21,11 @@ use crate::image::{Image, OpenOptions};
 #[derive(Debug)]
 struct UnixConnector {
     path: PathBuf,
+    idle: std::time::Duration,
 }
 
 struct UnixTransport {
+    idle: std::time::Duration,
     stream: UnixStream,
     buffers: LazyBuffers,
 }
@@ -46,9 +48,10 @@ impl<In: Transport> Connector<In> for UnixConnector {
             return Ok(Some(Either::A(c)));
         }
         let stream = UnixStream::connect(&self.path)?;
-        stream.set_read_timeout(Some(std::time::Duration::from_secs(600)))?;
+        stream.set_read_timeout(Some(self.idle))?;
         stream.set_write_timeout(Some(std::time::Duration::from_secs(60)))?;
         Ok(Some(Either::B(UnixTransport {
+            idle: self.idle,
             stream,
             buffers: LazyBuffers::new(128 * 1024, 16 * 1024),
         })))
@@ -70,11 +73,25 @@ impl Transport for UnixTransport {
         Ok(())
     }
 
-    fn await_input(&mut self, _timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        // ureq's deadline (response headers) when it is sooner than the idle timeout.
+        if let Some(t) = timeout.not_zero().map(|t| *t).filter(|t| *t < self.idle) {
+            self.stream.set_read_timeout(Some(t))?;
+        } else {
+            self.stream.set_read_timeout(Some(self.idle))?;
+        }
         let buf = self.buffers.input_append_buf();
         let n = loop {
             match self.stream.read(buf) {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return Err(ureq::Error::Timeout(timeout.reason))
+                }
                 r => break r?,
             }
         };
@@ -134,14 +151,17 @@ pub(crate) fn open(reference: &str, opts: &OpenOptions, name: &str) -> Result<Im
             "no such socket (is the engine running? set DOCKER_HOST=unix://PATH)".into(),
         ));
     }
+    let timeouts = crate::net::Timeouts::of(&opts.registry);
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
+        .timeout_recv_response(Some(timeouts.headers))
         .build();
     let agent = ureq::Agent::with_parts(
         config,
         UnixConnector {
             path: socket.clone(),
+            idle: timeouts.idle,
         },
         ureq::unversioned::resolver::DefaultResolver::default(),
     );
@@ -153,11 +173,14 @@ pub(crate) fn open(reference: &str, opts: &OpenOptions, name: &str) -> Result<Im
     let status = resp.status().as_u16();
     if status != 200 {
         let mut buf = Vec::new();
-        let _ = resp
-            .into_body()
-            .into_reader()
-            .take(4096)
-            .read_to_end(&mut buf);
+        let _ = crate::net::RateReader::new(
+            resp.into_body().into_reader(),
+            "error body".into(),
+            Some(4096),
+            timeouts,
+        )
+        .take(4096)
+        .read_to_end(&mut buf);
         let msg = serde_json::from_slice::<serde_json::Value>(&buf)
             .ok()
             .and_then(|v| {
@@ -170,14 +193,17 @@ pub(crate) fn open(reference: &str, opts: &OpenOptions, name: &str) -> Result<Im
             "exporting image {reference:?}: HTTP {status}: {msg}"
         )));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix("bosun-engine-export-")
-        .suffix(".tar")
-        .tempfile()
+    let mut tmp = crate::fsopen::temp_file("bosun-engine-export-")
         .map_err(|e| Error::io("temporary file", e))?;
     let limit = opts.limits.max_spool_bytes;
     let copied = std::io::copy(
-        &mut resp.into_body().into_reader().take(limit.saturating_add(1)),
+        &mut crate::net::RateReader::new(
+            resp.into_body().into_reader(),
+            format!("{name}: engine export"),
+            None,
+            timeouts,
+        )
+        .take(limit.saturating_add(1)),
         tmp.as_file_mut(),
     )
     .map_err(|e| fail(format!("reading the export: {e}")))?;

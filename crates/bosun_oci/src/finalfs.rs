@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::walk::{EntryKind, EntryMeta, Whiteout};
 
 /// What one layer contained, compactly: recorded during the walk.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 pub(crate) struct LayerRecord {
     entries: Vec<(String, bool)>,
     deletes: Vec<String>,

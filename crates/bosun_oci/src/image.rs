@@ -44,6 +44,12 @@ pub struct Limits {
     pub max_archive_members: u64,
     /// Largest archive spooled from a container engine (default 64 GiB).
     pub max_spool_bytes: u64,
+    /// Most uncompressed bytes read from all layers of one image together (default
+    /// 64 GiB). A blob named by several layers is read once (see [`crate::LayerVisitor`]).
+    pub max_image_uncompressed_bytes: u64,
+    /// Longest entry path or link target in a layer, in bytes (default 16 KiB; Linux
+    /// accepts 4 KiB).
+    pub max_path_bytes: u64,
 }
 
 impl Default for Limits {
@@ -61,6 +67,8 @@ impl Default for Limits {
             max_layers: 1000,
             max_archive_members: 200_000,
             max_spool_bytes: 64 << 30,
+            max_image_uncompressed_bytes: 64 << 30,
+            max_path_bytes: 16 << 10,
         }
     }
 }
@@ -103,8 +111,18 @@ pub struct RegistryOptions {
     /// CA certificates (PEM) to trust instead of the bundled web PKI roots (default:
     /// `$SSL_CERT_FILE` when set).
     pub ca_file: Option<PathBuf>,
-    /// Per-request timeout in seconds for connecting and for headers (default 30).
+    /// Timeout in seconds for the response headers of a request (default 30).
     pub timeout_secs: Option<u64>,
+    /// Timeout in seconds for connecting (default 30).
+    pub connect_timeout_secs: Option<u64>,
+    /// Longest wait in seconds for the next byte of a body (default 30).
+    pub idle_timeout_secs: Option<u64>,
+    /// Seconds a body may take whatever its size (default 60); past it, the body must
+    /// have arrived at `min_body_bytes_per_sec` on average (see `bosun_oci::net` docs).
+    pub body_grace_secs: Option<u64>,
+    /// Slowest average rate accepted for a body after the grace period, in bytes per
+    /// second (default 262,144 = 256 KiB/s).
+    pub min_body_bytes_per_sec: Option<u64>,
 }
 
 /// How to open an image.

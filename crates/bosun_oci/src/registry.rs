@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use base64::Engine as _;
 
@@ -18,6 +17,8 @@ use crate::image::{
 use crate::reference::Reference;
 use crate::spec::{media, Descriptor};
 use crate::walk::{LayerCheck, LayerInfo};
+
+pub mod push;
 
 #[derive(Clone)]
 enum Auth {
@@ -33,6 +34,7 @@ pub struct RegistryClient {
     base: String,
     creds: Option<Credentials>,
     insecure: bool,
+    timeouts: crate::net::Timeouts,
     /// Authorization per scope (`repository:x/y:pull`).
     auth: Mutex<HashMap<String, Auth>>,
 }
@@ -106,6 +108,26 @@ fn parse_challenge(h: &str) -> (String, HashMap<String, String>) {
     (scheme.to_ascii_lowercase(), params)
 }
 
+/// `scheme://host:port` of a URL, lowercased, with the scheme's default port made
+/// explicit and any user info dropped (hand-written: a few lines, and `ureq::http::Uri`
+/// would accept the same inputs but not normalise the default port).
+fn origin(url: &str) -> Option<(String, String, u16)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let default = match scheme.as_str() {
+        "https" => 443,
+        "http" => 80,
+        _ => return None,
+    };
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((h, p)) if !p.contains(']') => (h, p.parse().ok()?),
+        _ => (host_port, default),
+    };
+    Some((scheme, host.to_ascii_lowercase(), port))
+}
+
 fn certs_from_pem(pem: &[u8]) -> Option<ureq::tls::RootCerts> {
     let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(pem)
         .filter_map(|i| match i {
@@ -127,11 +149,22 @@ fn basic(c: &Credentials) -> String {
 /// Reads up to 4 KiB of an error body and extracts the registry's error messages.
 fn error_text(resp: ureq::http::Response<ureq::Body>) -> String {
     let mut buf = Vec::new();
-    let _ = resp
-        .into_body()
-        .into_reader()
-        .take(4096)
-        .read_to_end(&mut buf);
+    // An error body gets a few seconds at most, whatever its pace.
+    let t = crate::net::Timeouts {
+        connect: std::time::Duration::from_secs(5),
+        headers: std::time::Duration::from_secs(5),
+        idle: std::time::Duration::from_secs(5),
+        grace: std::time::Duration::from_secs(5),
+        min_rate: 1 << 20,
+    };
+    let _ = crate::net::RateReader::new(
+        resp.into_body().into_reader(),
+        "error body".into(),
+        Some(4096),
+        t,
+    )
+    .take(4096)
+    .read_to_end(&mut buf);
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&buf) {
         if let Some(errs) = v.get("errors").and_then(|e| e.as_array()) {
             let msgs: Vec<String> = errs
@@ -169,25 +202,27 @@ impl RegistryClient {
             Some(c) => Some(c.clone()),
             None => crate::auth::lookup(&r.registry, opts.docker_config.as_ref())?,
         };
-        let timeout = Duration::from_secs(opts.timeout_secs.unwrap_or(30));
+        let timeouts = crate::net::Timeouts::of(opts);
         // An explicit CA file, else SSL_CERT_FILE (OpenSSL's convention: it replaces the
         // default bundle; ignored when unreadable), else the bundled web PKI roots.
         let roots = match &opts.ca_file {
             Some(p) => {
-                let pem = std::fs::read(p).map_err(|e| Error::io(p.display().to_string(), e))?;
+                let pem = crate::fsopen::read_regular(p, 16 << 20)
+                    .map_err(|e| Error::io(p.display().to_string(), e))?;
                 certs_from_pem(&pem).ok_or_else(|| {
                     Error::malformed(p.display().to_string(), "no PEM certificates")
                 })?
             }
             None => std::env::var_os("SSL_CERT_FILE")
-                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|p| crate::fsopen::read_regular(std::path::Path::new(&p), 16 << 20).ok())
                 .and_then(|pem| certs_from_pem(&pem))
                 .unwrap_or(ureq::tls::RootCerts::WebPki),
         };
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_connect(Some(timeout))
-            .timeout_recv_response(Some(timeout))
+            .timeout_connect(Some(timeouts.connect))
+            .timeout_recv_response(Some(timeouts.headers))
+            .timeout_per_read(Some(timeouts.idle))
             .max_redirects(5)
             .user_agent(concat!("bosun/", env!("CARGO_PKG_VERSION")))
             .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build())
@@ -199,6 +234,7 @@ impl RegistryClient {
             base: format!("{scheme}://{}", r.api_host()),
             creds,
             insecure: opts.insecure,
+            timeouts,
             auth: Mutex::new(HashMap::new()),
         })
     }
@@ -310,8 +346,14 @@ impl RegistryClient {
                 let scope = params.get("scope").cloned().unwrap_or_else(|| scope.to_string());
                 url.push_str(&format!("{sep}scope={}", query_escape(&scope)));
                 let mut req = self.agent.get(&url);
+                // The credential policy (ARCHITECTURE.md, "Limits"): basic credentials go
+                // to the registry's own origin, or to a token realm on another origin only
+                // over HTTPS; never in clear text to another origin.
+                let same_origin = origin(&realm) == origin(&self.base);
                 if let Some(c) = &self.creds {
-                    req = req.header("Authorization", &basic(c));
+                    if same_origin || realm.starts_with("https://") {
+                        req = req.header("Authorization", &basic(c));
+                    }
                 }
                 let resp = req.call().map_err(|e| self.net_err(e))?;
                 let status = resp.status().as_u16();
@@ -323,8 +365,7 @@ impl RegistryClient {
                     });
                 }
                 let mut buf = Vec::new();
-                resp.into_body()
-                    .into_reader()
+                crate::net::RateReader::new(resp.into_body().into_reader(), format!("token from {realm}"), None, self.timeouts)
                     .take(1 << 20)
                     .read_to_end(&mut buf)
                     .map_err(|e| self.reg_err(format!("token endpoint: {e}"), None))?;
@@ -389,7 +430,12 @@ impl RegistryClient {
         let by_digest = Digest::parse(reference).ok();
         let what = format!("{r}: manifest {reference}");
         let bytes = read_verified(
-            resp.into_body().into_reader(),
+            crate::net::RateReader::new(
+                resp.into_body().into_reader(),
+                what.clone(),
+                Some(limit),
+                self.timeouts,
+            ),
             &what,
             None,
             by_digest.as_ref(),
@@ -455,7 +501,17 @@ impl RegistryClient {
                 Some(status),
             ));
         }
-        Ok(Box::new(resp.into_body().into_reader()))
+        let declared = resp
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        Ok(Box::new(crate::net::RateReader::new(
+            resp.into_body().into_reader(),
+            format!("registry {}: {what} {d}", self.registry),
+            declared,
+            self.timeouts,
+        )))
     }
 }
 
@@ -549,6 +605,23 @@ pub(crate) fn open(r: &Reference, opts: &OpenOptions, name: &str) -> Result<Imag
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin("http://127.0.0.1:5000"),
+            origin("HTTP://127.0.0.1:5000/token?x")
+        );
+        assert_ne!(
+            origin("http://127.0.0.1:5000"),
+            origin("http://127.0.0.1:5001/token")
+        );
+        assert_eq!(
+            origin("https://a.example/t"),
+            origin("https://u@A.example:443")
+        );
+        assert_ne!(origin("https://a.example"), origin("http://a.example"));
+    }
 
     #[test]
     fn challenge_parsing() {

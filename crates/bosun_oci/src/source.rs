@@ -6,7 +6,6 @@
 //! archive without unpacking anything.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -114,7 +113,7 @@ impl DirFiles {
 impl Files for DirFiles {
     fn open(&self, path: &str) -> Result<Option<(Box<dyn Read + Send>, u64)>> {
         let p = self.root.join(path);
-        match File::open(&p) {
+        match crate::fsopen::open_regular(&p) {
             Ok(f) => {
                 let len = f
                     .metadata()
@@ -149,16 +148,26 @@ impl TarFiles {
         keep: Option<tempfile::TempPath>,
     ) -> Result<Self> {
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| Error::io(&name, e))?;
-        let mut archive = tar::Archive::new(file);
+        let file = crate::fsopen::open_regular(path).map_err(|e| Error::io(&name, e))?;
+        let slot = crate::digest::ErrorSlot::default();
+        let guard = crate::targuard::TarGuard::new(
+            std::io::BufReader::new(file),
+            limits.max_tar_header_bytes,
+            name.clone(),
+            slot.clone(),
+        );
+        let mut archive = tar::Archive::new(guard);
         let mut members = HashMap::new();
         let entries = archive
             .entries_with_seek()
             .map_err(|e| Error::io(&name, e))?;
         let mut count = 0u64;
         for entry in entries {
-            let entry = entry
-                .map_err(|e| Error::malformed(&name, format!("not a valid tar archive: {e}")))?;
+            let entry = entry.map_err(|e| {
+                slot.take().unwrap_or_else(|| {
+                    Error::malformed(&name, format!("not a valid tar archive: {e}"))
+                })
+            })?;
             count += 1;
             if count > limits.max_archive_members {
                 return Err(Error::LimitExceeded {
@@ -204,7 +213,7 @@ impl TarFiles {
     /// is first decompressed into a temporary file (capped by `max_spool_bytes`).
     pub(crate) fn open_archive(path: &Path, limits: &crate::Limits) -> Result<Self> {
         let name = path.display().to_string();
-        let mut f = File::open(path).map_err(|e| Error::io(&name, e))?;
+        let mut f = crate::fsopen::open_regular(path).map_err(|e| Error::io(&name, e))?;
         let mut magic = [0u8; 4];
         let n = f.read(&mut magic).map_err(|e| Error::io(&name, e))?;
         f.seek(SeekFrom::Start(0))
@@ -218,10 +227,7 @@ impl TarFiles {
             }
             _ => return TarFiles::index(path, limits, None),
         };
-        let mut tmp = tempfile::Builder::new()
-            .prefix("bosun-archive-")
-            .suffix(".tar")
-            .tempfile()
+        let mut tmp = crate::fsopen::temp_file("bosun-archive-")
             .map_err(|e| Error::io("temporary file", e))?;
         let copied = std::io::copy(
             &mut reader.take(limits.max_spool_bytes.saturating_add(1)),
@@ -262,7 +268,7 @@ impl Files for TarFiles {
             return Ok(None);
         };
         let name = format!("{}!{p}", self.path.display());
-        let mut f = File::open(&self.path).map_err(|e| Error::io(&name, e))?;
+        let mut f = crate::fsopen::open_regular(&self.path).map_err(|e| Error::io(&name, e))?;
         f.seek(SeekFrom::Start(offset))
             .map_err(|e| Error::io(&name, e))?;
         Ok(Some((Box::new(f.take(size)), size)))

@@ -1,17 +1,34 @@
-//! A pass-through reader that follows the tar framing just far enough to refuse huge
-//! metadata records (GNU long names `L`/`K`, PAX `x`/`g` headers) before the `tar` crate
-//! buffers them whole in memory: without it a small gzip bomb shaped as one giant PAX
-//! header would cost gigabytes of RAM.
+//! The one tar reader with limits, for the outer archive (`docker save`, OCI archive) and
+//! every layer alike: a pass-through reader placed under the `tar` crate that follows the
+//! tar framing exactly as the crate does and refuses metadata records the crate would
+//! buffer whole in memory (GNU long names `L`/`K`, PAX `x`/`g` headers) when they exceed
+//! [`crate::Limits::max_tar_header_bytes`]. Without it a small gzip bomb shaped as one
+//! giant long name would cost gigabytes of RAM, since the crate has no such limit.
 //!
-//! It never changes the bytes. It acts only on blocks that sit where a header must be
-//! and carry a valid header checksum; if the framing is lost (a checksum does not match),
-//! it stops watching and leaves the error to the `tar` crate, so it cannot reject a
-//! valid archive that it misunderstands.
+//! **Agreement with the crate, by construction.** An earlier guard parsed headers itself
+//! and could be walked around: a PAX header with two `size` records (the crate uses the
+//! first, the guard used the last), or a V7-format `x` header (the crate does not treat
+//! it as PAX, the guard did). This one does not parse a single header field by hand:
+//! every block is read through [`tar::Header`] (`entry_size`, `cksum`, `as_gnu`,
+//! `as_ustar`, `entry_type`), PAX records through [`tar::PaxExtensions`] with the crate's
+//! first-match rule, and the control flow mirrors `tar::Archive::next_entry` (0.4.46):
+//! which headers are recognised as extensions, when a PAX `size` applies, where GNU
+//! sparse extension blocks sit, when the crate stops. Where the crate would fail (bad
+//! checksum, a second long name, size overflow) the guard stops watching, since the crate
+//! reads nothing more. In seek mode (the outer archive) a seek to anywhere but the next
+//! header the guard predicts is an error, so a disagreement there can only stop the read, never bypass a limit.
+//! The `tar_reader` fuzz target checks that the guard predicts the position of every
+//! header the crate yields, and that no yielded entry carries a longer metadata record
+//! than the limit.
+//!
+//! It never changes the bytes.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 
 use crate::digest::ErrorSlot;
 use crate::error::Error;
+
+const BLOCK: u64 = 512;
 
 pub(crate) struct TarGuard<R> {
     inner: R,
@@ -19,17 +36,25 @@ pub(crate) struct TarGuard<R> {
     label: String,
     slot: ErrorSlot,
     header: Vec<u8>,
+    /// Bytes read so far (the offset of the next byte).
+    pos: u64,
     /// Data (+ padding) bytes before the next header.
     remaining: u64,
-    /// PAX record bytes being collected (for a `size=` override of the next entry).
-    pax: Option<(Vec<u8>, u64)>,
-    pax_size: Option<u64>,
-    /// GNU sparse extension blocks follow; the entry's data comes after them.
+    /// Body of a recognised PAX `x` header being collected, and its size.
+    collecting: Option<(Vec<u8>, u64)>,
+    /// A recognised PAX `x` header precedes the coming entry: its `size` record.
+    pax: Option<Option<u64>>,
+    long_name: bool,
+    long_link: bool,
+    /// GNU sparse extension blocks follow; then this many data (+ padding) bytes.
     sparse_pending: Option<u64>,
-    disabled: bool,
+    /// End of archive, or the crate will fail: nothing more to watch.
+    done: bool,
+    /// Header offsets of the entries the crate will yield (fuzzing oracle).
+    record: Option<Vec<u64>>,
 }
 
-impl<R: Read> TarGuard<R> {
+impl<R> TarGuard<R> {
     pub(crate) fn new(inner: R, limit: u64, label: String, slot: ErrorSlot) -> Self {
         TarGuard {
             inner,
@@ -37,11 +62,15 @@ impl<R: Read> TarGuard<R> {
             label,
             slot,
             header: Vec::with_capacity(512),
+            pos: 0,
             remaining: 0,
+            collecting: None,
             pax: None,
-            pax_size: None,
+            long_name: false,
+            long_link: false,
             sparse_pending: None,
-            disabled: false,
+            done: false,
+            record: None,
         }
     }
 
@@ -50,88 +79,166 @@ impl<R: Read> TarGuard<R> {
     }
 
     fn observe(&mut self, mut data: &[u8]) -> io::Result<()> {
-        while !data.is_empty() && !self.disabled {
+        while !data.is_empty() && !self.done {
             if self.remaining > 0 {
                 let take = usize::try_from(self.remaining)
                     .unwrap_or(usize::MAX)
                     .min(data.len());
                 let (chunk, rest) = data.split_at(take);
-                if let Some((buf, want)) = &mut self.pax {
-                    let need = usize::try_from(*want)
-                        .unwrap_or(0)
-                        .saturating_sub(buf.len());
-                    buf.extend_from_slice(chunk.get(..need.min(chunk.len())).unwrap_or(&[]));
-                }
-                self.remaining -= take as u64;
+                self.pos += take as u64;
+                self.consume(take as u64, Some(chunk));
                 data = rest;
-                if self.remaining == 0 {
-                    if let Some((buf, _)) = self.pax.take() {
-                        self.pax_size = pax_size(&buf);
-                    }
-                }
                 continue;
             }
             let take = (512 - self.header.len()).min(data.len());
             let (chunk, rest) = data.split_at(take);
             self.header.extend_from_slice(chunk);
+            self.pos += take as u64;
             data = rest;
             if self.header.len() == 512 {
-                let block = std::mem::take(&mut self.header);
-                self.on_block(&block)?;
-                self.header = block;
+                let mut h = tar::Header::new_old();
+                h.as_mut_bytes().copy_from_slice(&self.header);
                 self.header.clear();
+                self.on_block(&h)?;
             }
         }
         Ok(())
     }
 
-    fn on_block(&mut self, b: &[u8]) -> io::Result<()> {
+    /// `n` data bytes pass (`chunk` when they were read, `None` when seeked over).
+    fn consume(&mut self, n: u64, chunk: Option<&[u8]>) {
+        if let Some((buf, want)) = &mut self.collecting {
+            let need = usize::try_from(*want)
+                .unwrap_or(0)
+                .saturating_sub(buf.len());
+            match chunk {
+                Some(c) => buf.extend_from_slice(c.get(..need.min(c.len())).unwrap_or(&[])),
+                // The crate reads PAX bodies, it never seeks over them; if it did, the
+                // records are unknown and no size applies.
+                None => *want = 0,
+            }
+        }
+        self.remaining -= n;
+        if self.remaining == 0 {
+            if let Some((buf, want)) = self.collecting.take() {
+                let complete = buf.len() as u64 == want;
+                self.pax = Some(if complete { pax_size(&buf) } else { None });
+            }
+        }
+    }
+
+    fn stop(&mut self) -> io::Result<()> {
+        self.done = true;
+        Ok(())
+    }
+
+    fn refuse(&self, what: &str, size: u64) -> io::Error {
+        self.slot.set(Error::LimitExceeded {
+            what: format!("{}: tar {what} record", self.label),
+            amount: size,
+            limit: self.limit,
+        })
+    }
+
+    /// One header block, at the place where the crate reads a header.
+    fn on_block(&mut self, h: &tar::Header) -> io::Result<()> {
+        let header_pos = self.pos.saturating_sub(BLOCK);
         if let Some(data) = self.sparse_pending {
-            // GNU sparse extension block: "isextended" flag at offset 504.
-            if b.get(504).copied().unwrap_or(0) == 0 {
+            // GNU sparse extension block: `isextended` at offset 504, exactly 1.
+            if h.as_bytes().get(504).copied() != Some(1) {
                 self.sparse_pending = None;
                 self.remaining = data;
             }
             return Ok(());
         }
-        if b.iter().all(|&x| x == 0) {
-            return Ok(()); // end-of-archive or padding blocks
+        if h.as_bytes().iter().all(|&x| x == 0) {
+            // `ignore_zeros` is off: the crate stops at the first zero block.
+            return self.stop();
         }
-        if !checksum_ok(b) {
-            self.disabled = true;
-            return Ok(());
+        let bytes = h.as_bytes();
+        // As the crate computes it: the checksum field counts as eight spaces.
+        let sum_of = |b: &[u8]| b.iter().fold(0u32, |a, &x| a + u32::from(x));
+        let sum = sum_of(bytes.get(..148).unwrap_or(&[]))
+            + sum_of(bytes.get(156..).unwrap_or(&[]))
+            + 8 * 32;
+        if h.cksum().ok() != Some(sum) {
+            return self.stop(); // the crate fails here
         }
-        let flag = b.get(156).copied().unwrap_or(0);
-        let Some(mut size) = parse_size(b.get(124..136).unwrap_or(&[])) else {
-            self.disabled = true;
-            return Ok(());
+        let et = h.entry_type();
+        let is_ext = et.is_gnu_longname()
+            || et.is_gnu_longlink()
+            || et.is_pax_local_extensions()
+            || et.is_pax_global_extensions();
+        let Ok(mut size) = h.entry_size() else {
+            return self.stop();
         };
-        let meta = matches!(flag, b'L' | b'K' | b'x' | b'g' | b'X');
-        if meta {
+        if !is_ext {
+            if let Some(Some(s)) = self.pax {
+                size = s;
+            }
+        }
+        let Some(padded) = size.checked_add(BLOCK - 1).map(|s| s & !(BLOCK - 1)) else {
+            return self.stop(); // "size overflow"
+        };
+        let recognized = h.as_gnu().is_some() || h.as_ustar().is_some();
+        if recognized && et.is_gnu_longname() {
+            if self.long_name {
+                return self.stop();
+            }
             if size > self.limit {
-                let what = match flag {
-                    b'L' => "GNU long name",
-                    b'K' => "GNU long link name",
-                    _ => "PAX header",
-                };
-                return Err(self.slot.set(Error::LimitExceeded {
-                    what: format!("{}: tar {what} record", self.label),
-                    amount: size,
-                    limit: self.limit,
-                }));
+                return Err(self.refuse("GNU long name", size));
             }
-            if flag == b'x' {
-                self.pax = Some((Vec::new(), size));
-            }
-        } else if let Some(s) = self.pax_size.take() {
-            size = s;
-        }
-        let padded = size.div_ceil(512).saturating_mul(512);
-        if flag == b'S' && b.get(482).copied().unwrap_or(0) != 0 {
-            self.sparse_pending = Some(padded);
-        } else {
+            self.long_name = true;
             self.remaining = padded;
+            return Ok(());
         }
+        if recognized && et.is_gnu_longlink() {
+            if self.long_link {
+                return self.stop();
+            }
+            if size > self.limit {
+                return Err(self.refuse("GNU long link name", size));
+            }
+            self.long_link = true;
+            self.remaining = padded;
+            return Ok(());
+        }
+        if recognized && et.is_pax_local_extensions() {
+            if self.pax.is_some() || self.collecting.is_some() {
+                return self.stop();
+            }
+            if size > self.limit {
+                return Err(self.refuse("PAX header", size));
+            }
+            self.remaining = padded;
+            if size == 0 {
+                self.pax = Some(None);
+            } else {
+                self.collecting = Some((Vec::new(), size));
+            }
+            return Ok(());
+        }
+        // An entry the crate yields. Its `pax_extensions()` reads a `x`/`g` body whole
+        // (recognised or not), so those are capped too.
+        if (et.is_pax_global_extensions() || et.is_pax_local_extensions()) && size > self.limit {
+            return Err(self.refuse("PAX header", size));
+        }
+        if let Some(r) = &mut self.record {
+            r.push(header_pos);
+        }
+        self.pax = None;
+        self.long_name = false;
+        self.long_link = false;
+        if et.is_gnu_sparse() {
+            let Some(gnu) = h.as_gnu() else {
+                return self.stop(); // "sparse entry type listed but not GNU header"
+            };
+            if gnu.is_extended() {
+                self.sparse_pending = Some(padded);
+                return Ok(());
+            }
+        }
+        self.remaining = padded;
         Ok(())
     }
 }
@@ -139,95 +246,93 @@ impl<R: Read> TarGuard<R> {
 impl<R: Read> Read for TarGuard<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if !self.disabled {
+        if !self.done {
             self.observe(buf.get(..n).unwrap_or(&[]))?;
         }
         Ok(n)
     }
 }
 
-fn checksum_ok(b: &[u8]) -> bool {
-    let Some(field) = b.get(148..156) else {
-        return false;
-    };
-    let Some(want) = parse_octal(field) else {
-        return false;
-    };
-    let sum: u64 = b
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| {
-            if (148..156).contains(&i) {
-                32
+/// The crate skips data by seeking when the archive is seekable (`entries_with_seek`).
+impl<R: Read + Seek> Seek for TarGuard<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        if self.done {
+            return self.inner.seek(to);
+        }
+        match to {
+            SeekFrom::Current(n) if n >= 0 && n as u64 == self.remaining => {
+                let p = self.inner.seek(to)?;
+                self.pos += n as u64;
+                if n > 0 {
+                    self.consume(n as u64, None);
+                }
+                Ok(p)
+            }
+            _ => Err(io::Error::other(format!(
+                "{}: the tar reader skipped to a place the tar guard did not expect",
+                self.label
+            ))),
+        }
+    }
+}
+
+/// The `size` record of PAX data, with the crate's rule (`pax_extensions_value`): the
+/// first `size` record wins, and a malformed record before it means none.
+fn pax_size(data: &[u8]) -> Option<u64> {
+    for ext in tar::PaxExtensions::new(data) {
+        let ext = ext.ok()?;
+        if ext.key() != Ok("size") {
+            continue;
+        }
+        return ext.value().ok()?.parse::<u64>().ok();
+    }
+    None
+}
+
+/// Fuzzing and test support: runs the `tar` crate over `data` through a guard with
+/// `limit` (both reading and seeking over data) and checks that the guard predicted the
+/// position of every header the crate yielded, and that no yielded entry carries a
+/// metadata record longer than the limit. `Err` describes a disagreement.
+#[doc(hidden)]
+pub fn check_guard(data: &[u8], limit: u64) -> std::result::Result<(), String> {
+    for seek in [false, true] {
+        let slot = ErrorSlot::default();
+        let mut guard = TarGuard::new(io::Cursor::new(data), limit, "fuzz".into(), slot.clone());
+        guard.record = Some(Vec::new());
+        let mut archive = tar::Archive::new(guard);
+        let mut seen: Vec<u64> = Vec::new();
+        {
+            let entries: Box<dyn Iterator<Item = io::Result<tar::Entry<'_, _>>>> = if seek {
+                Box::new(archive.entries_with_seek().map_err(|e| e.to_string())?)
             } else {
-                u64::from(x)
+                Box::new(archive.entries().map_err(|e| e.to_string())?)
+            };
+            for e in entries {
+                let Ok(mut e) = e else { break };
+                seen.push(e.raw_header_position());
+                let name = e.path_bytes().len() as u64;
+                let link = e.link_name_bytes().map_or(0, |l| l.len() as u64);
+                // The header fields alone hold at most 257 bytes of a name.
+                if name > limit.max(257) || link > limit.max(257) {
+                    return Err(format!(
+                        "seek={seek}: an entry with a {name}/{link}-byte name went through"
+                    ));
+                }
+                let et = e.header().entry_type();
+                if et.is_pax_global_extensions() || et.is_pax_local_extensions() {
+                    if let Ok(Some(x)) = e.pax_extensions() {
+                        let _ = x.count();
+                    }
+                }
             }
-        })
-        .sum();
-    sum == want
-}
-
-fn parse_octal(f: &[u8]) -> Option<u64> {
-    let s: Vec<u8> = f
-        .iter()
-        .copied()
-        .skip_while(|c| *c == b' ')
-        .take_while(|c| (b'0'..=b'7').contains(c))
-        .collect();
-    if s.is_empty() {
-        return Some(0);
-    }
-    let mut v: u64 = 0;
-    for c in s {
-        v = v.checked_mul(8)?.checked_add(u64::from(c - b'0'))?;
-    }
-    Some(v)
-}
-
-/// Size field: octal, or base-256 when the high bit of the first byte is set.
-fn parse_size(f: &[u8]) -> Option<u64> {
-    match f.first() {
-        Some(first) if first & 0x80 != 0 => {
-            let mut v: u64 = u64::from(first & 0x7f);
-            for &c in f.get(1..)? {
-                v = v.checked_mul(256)?.checked_add(u64::from(c))?;
-            }
-            Some(v)
         }
-        _ => parse_octal(f),
-    }
-}
-
-/// The `size=` record of PAX data (`"<len> key=value\n"` records), if any.
-fn pax_size(mut data: &[u8]) -> Option<u64> {
-    let mut found = None;
-    while !data.is_empty() {
-        let sp = data.iter().position(|&c| c == b' ')?;
-        let len: usize = std::str::from_utf8(data.get(..sp)?).ok()?.parse().ok()?;
-        let rec = data.get(sp + 1..len)?;
-        if let Some(v) = rec.strip_prefix(b"size=") {
-            let v = v.strip_suffix(b"\n").unwrap_or(v);
-            found = std::str::from_utf8(v).ok()?.parse().ok();
+        let predicted = archive.into_inner().record.unwrap_or_default();
+        let prefix = predicted.get(..seen.len());
+        if prefix != Some(seen.as_slice()) || predicted.len() > seen.len() + 1 {
+            return Err(format!(
+                "seek={seek}: the crate yielded headers at {seen:?}, the guard predicted {predicted:?}"
+            ));
         }
-        data = data.get(len..)?;
     }
-    found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pax_records() {
-        assert_eq!(pax_size(b"20 path=a/b/c/d/e/f\n13 size=1234\n"), Some(1234));
-        assert_eq!(pax_size(b"13 size=1234\n"), Some(1234));
-        assert_eq!(pax_size(b"9 path=x\n"), None);
-        assert_eq!(pax_size(b"99 garbage"), None);
-        assert_eq!(
-            parse_size(&[0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]),
-            Some(256)
-        );
-        assert_eq!(parse_size(b"00000001750\0"), Some(1000));
-    }
+    Ok(())
 }

@@ -302,3 +302,128 @@ impl BuiltImage {
         b.into_inner()?.flush()
     }
 }
+
+/// Hostile tar pieces for tests: the shapes that walked around the first tar guard.
+pub mod hostile {
+    /// A GNU long-name (`L`) header declaring `size` bytes of name (body not included).
+    pub fn gnu_long_name_header(size: u64) -> Vec<u8> {
+        let mut h = tar::Header::new_gnu();
+        if let Some(g) = h.as_gnu_mut() {
+            g.name[..13].copy_from_slice(b"././@LongLink");
+        }
+        h.set_entry_type(tar::EntryType::GNULongName);
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_cksum();
+        h.as_bytes().to_vec()
+    }
+
+    /// A PAX `x` header with `records` (body included, padded). `v7` writes it in the
+    /// old format (no `ustar` magic), which the `tar` crate does not treat as PAX.
+    pub fn pax_header(records: &[(&str, &str)], v7: bool) -> Vec<u8> {
+        let mut body = Vec::new();
+        for (k, v) in records {
+            let rest = format!(" {k}={v}\n");
+            let mut len = rest.len() + 1;
+            while format!("{len}{rest}").len() != len {
+                len += 1;
+            }
+            body.extend_from_slice(format!("{len}{rest}").as_bytes());
+        }
+        let mut h = if v7 {
+            tar::Header::new_old()
+        } else {
+            tar::Header::new_ustar()
+        };
+        let _ = h.set_path("PaxHeader");
+        h.set_entry_type(tar::EntryType::XHeader);
+        h.set_size(body.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        let mut out = h.as_bytes().to_vec();
+        out.extend_from_slice(&body);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+        out
+    }
+
+    /// A regular file entry header (ustar) of `size` bytes, body not included.
+    pub fn file_header(path: &str, size: u64) -> Vec<u8> {
+        let mut h = tar::Header::new_ustar();
+        let _ = h.set_path(path);
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_cksum();
+        h.as_bytes().to_vec()
+    }
+
+    /// Bypass 1: a PAX header with two `size` records (the crate uses the first, 0; the
+    /// old guard the last, which made it skip over) followed by a GNU long name of
+    /// `name_len` bytes and a file. Returned uncompressed.
+    pub fn pax_double_size(name_len: u64) -> Vec<u8> {
+        let skip = 512 + name_len.div_ceil(512) * 512;
+        let mut t = pax_header(&[("size", "0"), ("size", &skip.to_string())], false);
+        t.extend_from_slice(&file_header("decoy", 0));
+        long_name_tail(&mut t, name_len);
+        t
+    }
+
+    /// Bypass 2: a V7-format `x` entry whose body says `size=N` (the crate reads it as a
+    /// plain entry; the old guard as PAX, and skipped), then a GNU long name.
+    pub fn v7_pax_long_name(name_len: u64) -> Vec<u8> {
+        let skip = 512 + name_len.div_ceil(512) * 512;
+        let mut t = pax_header(&[("size", &skip.to_string())], true);
+        t.extend_from_slice(&file_header("decoy", 0));
+        long_name_tail(&mut t, name_len);
+        t
+    }
+
+    fn long_name_tail(t: &mut Vec<u8>, name_len: u64) {
+        t.extend_from_slice(&gnu_long_name_header(name_len));
+        let body = usize::try_from(name_len.div_ceil(512) * 512).unwrap_or(0);
+        let start = t.len();
+        t.resize(start + body, b'n');
+        t.extend_from_slice(&file_header("after", 0));
+        t.resize(t.len() + 1024, 0);
+    }
+}
+
+/// Layers with entries no builder writes (for the hostile-layer-entries rule).
+pub mod hostile_entries {
+    fn raw(path: &[u8], kind: tar::EntryType, link: Option<&[u8]>) -> tar::Header {
+        let mut h = tar::Header::new_gnu();
+        if let Some(g) = h.as_gnu_mut() {
+            let n = path.len().min(g.name.len());
+            g.name[..n].copy_from_slice(&path[..n]);
+            if let Some(l) = link {
+                let m = l.len().min(g.linkname.len());
+                g.linkname[..m].copy_from_slice(&l[..m]);
+            }
+        }
+        h.set_entry_type(kind);
+        h.set_size(0);
+        h.set_mode(0o644);
+        h.set_cksum();
+        h
+    }
+
+    /// A layer tar with one entry of each hostile kind (a path climbing out of the
+    /// root, an absolute path, a hard link out of the root, a character device, a name
+    /// with an ESC sequence and a newline), plus one ordinary file.
+    pub fn layer() -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        type Raw<'a> = (&'a [u8], tar::EntryType, Option<&'a [u8]>);
+        let entries: [Raw<'_>; 6] = [
+            (b"../../etc/cron.d/x", tar::EntryType::Regular, None),
+            (b"/abs/file", tar::EntryType::Regular, None),
+            (b"h", tar::EntryType::Link, Some(b"../../etc/shadow")),
+            (b"dev/mem", tar::EntryType::Char, None),
+            (b"../\x1b[31mred\nline", tar::EntryType::Regular, None),
+            (b"ok/file", tar::EntryType::Regular, None),
+        ];
+        for (p, k, l) in entries {
+            let _ = b.append(&raw(p, k, l), &[][..]);
+        }
+        b.into_inner().unwrap_or_default()
+    }
+}

@@ -3,7 +3,7 @@
 //! each tar entry to the registered [`LayerVisitor`]s. Nothing is written to disk.
 
 use std::io::{self, BufReader, Read};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::digest::{Digest, ErrorSlot, Hasher, VerifyingReader};
@@ -94,6 +94,9 @@ pub struct EntryMeta {
     pub raw_path: Option<String>,
     /// What cleaning revealed (absolute path, `..`, escape attempts, bad UTF-8).
     pub path_flags: PathFlags,
+    /// The same for a hard link's target (default for other kinds): `escapes_root`
+    /// means the link points out of the image root.
+    pub link_flags: PathFlags,
     /// Kind (with link targets).
     pub kind: EntryKind,
     /// Full mode bits, including setuid (0o4000), setgid (0o2000) and sticky (0o1000).
@@ -192,6 +195,10 @@ impl LayerInfo {
 /// Receives tar entries during [`crate::Image::walk`]. Layers are walked in parallel, so
 /// calls for different layers interleave (calls for one layer come in tar order);
 /// visitors collect into `Mutex`es or similar and sort by layer index afterwards.
+///
+/// A blob that several layers of one image name (same digest and diff ID) is read once:
+/// its entries are offered for its first layer only, and `layer_done` is called for
+/// every layer that names it.
 pub trait LayerVisitor: Send + Sync {
     /// Called for every entry (whiteout markers included, with `entry.whiteout` set).
     fn wants(&self, entry: &EntryMeta) -> Want;
@@ -296,7 +303,8 @@ impl<R: Read> Read for ProgressReader<R> {
 
 const CANCELLED: &str = "walk cancelled after another layer failed";
 
-/// Counts and hashes the uncompressed tar stream, enforcing the decompressed-size cap.
+/// Counts and hashes the uncompressed tar stream, enforcing the decompressed-size caps
+/// (per layer, and for the whole image through `image_total`).
 struct DiffReader<R> {
     inner: R,
     hasher: Hasher,
@@ -304,12 +312,22 @@ struct DiffReader<R> {
     limit: u64,
     label: String,
     slot: ErrorSlot,
+    image_total: Arc<AtomicU64>,
+    image_limit: u64,
 }
 
 impl<R: Read> Read for DiffReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.read += n as u64;
+        let total = self.image_total.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if total > self.image_limit {
+            return Err(self.slot.set(Error::LimitExceeded {
+                what: format!("{}: decompressed size of all layers together", self.label),
+                amount: total,
+                limit: self.image_limit,
+            }));
+        }
         if self.read > self.limit {
             return Err(self.slot.set(Error::LimitExceeded {
                 what: format!("{}: decompressed size", self.label),
@@ -374,6 +392,7 @@ pub(crate) fn walk_one(
     progress: Option<Arc<dyn Progress>>,
     record: bool,
     cancel: Arc<AtomicBool>,
+    image_total: Arc<AtomicU64>,
 ) -> Result<(LayerStats, Option<LayerRecord>)> {
     let label = format!("layer {} {}", layer.index, layer.digest);
     let layer_err = |reason: String, source: Option<io::Error>| Error::Layer {
@@ -432,6 +451,8 @@ pub(crate) fn walk_one(
         limit: limits.uncompressed_cap(layer.size),
         label: label.clone(),
         slot: slot.clone(),
+        image_total,
+        image_limit: limits.max_image_uncompressed_bytes,
     };
     let guard = TarGuard::new(
         diff,
@@ -471,6 +492,11 @@ pub(crate) fn walk_one(
                     what: format!("{label}: entry count"),
                     amount: *n,
                     limit: limits.max_entries_per_layer,
+                },
+                WalkError::PathTooLong(n) => Error::LimitExceeded {
+                    what: format!("{label}: entry path or link target length"),
+                    amount: *n,
+                    limit: limits.max_path_bytes,
                 },
             });
         }
@@ -524,12 +550,14 @@ fn verified_count(v: &Verified) -> u64 {
 #[derive(Debug)]
 enum WalkError {
     TooManyEntries(u64),
+    PathTooLong(u64),
 }
 
 impl std::fmt::Display for WalkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WalkError::TooManyEntries(n) => write!(f, "more than {n} entries"),
+            WalkError::PathTooLong(n) => write!(f, "a path or link target of {n} bytes"),
         }
     }
 }
@@ -553,6 +581,13 @@ fn walk_entries<R: Read>(
             return Err(io::Error::other(WalkError::TooManyEntries(
                 limits.max_entries_per_layer,
             )));
+        }
+        let name_len = entry
+            .path_bytes()
+            .len()
+            .max(entry.link_name_bytes().map_or(0, |l| l.len())) as u64;
+        if name_len > limits.max_path_bytes {
+            return Err(io::Error::other(WalkError::PathTooLong(name_len)));
         }
         let meta = entry_meta(&mut entry, *count - 1);
         if let Some(r) = rec.as_deref_mut() {
@@ -626,6 +661,7 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
             .map(|b| b.into_owned())
             .unwrap_or_default()
     };
+    let mut link_flags = PathFlags::default();
     let kind = match et {
         tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
             EntryKind::File
@@ -634,9 +670,11 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
         tar::EntryType::Symlink => EntryKind::Symlink {
             target: String::from_utf8_lossy(&link()).into_owned(),
         },
-        tar::EntryType::Link => EntryKind::Hardlink {
-            target: paths::clean_path(&link()).0,
-        },
+        tar::EntryType::Link => {
+            let (target, flags) = paths::clean_path(&link());
+            link_flags = flags;
+            EntryKind::Hardlink { target }
+        }
         tar::EntryType::Char => EntryKind::CharDevice {
             major: header.device_major().ok().flatten().unwrap_or(0),
             minor: header.device_minor().ok().flatten().unwrap_or(0),
@@ -666,7 +704,8 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
         0
     };
     let mut xattrs = Vec::new();
-    if let Ok(Some(exts)) = entry.pax_extensions() {
+    let is_pax_entry = et.is_pax_global_extensions() || et.is_pax_local_extensions();
+    if let Some(Ok(Some(exts))) = (!is_pax_entry).then(|| entry.pax_extensions()) {
         for ext in exts.flatten() {
             if let Ok(key) = ext.key() {
                 if let Some(name) = key.strip_prefix("SCHILY.xattr.") {
@@ -696,6 +735,7 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
         path,
         raw_path,
         path_flags,
+        link_flags,
         kind,
         mode,
         uid,
@@ -709,6 +749,9 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
         position,
     }
 }
+
+/// What walking one layer gives.
+type LayerResult = Result<(LayerStats, Option<LayerRecord>)>;
 
 /// Opens a layer blob for the walk.
 pub(crate) type OpenLayerFn<'a> =
@@ -728,8 +771,30 @@ pub(crate) fn walk_layers(
         p.start(layers.iter().map(|l| l.size).sum(), layers.len());
     }
     let cancel = Arc::new(AtomicBool::new(false));
+    let image_total = Arc::new(AtomicU64::new(0));
     let first_failure: std::sync::Mutex<Option<usize>> = std::sync::Mutex::new(None);
-    let run_one = |layer: &LayerInfo| -> Result<(LayerStats, Option<LayerRecord>)> {
+    // A blob named by several layers is read once (a thousand descriptors naming one
+    // zstd bomb must not inflate it a thousand times).
+    let first_of: Vec<usize> = layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            layers
+                .get(..i)
+                .unwrap_or(&[])
+                .iter()
+                .position(|p| p.digest == l.digest && p.diff_id == l.diff_id)
+                .unwrap_or(i)
+        })
+        .collect();
+    let unique: Vec<&LayerInfo> = layers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| first_of.get(*i) == Some(i))
+        .map(|(_, l)| l)
+        .collect();
+    let run_one = |layer: &&LayerInfo| -> Result<(LayerStats, Option<LayerRecord>)> {
+        let layer: &LayerInfo = layer;
         let res = open(layer).and_then(|(raw, check)| {
             walk_one(
                 raw,
@@ -740,6 +805,7 @@ pub(crate) fn walk_layers(
                 opts.progress.clone(),
                 opts.final_fs,
                 cancel.clone(),
+                image_total.clone(),
             )
         });
         if let Some(p) = &opts.progress {
@@ -771,12 +837,47 @@ pub(crate) fn walk_layers(
     } else {
         opts.threads
     }
-    .clamp(1, layers.len().max(1));
-    let results: Vec<Result<(LayerStats, Option<LayerRecord>)>> =
+    .clamp(1, unique.len().max(1));
+    let unique_results: Vec<Result<(LayerStats, Option<LayerRecord>)>> =
         match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) if threads > 1 => pool.install(|| layers.par_iter().map(run_one).collect()),
-            _ => layers.iter().map(run_one).collect(),
+            Ok(pool) if threads > 1 => pool.install(|| unique.par_iter().map(run_one).collect()),
+            _ => unique.iter().map(run_one).collect(),
         };
+    let mut by_layer: Vec<Option<LayerResult>> = (0..layers.len()).map(|_| None).collect();
+    for (l, r) in unique.iter().zip(unique_results) {
+        if let Some(slot) = by_layer.get_mut(l.index) {
+            *slot = Some(r);
+        }
+    }
+    // Repeated blobs: the first occurrence's numbers and record, under their own index.
+    let mut results: Vec<Result<(LayerStats, Option<LayerRecord>)>> =
+        Vec::with_capacity(layers.len());
+    for (i, layer) in layers.iter().enumerate() {
+        let first = first_of.get(i).copied().unwrap_or(i);
+        let r = if first == i {
+            by_layer.get_mut(i).and_then(Option::take)
+        } else {
+            match results.get(first) {
+                Some(Ok((stats, rec))) => {
+                    let mut stats = stats.clone();
+                    stats.index = i;
+                    for v in visitors {
+                        v.layer_done(layer, &stats);
+                    }
+                    Some(Ok((stats, rec.clone())))
+                }
+                _ => None,
+            }
+        };
+        results.push(r.unwrap_or_else(|| {
+            Err(Error::Layer {
+                index: i,
+                digest: layer.digest.to_string(),
+                reason: CANCELLED.into(),
+                source: None,
+            })
+        }));
+    }
     if let Some(p) = &opts.progress {
         p.finish();
     }
@@ -830,6 +931,7 @@ pub fn walk_layer_blob(
         None,
         false,
         Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicU64::new(0)),
     )
     .map(|(s, _)| s)
 }

@@ -123,3 +123,58 @@ fn a_lying_registry_is_caught() {
         "{e}"
     );
 }
+
+/// A registry that serves the OCI 1.1 referrers API: its answer is used (not the
+/// tag-schema fallback), `artifactType` filtering is applied client-side too, and a
+/// subject without referrers has none.
+#[test]
+fn referrers_api_when_the_registry_serves_it() {
+    let fake = start("u", "p");
+    let (amd, _, _) = publish(&fake, "multi");
+    let subject = amd.manifest_digest.to_string();
+    let entry = |n: u8, t: &str| {
+        serde_json::json!({
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": bosun_oci::Digest::sha256_of(&[n]).to_string(),
+            "size": 10 + u64::from(n),
+            "artifactType": t,
+            "annotations": {"n": n.to_string()}
+        })
+    };
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [entry(1, "application/vnd.dev.sigstore.bundle.v0.3+json"), entry(2, "application/spdx+json")]
+    });
+    fake.state
+        .lock()
+        .unwrap()
+        .referrers
+        .insert(subject.clone(), serde_json::to_vec(&index).unwrap());
+    let r = bosun_oci::Reference::parse(&format!("127.0.0.1:{}/x/y", fake.port)).unwrap();
+    let client =
+        bosun_oci::RegistryClient::new(&r, &opts(&fake, "p", "linux/amd64").registry).unwrap();
+    let all = client.referrers(&r, &amd.manifest_digest, None).unwrap();
+    assert!(all.via_api);
+    assert_eq!(all.manifests.len(), 2);
+    assert_eq!(all.manifests[1].descriptor.annotations["n"], "2");
+    assert_eq!(all.manifests[1].descriptor.size, 12);
+    let bundles = client
+        .referrers(
+            &r,
+            &amd.manifest_digest,
+            Some("application/vnd.dev.sigstore.bundle.v0.3+json"),
+        )
+        .unwrap();
+    assert_eq!(bundles.manifests.len(), 1);
+    assert_eq!(
+        bundles.manifests[0].artifact_type.as_deref(),
+        Some("application/vnd.dev.sigstore.bundle.v0.3+json")
+    );
+    // No referrers for another subject: the API says 404 here, so the tag schema is
+    // tried, and it is absent too.
+    let none = client
+        .referrers(&r, &bosun_oci::Digest::sha256_of(b"nothing"), None)
+        .unwrap();
+    assert_eq!((none.manifests.len(), none.via_api), (0, false));
+}

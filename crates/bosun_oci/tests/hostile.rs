@@ -952,3 +952,251 @@ fn a_bare_name_is_never_sent_to_a_registry() {
         "{e}"
     );
 }
+
+/// The two shapes that walked around the first tar guard: both are now refused, through
+/// the layer walk and through the outer archive alike, and the guard agrees with the
+/// `tar` crate on every header of them.
+#[test]
+fn tar_guard_bypasses_are_refused() {
+    use bosun_oci::testing::hostile;
+    let limits = Limits {
+        max_tar_header_bytes: 64 << 10,
+        ..Limits::default()
+    };
+    for (name, tar) in [
+        (
+            "PAX with two size records",
+            hostile::pax_double_size(4 << 20),
+        ),
+        ("V7 x header", hostile::v7_pax_long_name(4 << 20)),
+    ] {
+        bosun_oci::fuzz_check_tar_guard(&tar, 64 << 10).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let gz = bosun_oci::testing::compress(&tar, Compression::Gzip);
+        let info = LayerInfo {
+            index: 0,
+            digest: bosun_oci::Digest::sha256_of(&gz),
+            diff_id: bosun_oci::Digest::sha256_of(&tar),
+            size: gz.len() as u64,
+            media_type: String::new(),
+            history: None,
+            history_index: None,
+        };
+        let e = bosun_oci::walk_layer_blob(
+            Box::new(std::io::Cursor::new(gz)),
+            &info,
+            &[&Recorder::default()],
+            &limits,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, Error::LimitExceeded { what, amount, limit } if what.contains("GNU long name") && *amount == 4 << 20 && *limit == 64 << 10),
+            "{name}: {e}"
+        );
+        // The same bytes as an outer docker archive: indexed through the same guard.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outer.tar");
+        std::fs::write(&path, &tar).unwrap();
+        let e = Image::open(
+            &format!("docker-archive:{}", path.display()),
+            &OpenOptions {
+                limits: limits.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, Error::LimitExceeded { what, .. } if what.contains("GNU long name")),
+            "{name} (outer archive): {e}"
+        );
+    }
+}
+
+/// A FIFO where a layout expects `index.json`, or given as an archive, is refused at
+/// once instead of blocking forever.
+#[cfg(unix)]
+#[test]
+fn fifos_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mkfifo) = bosun_testkit::tool("mkfifo") else {
+        return;
+    };
+    let layout = dir.path().join("layout");
+    std::fs::create_dir(&layout).unwrap();
+    std::fs::write(
+        layout.join("oci-layout"),
+        br#"{"imageLayoutVersion":"1.0.0"}"#,
+    )
+    .unwrap();
+    let fifo = layout.join("index.json");
+    let arch = dir.path().join("a.tar");
+    for f in [&fifo, &arch] {
+        let st = std::process::Command::new(&mkfifo).arg(f).status().unwrap();
+        assert!(st.success());
+    }
+    let t = std::time::Instant::now();
+    let e = Image::open(
+        &format!("oci:{}", layout.display()),
+        &OpenOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not a regular file (a FIFO)"), "{e}");
+    let e = Image::open(
+        &format!("docker-archive:{}", arch.display()),
+        &OpenOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not a regular file (a FIFO)"), "{e}");
+    assert!(t.elapsed() < std::time::Duration::from_secs(5));
+}
+
+/// A thousand layer descriptors naming one zstd blob: the blob is read (and inflated)
+/// once, every layer still gets `layer_done`, and the final view has each layer.
+#[test]
+fn a_blob_named_by_many_layers_is_read_once() {
+    let t = tempfile::tempdir().unwrap();
+    let tar = layer_tar(&[TestEntry::file("big", &vec![0u8; 256 << 10])]);
+    let one = TestLayer {
+        tar,
+        compression: Compression::Zstd,
+        created_by: "RUN x".into(),
+    };
+    let spec = ImageSpec {
+        layers: vec![one; 1000],
+        ..Default::default()
+    };
+    let built = spec.build();
+    built.write_oci_dir(t.path(), None).unwrap();
+    let image = Image::open(&t.path().display().to_string(), &OpenOptions::default()).unwrap();
+    assert_eq!(image.layers.len(), 1000);
+    let p = Arc::new(CountingProgress::default());
+    let rec = Recorder::default();
+    let s = image
+        .walk(
+            &[&rec],
+            &WalkOptions {
+                threads: 2,
+                final_fs: true,
+                progress: Some(p.clone()),
+            },
+        )
+        .unwrap();
+    let blob = image.layers[0].size;
+    assert_eq!(p.bytes.load(Ordering::SeqCst), blob, "read once");
+    assert_eq!(s.layers.len(), 1000);
+    assert!(s.layers.iter().enumerate().all(|(i, l)| l.index == i));
+    assert_eq!(rec.seen.lock().unwrap().len(), 1, "entries offered once");
+    let fs = s.final_fs.unwrap();
+    assert_eq!(fs.present_layer("big"), Some(999));
+    assert_eq!(fs.history("big").len(), 1000);
+}
+
+/// The total inflated size over all layers has its own cap.
+#[test]
+fn total_inflated_bytes_per_image_is_capped() {
+    let t = tempfile::tempdir().unwrap();
+    let spec = ImageSpec {
+        layers: (0..4)
+            .map(|i| {
+                layer(
+                    &[TestEntry::file(&format!("f{i}"), &vec![i as u8; 64 << 10])],
+                    Compression::Gzip,
+                    "x",
+                )
+            })
+            .collect(),
+        ..Default::default()
+    };
+    spec.build().write_oci_dir(t.path(), None).unwrap();
+    let limits = Limits {
+        max_image_uncompressed_bytes: 200 << 10,
+        ..Limits::default()
+    };
+    let image = Image::open(
+        &t.path().display().to_string(),
+        &OpenOptions {
+            limits,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let e = image.walk(&[], &WalkOptions::default()).unwrap_err();
+    assert!(
+        matches!(&e, Error::LimitExceeded { what, limit, .. } if what.contains("all layers together") && *limit == 200 << 10),
+        "{e}"
+    );
+}
+
+/// The fuzz target's oracle, run here over deterministic mutations of seed archives
+/// (bytes of their headers and PAX records flipped, sizes and type flags rewritten): the
+/// guard agrees with the `tar` crate on every header it yields, and nothing longer than
+/// the limit gets through. A cheap stand-in for `cargo fuzz run tar_reader`.
+#[test]
+fn tar_guard_agrees_with_the_crate_on_mutated_archives() {
+    use bosun_oci::testing::hostile;
+    let mut long = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(3);
+    long.append_data(&mut h, format!("{}/f", "d".repeat(2000)), &b"abc"[..])
+        .unwrap();
+    long.append_pax_extensions([("path", &b"p/q"[..]), ("size", &b"3"[..])])
+        .unwrap();
+    let mut h = tar::Header::new_ustar();
+    h.set_size(3);
+    long.append_data(&mut h, "x", &b"xyz"[..]).unwrap();
+    let seeds = vec![
+        hostile::pax_double_size(3000),
+        hostile::v7_pax_long_name(3000),
+        long.into_inner().unwrap(),
+        layer_tar(&[
+            TestEntry::file("a", b"hello"),
+            TestEntry::Dir("d".into()),
+            TestEntry::Symlink("s".into(), "../x".into()),
+            TestEntry::Whiteout("d/w".into()),
+        ]),
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut runs = 0;
+    for seed in &seeds {
+        bosun_oci::fuzz_check_tar_guard(seed, 1024).unwrap();
+        for _ in 0..2500 {
+            let mut t = seed.clone();
+            for _ in 0..(1 + next() % 4) {
+                let block = (next() as usize % t.len().div_ceil(512)) * 512;
+                let r = next();
+                let at = match r % 4 {
+                    0 => block + 124 + (r as usize >> 8) % 12, // size
+                    1 => block + 156,                          // type flag
+                    2 => block + 257 + (r as usize >> 8) % 8,  // magic, version
+                    _ => block + (r as usize >> 8) % 512,
+                };
+                if let Some(b) = t.get_mut(at) {
+                    *b = (next() >> 3) as u8;
+                }
+            }
+            // Keep headers' checksums valid half of the time, so mutations get past it.
+            if next() % 2 == 0 {
+                for off in (0..t.len()).step_by(512) {
+                    if let Some(block) = t.get_mut(off..off + 512) {
+                        let mut h = tar::Header::new_old();
+                        h.as_mut_bytes().copy_from_slice(block);
+                        if h.as_bytes().iter().any(|&b| b != 0) {
+                            h.set_cksum();
+                            block.copy_from_slice(h.as_bytes());
+                        }
+                    }
+                }
+            }
+            if let Err(e) = bosun_oci::fuzz_check_tar_guard(&t, 1024) {
+                panic!("mutation disagrees: {e}");
+            }
+            runs += 1;
+        }
+    }
+    assert_eq!(runs, 10_000);
+}

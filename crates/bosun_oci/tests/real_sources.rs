@@ -3,7 +3,6 @@
 //! .ci/run). Each test skips with a printed reason when its tools are missing. Servers
 //! are killed on drop; everything lives in temp dirs; only 127.0.0.1 is contacted.
 
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
@@ -37,14 +36,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn wait_until(what: &str, mut ok: impl FnMut() -> bool) -> bool {
@@ -126,148 +117,16 @@ fn check_test_image(image: &Image) {
         .contains(&(1, "app/key.pem".to_string())));
 }
 
-struct Registry {
-    _server: Server,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
+use bosun_testkit::{Registry, RegistryConfig};
 
 fn start_registry(htpasswd: Option<(&str, &str)>) -> Option<Registry> {
     start_registry_with(htpasswd, false)
 }
 
 fn start_registry_with(htpasswd: Option<(&str, &str)>, tls: bool) -> Option<Registry> {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let auth = match htpasswd {
-        None => String::new(),
-        Some((u, p)) => {
-            let out = Command::new("htpasswd")
-                .args(["-Bbn", u, p])
-                .output()
-                .unwrap();
-            assert!(out.status.success());
-            std::fs::write(dir.path().join("htpasswd"), &out.stdout).unwrap();
-            format!(
-                "auth:\n  htpasswd:\n    realm: bosun-test\n    path: {}\n",
-                dir.path().join("htpasswd").display()
-            )
-        }
-    };
-    let tls_cfg = if tls {
-        // A CA and a leaf for 127.0.0.1 signed by it (webpki refuses a CA as leaf).
-        let d = dir.path();
-        let (cert, key) = (d.join("cert.pem"), d.join("key.pem"));
-        std::fs::write(
-            d.join("ext.cnf"),
-            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-        )
-        .unwrap();
-        let ec = [
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ];
-        let steps: Vec<Vec<String>> = vec![
-            ["req", "-x509"]
-                .iter()
-                .chain(ec.iter())
-                .map(|s| s.to_string())
-                .chain(
-                    [
-                        "-days",
-                        "2",
-                        "-subj",
-                        "/CN=bosun-test-ca",
-                        "-keyout",
-                        "ca.key",
-                        "-out",
-                        "ca.pem",
-                    ]
-                    .map(String::from),
-                )
-                .collect(),
-            ["req"]
-                .iter()
-                .chain(ec.iter())
-                .map(|s| s.to_string())
-                .chain(
-                    [
-                        "-subj",
-                        "/CN=127.0.0.1",
-                        "-keyout",
-                        "key.pem",
-                        "-out",
-                        "leaf.csr",
-                    ]
-                    .map(String::from),
-                )
-                .collect(),
-            [
-                "x509",
-                "-req",
-                "-in",
-                "leaf.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-days",
-                "2",
-                "-extfile",
-                "ext.cnf",
-                "-out",
-                "cert.pem",
-            ]
-            .map(String::from)
-            .to_vec(),
-        ];
-        let ok = steps.iter().all(|args| {
-            Command::new("openssl")
-                .args(args)
-                .current_dir(d)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        });
-        if !ok {
-            bosun_testkit::skip("skipped: openssl could not make a test certificate");
-            return None;
-        }
-        format!(
-            "  tls:\n    certificate: {}\n    key: {}\n",
-            cert.display(),
-            key.display()
-        )
-    } else {
-        String::new()
-    };
-    let cfg = format!(
-        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{tls_cfg}{auth}",
-        dir.path().join("storage").display()
-    );
-    std::fs::write(dir.path().join("config.yml"), cfg).unwrap();
-    let child = Command::new("docker-registry")
-        .arg("serve")
-        .arg(dir.path().join("config.yml"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let server = Server(child);
-    if !wait_until("docker-registry", || {
-        TcpStream::connect(("127.0.0.1", port)).is_ok()
-    }) {
-        return None;
-    }
-    Some(Registry {
-        _server: server,
-        port,
-        _dir: dir,
+    bosun_testkit::start_registry(&RegistryConfig {
+        htpasswd: htpasswd.map(|(u, p)| (u.to_string(), p.to_string())),
+        tls,
     })
 }
 
@@ -600,7 +459,7 @@ fn registry_over_tls_is_verified() {
     if !push(&archive, &format!("docker://{reference}"), None) {
         return;
     }
-    let cert = reg._dir.path().join("ca.pem");
+    let cert = reg.ca_file().unwrap();
     let trusted = OpenOptions {
         registry: RegistryOptions {
             insecure: false,

@@ -106,3 +106,13 @@ pub struct SecretMatch {
     /// The value is a documented example key ([`is_allowlisted_example`]).
     pub example: bool,
 }
+
+/// The byte ranges of every secret value [`find_secrets_in_text`] sees in `text`: the
+/// secret finder the renderers apply to every untrusted string
+/// (`bosun_diagnostics::render::install_secret_finder`).
+pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
+    find_secrets_in_text(text)
+        .into_iter()
+        .map(|m| m.range)
+        .collect()
+}

@@ -13,6 +13,9 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod registry;
+pub use registry::{start_registry, Registry, RegistryConfig};
+
 /// True when missing fixtures must fail tests (`BOSUN_REQUIRE_FIXTURES=1`).
 pub fn fixtures_required() -> bool {
     std::env::var("BOSUN_REQUIRE_FIXTURES").is_ok_and(|v| !v.is_empty() && v != "0")

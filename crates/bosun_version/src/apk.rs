@@ -2,15 +2,18 @@
 //!
 //! apk-tools 2 (what released Alpine ships) and apk-tools 3 disagree on malformed
 //! versions (`6.6.2p1`, `1-r`, `0..1`), and OSV's Alpine data contains them. The
-//! ordering here is osv-scalibr's Alpine model, whose known-answer files were made
-//! with `apk version -t` and record each disagreement, plus apk-tools 3's ordering of
-//! `~hash` commit suffixes (after the suffixes, before `-r#`). On well-formed
-//! versions both apk-tools agree with it: numbers compare by value, except that a
-//! non-first component with a leading zero compares as a string; a letter sorts
-//! after none; `_alpha` < `_beta` < `_pre` < `_rc` < no suffix < `_cvs` < `_svn` <
-//! `_git` < `_hg` < `_p`; then `-r#`. Parsing never fails (except on the empty
-//! string): an unreadable rest sorts below a clean end, and two unreadable versions
-//! compare as strings.
+//! ordering here follows osv-scalibr's Alpine model, whose known-answer files were
+//! made with `apk version -t` and record each disagreement, plus apk-tools 3's
+//! ordering of `~hash` commit suffixes (after the suffixes, before `-r#`), arranged
+//! as a total order (field by field, see [`cmp`]) so that sorting versions can never
+//! meet a contradiction. On well-formed versions both apk-tools agree with it:
+//! numbers compare by value, except that a non-first component with a leading zero
+//! compares as text; a letter sorts after none; `_alpha` < `_beta` < `_pre` < `_rc` <
+//! no suffix < `_cvs` < `_svn` < `_git` < `_hg` < `_p`; then `-r#`. Parsing never
+//! fails (except on the empty string): an unreadable rest sorts below a clean end,
+//! and two unreadable versions that agree so far compare as text. One osv-scalibr
+//! answer (`1-ruff2 = 1--ruff1`) cannot be part of a total order; this says `>`,
+//! as apk-tools 3.x does.
 //!
 //! [`apk_is_valid`] and [`apk_fuzzy_match`] follow apk-tools 3 exactly
 //! (`apk_version_validate`, `apk_version_compare_fuzzy` in src/version.c).
@@ -219,7 +222,8 @@ pub(crate) struct Apk {
     hash: Option<(u32, u32)>,
     /// Byte range of the `-r` number (empty: 0).
     build: (u32, u32),
-    remainder_empty: bool,
+    /// Where the unread rest starts (the input's length when there is none).
+    rest: u32,
 }
 
 // Suffix weights: pre-releases, then no suffix, then post-releases.
@@ -268,7 +272,7 @@ pub(crate) fn parse(s: &str) -> Result<Apk, &'static str> {
         suffixes: Vec::new(),
         hash: None,
         build: (0, 0),
-        remainder_empty: false,
+        rest: 0,
     };
     // Numeric components: `(\d+\.?)*`.
     let mut i = 0;
@@ -320,7 +324,7 @@ pub(crate) fn parse(s: &str) -> Result<Apk, &'static str> {
             v.invalid = true;
         }
     }
-    v.remainder_empty = i == b.len();
+    v.rest = i as u32;
     Ok(v)
 }
 
@@ -328,17 +332,31 @@ fn sl(s: &str, r: (u32, u32)) -> &[u8] {
     &s.as_bytes()[r.0 as usize..r.1 as usize]
 }
 
-pub(crate) fn cmp(a_raw: &str, a: &Apk, b_raw: &str, b: &Apk) -> Ordering {
-    if a.invalid && b.invalid {
-        return a_raw.cmp(b_raw);
+/// How a version ends: a clean end sorts above a rest after a `-r#` (ignored
+/// otherwise), which sorts above text that could not be read.
+fn tail_rank(raw: &str, v: &Apk) -> u8 {
+    if v.rest as usize == raw.len() {
+        2
+    } else if !v.invalid {
+        1
+    } else {
+        0
     }
+}
+
+/// A total order (so that sorting never meets a contradiction), field by field:
+/// numeric components (a missing one sorts first: `1 < 1.0`), the letter, the
+/// suffixes, the commit hash, `-r#`, then how the version ends; two unreadable rests
+/// compare as text.
+pub(crate) fn cmp(a_raw: &str, a: &Apk, b_raw: &str, b: &Apk) -> Ordering {
     for k in 0..a.comps.len().max(b.comps.len()) {
-        // A missing component is a `0` that compares by value.
-        let x = a.comps.get(k).map_or(&b"0"[..], |&r| sl(a_raw, r));
-        let y = b.comps.get(k).map_or(&b"0"[..], |&r| sl(b_raw, r));
-        let by_string =
-            k > 0 && k < a.comps.len() && k < b.comps.len() && (x[0] == b'0' || y[0] == b'0');
-        let o = if by_string {
+        let (x, y) = match (a.comps.get(k), b.comps.get(k)) {
+            (Some(&x), Some(&y)) => (sl(a_raw, x), sl(b_raw, y)),
+            (x, y) => return x.is_some().cmp(&y.is_some()),
+        };
+        // After the first, a component with a leading zero compares as text (so
+        // all of them sort below the others, as in apk-tools 3).
+        let o = if k > 0 && (x[0] == b'0' || y[0] == b'0') {
             x.cmp(y)
         } else {
             crate::cmp_digits(x, y)
@@ -379,8 +397,15 @@ pub(crate) fn cmp(a_raw: &str, a: &Apk, b_raw: &str, b: &Apk) -> Ordering {
     if o != Ordering::Equal {
         return o;
     }
-    // Whatever could not be read sorts below a clean end.
-    a.remainder_empty.cmp(&b.remainder_empty)
+    let (ra, rb) = (tail_rank(a_raw, a), tail_rank(b_raw, b));
+    // Two unreadable versions that agree so far compare as text.
+    ra.cmp(&rb).then_with(|| {
+        if ra == 0 {
+            a_raw.cmp(b_raw)
+        } else {
+            Ordering::Equal
+        }
+    })
 }
 
 /// Whether `s` is a valid apk version (apk-tools' `apk_version_validate`).

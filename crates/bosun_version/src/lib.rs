@@ -18,6 +18,13 @@
 //! assert!(Version::parse(Scheme::Dpkg, "1:").is_err());
 //! ```
 //!
+//! **For a matcher:** parse the installed version once and each range bound once,
+//! then compare [`Version`]s (no allocation per comparison). OSV's `introduced: "0"`
+//! parses in every scheme and sorts below every ordinary version, but SemVer
+//! prereleases of `0.0.0` (`0.0.0-alpha`) sort below it, so treat `"0"` as "from the
+//! first version" rather than as a version. A version that does not parse is an
+//! error for the caller to report, never a silent "not affected".
+//!
 //! **Invariants**
 //! - Pure: no IO, no printing, no global state, no regular expressions (every parser
 //!   is a hand-written scanner over bytes, so nothing is compiled per call).
@@ -126,16 +133,21 @@ impl Scheme {
     /// `"crates.io"` -> SemVer, `"Go"` -> Go, `"Maven"` -> Maven, `"RubyGems"` ->
     /// RubyGems, `"NuGet"` -> NuGet, `"Packagist"` -> Packagist, `"Hex"`/`"Pub"` ->
     /// SemVer; anything else -> `None`. The part after the first `:` (a release) is
-    /// ignored.
+    /// ignored. OSV's other apk distributions (Wolfi, Chainguard, MinimOS, Alpaquita,
+    /// BellSoft Hardened Containers) are Apk; its other RPM distributions (openEuler,
+    /// Azure Linux, Photon OS) are Rpm.
     pub fn for_ecosystem(ecosystem: &str) -> Option<Scheme> {
         let base = ecosystem.split(':').next().unwrap_or("").trim();
         Some(match base {
             "Debian" | "Ubuntu" => Scheme::Dpkg,
-            "Alpine" | "Alpaquita" | "BellSoft Hardened Containers" | "Wolfi" | "Chainguard" => {
-                Scheme::Apk
-            }
+            "Alpine"
+            | "Alpaquita"
+            | "BellSoft Hardened Containers"
+            | "Wolfi"
+            | "Chainguard"
+            | "MinimOS" => Scheme::Apk,
             "AlmaLinux" | "Rocky Linux" | "Red Hat" | "openSUSE" | "SUSE" | "Mageia"
-            | "openEuler" | "Azure Linux" => Scheme::Rpm,
+            | "openEuler" | "Azure Linux" | "Photon OS" => Scheme::Rpm,
             "PyPI" => Scheme::Pep440,
             "npm" | "crates.io" | "Hex" | "Pub" => Scheme::SemVer,
             "Go" => Scheme::Go,
@@ -354,6 +366,41 @@ impl fmt::Display for Version {
     }
 }
 
+/// Sorts versions ascending without ever panicking (a stable merge sort).
+///
+/// Every scheme's `Ord` is a total order except Maven's and Packagist's: Maven's
+/// own `ComparableVersion` and the POM specification are both intransitive on
+/// unusual versions (`0` < `0+-n:1` < `0.0.0.alpha.1` yet `0` > `0.0.0.alpha.1`), so
+/// is PHP's `version_compare` on odd tails, and `slice::sort` may panic when it
+/// notices. Use this to sort versions that come
+/// from untrusted data (a Maven range's events, say); on a total order it gives the
+/// same result as `slice::sort`.
+pub fn sort_versions(v: &mut [Version]) {
+    if v.len() < 2 {
+        return;
+    }
+    let mid = v.len() / 2;
+    sort_versions(&mut v[..mid]);
+    sort_versions(&mut v[mid..]);
+    if v[mid - 1] <= v[mid] {
+        return;
+    }
+    let mut merged: Vec<Version> = Vec::with_capacity(v.len());
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < v.len() {
+        if v[j] < v[i] {
+            merged.push(v[j].clone());
+            j += 1;
+        } else {
+            merged.push(v[i].clone());
+            i += 1;
+        }
+    }
+    merged.extend(v[i..mid].iter().cloned());
+    merged.extend(v[j..].iter().cloned());
+    v.clone_from_slice(&merged);
+}
+
 /// Total order of two versions in one scheme; `Err` when either does not parse in
 /// that scheme.
 pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {
@@ -391,6 +438,10 @@ mod tests {
             ("openSUSE", Some(Scheme::Rpm)),
             ("SUSE", Some(Scheme::Rpm)),
             ("Mageia", Some(Scheme::Rpm)),
+            ("openSUSE:Leap 15.5", Some(Scheme::Rpm)),
+            ("Photon OS:5.0", Some(Scheme::Rpm)),
+            ("Wolfi", Some(Scheme::Apk)),
+            ("Chainguard", Some(Scheme::Apk)),
             ("PyPI", Some(Scheme::Pep440)),
             ("npm", Some(Scheme::SemVer)),
             ("crates.io", Some(Scheme::SemVer)),
@@ -455,6 +506,22 @@ mod tests {
         let long = "x".repeat(10_000);
         let e = Version::parse(Scheme::Dpkg, &format!("a:{long}")).unwrap_err();
         assert!(e.to_string().len() < 300);
+    }
+
+    #[test]
+    fn display_escapes_control_characters() {
+        let v = Version::parse(Scheme::Apk, "1.0\u{1b}[31m").unwrap();
+        assert_eq!(v.to_string(), "1.0\\u{1b}[31m");
+        assert_eq!(v.as_str(), "1.0\u{1b}[31m");
+        assert_eq!(v.scheme(), Scheme::Apk);
+    }
+
+    #[test]
+    fn versions_of_different_schemes_order_by_scheme() {
+        let a = Version::parse(Scheme::SemVer, "2.0.0").unwrap();
+        let b = Version::parse(Scheme::Go, "1.0.0").unwrap();
+        assert_eq!(a.cmp(&b), Ordering::Less);
+        assert_ne!(a, Version::parse(Scheme::NuGet, "2.0.0").unwrap());
     }
 
     #[test]

@@ -9,6 +9,9 @@
 //! PHP), a number against a name as `#` against it. When one version has parts left
 //! over, a number left over wins, and otherwise the rest is compared against `#`.
 //!
+//! Like PHP's, this order is not total on odd tails; sort Packagist versions from
+//! untrusted data with [`crate::sort_versions`], which never panics.
+//!
 //! Where this differs from PHP's own `version_compare`: PHP also turns every other
 //! non-alphanumeric character into a dot and never doubles dots, and it saturates
 //! numbers at `i64::MAX`; the known answers (osv-scalibr's hand-written edge cases,

@@ -75,7 +75,12 @@ pub(crate) fn parse(s: &str) -> Result<Pep440, &'static str> {
     if s.trim().is_empty() {
         return Err("version string is empty");
     }
-    let lower = s.to_ascii_lowercase();
+    // Lowercase only when needed: most versions are already lowercase.
+    let lower: std::borrow::Cow<'_, str> = if s.bytes().any(|c| c.is_ascii_uppercase()) {
+        s.to_ascii_lowercase().into()
+    } else {
+        s.into()
+    };
     Ok(match modern(lower.trim().as_bytes()) {
         Some(m) => Pep440::Modern(Box::new(m)),
         None => Pep440::Legacy(legacy(&lower)),

@@ -1,6 +1,6 @@
 //! The real tools as oracles: generated tricky versions (tildes, carets, leading
-//! zeros, letters against digits, epochs, separators) compared by `dpkg`, `rpm` and
-//! RubyGems, and by this crate. The inputs come from a fixed-seed generator, so every
+//! zeros, letters against digits, epochs, separators, spellings) compared by `dpkg`,
+//! `rpm`, RubyGems, Python's `packaging` and PHP, and by this crate. The inputs come from a fixed-seed generator, so every
 //! run checks the same cases.
 
 use std::cmp::Ordering;
@@ -107,6 +107,21 @@ fn check(scheme: Scheme, cases: &[(String, String)], answers: &str) -> (usize, u
     (checked, refused)
 }
 
+/// Feeds the cases to the oracle, one `a<sep>b` line each, and checks its answers.
+fn ask(
+    scheme: Scheme,
+    cases: &[(String, String)],
+    sep: char,
+    cmd: &mut Command,
+) -> Option<(usize, usize)> {
+    let input: String = cases
+        .iter()
+        .map(|(a, b)| format!("{a}{sep}{b}\n"))
+        .collect();
+    let out = run(cmd, &input)?;
+    Some(check(scheme, cases, &out))
+}
+
 #[test]
 fn dpkg_agrees_with_dpkg() {
     let Some(dpkg) = bosun_testkit::tool("dpkg") else {
@@ -143,12 +158,15 @@ fn dpkg_agrees_with_dpkg() {
          else echo E; fi; done",
         d = dpkg.display()
     );
-    let input: String = cases.iter().map(|(a, b)| format!("{a} {b}\n")).collect();
-    let Some(out) = run(Command::new("sh").args(["-c", &script]), &input) else {
+    let Some(counts) = ask(
+        Scheme::Dpkg,
+        &cases,
+        ' ',
+        Command::new("sh").args(["-c", &script]),
+    ) else {
         return;
     };
-    let (checked, refused) = check(Scheme::Dpkg, &cases, &out);
-    assert_eq!((checked, refused), (400, 0));
+    assert_eq!(counts, (400, 0));
 }
 
 #[test]
@@ -211,15 +229,125 @@ fn rubygems_agrees_with_ruby() {
     ];
     let pool: Vec<String> = (0..150).map(|_| g.word(&first, &rest, 5)).collect();
     let cases = pairs(&pool, 400, 13);
-    let input: String = cases.iter().map(|(a, b)| format!("{a} {b}\n")).collect();
     let script = "STDIN.each_line { |l| a, b = l.split; \
                   begin; puts(Gem::Version.new(a) <=> Gem::Version.new(b)); \
                   rescue ArgumentError; puts 'E'; end }";
-    let Some(out) = run(Command::new(ruby).args(["-e", script]), &input) else {
+    let Some(counts) = ask(
+        Scheme::RubyGems,
+        &cases,
+        ' ',
+        Command::new(ruby).args(["-e", script]),
+    ) else {
         return;
     };
-    let (checked, refused) = check(Scheme::RubyGems, &cases, &out);
     // Ruby refuses forms such as `1beta` (a letter right after the first number),
     // which OSV's data and osv-scalibr's answers use; those are left out here.
-    assert_eq!((checked, refused), (292, 108));
+    assert_eq!(counts, (292, 108));
+}
+
+#[test]
+fn pep440_agrees_with_packaging() {
+    let Some(python) = bosun_testkit::tool("python3") else {
+        return;
+    };
+    let mut g = Lcg(4);
+    let sep = ["", ".", "-", "_"];
+    let mut pool = Vec::new();
+    for _ in 0..200 {
+        let mut v = String::new();
+        v.push_str(g.pick(&["", "", "", "v", "V", " "]));
+        if g.next(6) == 0 {
+            v.push_str(g.pick(&["0!", "1!", "2!"]));
+        }
+        v.push_str(&g.word(
+            &["0", "1", "2", "10", "01"],
+            &[".0", ".1", ".2", ".10", ".00"],
+            3,
+        ));
+        if g.next(2) == 0 {
+            v.push_str(g.pick(&sep));
+            v.push_str(g.pick(&[
+                "a", "b", "c", "rc", "alpha", "beta", "pre", "preview", "A", "RC", "Beta",
+            ]));
+            v.push_str(g.pick(&sep));
+            v.push_str(g.pick(&["", "0", "1", "2", "10"]));
+        }
+        if g.next(3) == 0 {
+            match g.next(2) {
+                0 => v.push_str(g.pick(&["-1", "-2", "-10"])),
+                _ => {
+                    v.push_str(g.pick(&sep));
+                    v.push_str(g.pick(&["post", "rev", "r", "POST"]));
+                    v.push_str(g.pick(&sep));
+                    v.push_str(g.pick(&["", "0", "1", "3"]));
+                }
+            }
+        }
+        if g.next(3) == 0 {
+            v.push_str(g.pick(&sep));
+            v.push_str(g.pick(&["dev", "DEV"]));
+            v.push_str(g.pick(&["", "0", "1", "2"]));
+        }
+        if g.next(4) == 0 {
+            v.push_str(g.pick(&["+abc", "+1", "+abc.5", "+1.a", "+ubuntu-1", "+01", "+A.b_2"]));
+        }
+        pool.push(v);
+    }
+    let cases = pairs(&pool, 400, 17);
+    let script = "import sys\n\
+                  from packaging.version import Version, InvalidVersion\n\
+                  for l in sys.stdin:\n    \
+                      a, b = l.rstrip('\\n').split('\\t')\n    \
+                      try:\n        \
+                          x, y = Version(a), Version(b)\n        \
+                          print((x > y) - (x < y))\n    \
+                      except InvalidVersion:\n        \
+                          print('E')\n";
+    // Under pyenv, the system Python is the one with Debian's python3-packaging.
+    let mut cmd = Command::new(python);
+    cmd.args(["-c", script]).env("PYENV_VERSION", "system");
+    let Some(counts) = ask(Scheme::Pep440, &cases, '\t', &mut cmd) else {
+        return;
+    };
+    assert_eq!(counts, (400, 0));
+}
+
+/// PHP's own `version_compare` on inputs inside the model's agreement with PHP (no
+/// leading `v`, no other punctuation, no doubled separators, numbers below 2^63).
+#[test]
+fn packagist_agrees_with_php() {
+    let Some(php) = bosun_testkit::tool("php") else {
+        return;
+    };
+    let mut g = Lcg(5);
+    let words = [
+        "dev", "alpha", "a", "beta", "b", "RC", "rc", "pl", "p", "patch", "foo", "x", "stable",
+    ];
+    let nums = ["0", "1", "2", "10", "01", "9"];
+    let seps = [".", ".", "-", "_", "+", ""];
+    let mut pool = Vec::new();
+    for _ in 0..200 {
+        let mut v = g.pick(&nums).to_string();
+        for _ in 0..g.next(5) {
+            v.push_str(g.pick(&seps));
+            v.push_str(if g.next(2) == 0 {
+                g.pick(&nums)
+            } else {
+                g.pick(&words)
+            });
+        }
+        pool.push(v);
+    }
+    let cases = pairs(&pool, 400, 19);
+    let script = "while (($l = fgets(STDIN)) !== false) { [$a, $b] = explode(' ', trim($l)); \
+                  echo version_compare($a, $b), \"\\n\"; }";
+    let Some(counts) = ask(
+        Scheme::Packagist,
+        &cases,
+        ' ',
+        Command::new(php).args(["-r", script]),
+    ) else {
+        return;
+    };
+    assert_eq!(counts, (400, 0));
 }

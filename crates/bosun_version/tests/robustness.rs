@@ -215,3 +215,47 @@ fn every_corpus_version_in_every_scheme() {
             .join("\n")
     );
 }
+
+/// OSV writes `introduced: "0"` for "from the first version": every scheme reads it.
+#[test]
+fn zero_parses_in_every_scheme() {
+    for scheme in Scheme::ALL {
+        let zero = Version::parse(scheme, "0").unwrap_or_else(|e| panic!("{e}"));
+        let one = Version::parse(scheme, "1.0").unwrap_or_else(|e| panic!("{e}"));
+        assert!(zero < one, "{scheme}");
+    }
+}
+
+/// `slice::sort` may panic on an order that is not total. Every scheme but Maven and
+/// Packagist sorts all the corpus's versions with it; Maven's order is not total
+/// (neither is Maven's own `ComparableVersion`), nor is PHP's `version_compare` on
+/// odd tails, and `sort_versions` sorts those without panicking.
+#[test]
+fn sorting_never_meets_a_contradiction() {
+    let Some(inputs) = corpus_versions() else {
+        return;
+    };
+    let inputs: Vec<String> = inputs.into_iter().step_by(4).collect();
+    for scheme in Scheme::ALL {
+        let mut parsed: Vec<Version> = inputs
+            .iter()
+            .filter_map(|s| Version::parse(scheme, s).ok())
+            .collect();
+        let mut safe = parsed.clone();
+        bosun_version::sort_versions(&mut safe);
+        if matches!(scheme, Scheme::Maven | Scheme::Packagist) {
+            continue;
+        }
+        let sorted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parsed.sort()));
+        assert!(sorted.is_ok(), "{scheme}: slice::sort met a contradiction");
+        assert!(
+            parsed.windows(2).all(|w| w[0] <= w[1]),
+            "{scheme}: sorted order is inconsistent"
+        );
+        let same = parsed
+            .iter()
+            .zip(&safe)
+            .all(|(a, b)| a.cmp(b) == Ordering::Equal);
+        assert!(same, "{scheme}: sort_versions differs from slice::sort");
+    }
+}

@@ -43,19 +43,34 @@ fn run_scalibr(scheme: Scheme, file: &str) -> Option<(usize, Vec<String>)> {
 }
 
 fn check(scheme: Scheme, file: &str, expected_cases: usize) {
+    check_except(scheme, file, expected_cases, &[]);
+}
+
+/// Like [`check`], where the listed lines are known to be answered otherwise (each
+/// with its reason at the call): exactly those lines, and no other, may fail.
+fn check_except(scheme: Scheme, file: &str, expected_cases: usize, known: &[&str]) {
     let Some((n, failures)) = run_scalibr(scheme, file) else {
         return;
     };
+    let unexpected: Vec<&String> = failures
+        .iter()
+        .filter(|f| !known.iter().any(|k| f.starts_with(&format!("{k}: "))))
+        .collect();
     assert!(
-        failures.is_empty(),
+        unexpected.is_empty(),
         "{file}: {} of {n} failed:\n{}",
-        failures.len(),
-        failures
+        unexpected.len(),
+        unexpected
             .iter()
             .take(30)
-            .cloned()
+            .map(|s| s.as_str())
             .collect::<Vec<_>>()
             .join("\n")
+    );
+    assert_eq!(
+        failures.len(),
+        known.len(),
+        "{file}: known differences: {failures:?}"
     );
     assert_eq!(n, expected_cases, "{file}: number of cases read");
 }
@@ -75,9 +90,19 @@ fn scalibr_redhat() {
     check(Scheme::Rpm, "redhat-versions.txt", 165);
 }
 
+/// One line is answered otherwise: the file's own comment says apk-tools answers
+/// `<` (latest) or `>` (3.x), never `=`; an `=` there cannot be part of a total order
+/// together with the file's other answers (`1-ruff2 = 1-ruff1`, `6.6.2p1 < 6.6.2p2`),
+/// and `Ord` must be total so that sorting versions never panics. This crate answers
+/// `>`, as apk-tools 3.x does.
 #[test]
 fn scalibr_alpine() {
-    check(Scheme::Apk, "alpine-versions.txt", 778);
+    check_except(
+        Scheme::Apk,
+        "alpine-versions.txt",
+        778,
+        &["1-ruff2 = 1--ruff1"],
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `bosun image IMAGE`: open the image (archive, layout, registry or daemon), walk its
 //! layers once with the image checks, render the findings.
 
-use crate::cli::{ImageArgs, ImageSourceArgs, OutputFormat};
+use crate::cli::{ImageArgs, OutputFormat, SourceArgs};
 use crate::commands::output::{fails, failure_threshold, use_color};
 use crate::ExitStatus;
 use anyhow::Context;
@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 /// An indicatif bar over the compressed bytes read, on stderr, only on a terminal and
 /// outside CI.
-struct Bar(indicatif::ProgressBar);
+pub(crate) struct Bar(pub(crate) indicatif::ProgressBar);
 
 impl Progress for Bar {
     fn start(&self, total_bytes: u64, layers: usize) {
@@ -28,12 +28,26 @@ impl Progress for Bar {
     }
 }
 
+/// A bar over the image's layer bytes, labelled `verb`, when [`progress_wanted`].
+pub(crate) fn progress_bar(image: &Image, verb: &str) -> Option<Arc<Bar>> {
+    progress_wanted().then(|| {
+        let pb = indicatif::ProgressBar::new(image.total_layer_bytes());
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{spinner}} {verb} {{msg}} {{bar:30}} {{bytes}}/{{total_bytes}} ({{eta}})"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Arc::new(Bar(pb))
+    })
+}
+
 pub(crate) fn progress_wanted() -> bool {
     std::io::stderr().is_terminal()
         && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false")
 }
 
-fn open_options(args: &ImageSourceArgs) -> anyhow::Result<OpenOptions> {
+pub(crate) fn open_options(args: &SourceArgs) -> anyhow::Result<OpenOptions> {
     let mut opts = OpenOptions::default();
     if let Some(p) = args.platform.as_deref() {
         opts.platform =
@@ -42,6 +56,10 @@ fn open_options(args: &ImageSourceArgs) -> anyhow::Result<OpenOptions> {
             })?);
     }
     opts.registry.insecure = args.insecure;
+    opts.registry.connect_timeout_secs = args.connect_timeout;
+    opts.registry.idle_timeout_secs = args.idle_timeout;
+    opts.registry.body_grace_secs = args.body_grace;
+    opts.registry.min_body_bytes_per_sec = args.min_body_rate;
     if let Some(c) = args.creds.as_deref() {
         let (user, password) = c
             .split_once(':')
@@ -58,23 +76,13 @@ fn open_options(args: &ImageSourceArgs) -> anyhow::Result<OpenOptions> {
 /// bar on a terminal. Errors are one line naming the image.
 pub(crate) fn open_and_inspect(
     image: &str,
-    source: &ImageSourceArgs,
+    source: &SourceArgs,
 ) -> anyhow::Result<(Image, bosun_inspect::Report)> {
     let opts = open_options(source)?;
     // One line per error: the source's error already says what and where.
     let opened =
         Image::open(image, &opts).map_err(|e| anyhow::anyhow!("cannot open image {image}: {e}"))?;
-
-    let bar = progress_wanted().then(|| {
-        let pb = indicatif::ProgressBar::new(opened.total_layer_bytes());
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} reading {msg} {bar:30} {bytes}/{total_bytes} ({eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Arc::new(Bar(pb))
-    });
+    let bar = progress_bar(&opened, "reading");
     let walk = WalkOptions {
         progress: bar.clone().map(|b| b as Arc<dyn Progress>),
         ..WalkOptions::default()
@@ -107,6 +115,14 @@ pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
                 },
             )?;
             writeln!(out, "{}", render::summary_line(&findings, 1))?;
+            for o in &report.omitted {
+                writeln!(
+                    out,
+                    "{} more {} not shown (cap reached)",
+                    o.count,
+                    render::escape_control(&o.what)
+                )?;
+            }
             if !report.suppressed.is_empty() {
                 writeln!(
                     out,

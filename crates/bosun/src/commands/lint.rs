@@ -82,7 +82,10 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     }
     for c in configs.loaded() {
         for w in &c.warnings {
-            eprintln!("bosun: warning: {w}");
+            eprintln!(
+                "bosun: warning: {}",
+                bosun_diagnostics::render::escape_control(&w.to_string())
+            );
         }
     }
     let results: Vec<Result<Linted, InputError>> = targets
@@ -117,7 +120,10 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
                         findings.append(&mut found);
                         bosun_lint::sort_findings(&mut findings);
                     }
-                    Err(e) => eprintln!("bosun: {}: {e}", file.path),
+                    Err(e) => eprintln!(
+                        "bosun: {}",
+                        bosun_diagnostics::render::escape_control(&format!("{}: {e}", file.path))
+                    ),
                 }
             }
             Ok(Linted {

@@ -9,7 +9,7 @@
 use crate::cli::ParseArgs;
 use crate::ExitStatus;
 use bosun_dockerfile::dump::{parse_json_error_line, parse_json_line};
-use std::io::{Read, Write};
+use std::io::Write;
 
 pub fn run(args: &ParseArgs) -> anyhow::Result<ExitStatus> {
     let stdout = std::io::stdout();
@@ -31,11 +31,18 @@ pub fn run_to(args: &ParseArgs, out: &mut impl Write) -> anyhow::Result<ExitStat
     let mut rejected = false;
     for path in &args.files {
         let name = path.to_string_lossy();
+        // The same cap as lint (10 MiB), and only regular files: `/dev/zero`, a FIFO
+        // or a 3 GiB file are refused with one line, not read whole or waited on.
         let read = if name == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+            match bosun_lint::discover::read_capped(std::io::stdin().lock()) {
+                Ok(buf) if buf.len() as u64 > bosun_lint::discover::MAX_FILE_SIZE => {
+                    Err(bosun_lint::discover::ReadError::TooLarge(buf.len() as u64))
+                }
+                Ok(buf) => Ok(buf),
+                Err(e) => Err(e.into()),
+            }
         } else {
-            std::fs::read(path)
+            bosun_lint::discover::read_regular_file(path)
         };
         let line = match read {
             Ok(bytes) => {

@@ -31,8 +31,15 @@ use crate::Finding;
 use std::io::{self, Write};
 
 /// Writes the findings as a pretty-printed JSON array and a newline.
+/// Every string is redacted first (see the `render` module docs); control characters
+/// are JSON-escaped.
 pub fn render_json(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, findings).map_err(io::Error::from)?;
+    let clean: Vec<Finding> = findings
+        .iter()
+        .map(|f| super::clean_finding(f, false))
+        .collect();
+    let text = serde_json::to_string_pretty(&clean).map_err(io::Error::from)?;
+    w.write_all(super::escape_json_c1(&text).as_bytes())?;
     writeln!(w)
 }
 

@@ -257,8 +257,14 @@ pub fn render_sarif(
     rules: &[&RuleMeta],
     tool: &ToolInfo,
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &sarif_document(findings, rules, tool))
+    // Redacted first; serde escapes C0 controls, `escape_json_c1` the rest.
+    let clean: Vec<Finding> = findings
+        .iter()
+        .map(|f| super::clean_finding(f, false))
+        .collect();
+    let text = serde_json::to_string_pretty(&sarif_document(&clean, rules, tool))
         .map_err(io::Error::from)?;
+    w.write_all(super::escape_json_c1(&text).as_bytes())?;
     writeln!(w)
 }
 

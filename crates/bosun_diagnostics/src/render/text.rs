@@ -1,6 +1,6 @@
 //! Human text: `path:line:col: CODE [severity] message`, a code frame, the fix.
 
-use super::{mask, redactions_for, Sources};
+use super::{clean_finding, mask_with_offsets, neutralize_frame, redactions_for, Sources};
 use crate::{Applicability, Finding, Location, Severity};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Effects, Style};
@@ -75,9 +75,13 @@ pub fn render_text(
     } else {
         Renderer::plain()
     };
-    // Masked text per file, computed once per file from all of its findings.
-    let mut masked: HashMap<&str, String> = HashMap::new();
-    for finding in findings {
+    // Masked text per file, computed once per file from all of its findings and the
+    // secret finder, with the offset map from the file's bytes to the masked text.
+    type Masked = (String, Box<dyn Fn(usize) -> usize>);
+    let mut masked: HashMap<&str, Masked> = HashMap::new();
+    for raw in findings {
+        let cleaned = clean_finding(raw, true);
+        let finding = &cleaned;
         let header_loc = finding.location.short();
         writeln!(
             w,
@@ -94,17 +98,22 @@ pub fn render_text(
             if let Location::File {
                 path,
                 span: Some(span),
-            } = &finding.location
+            } = &raw.location
             {
                 if let Some(text) = sources.get(path) {
-                    let text = masked
-                        .entry(path.as_str())
-                        .or_insert_with(|| mask(text, &redactions_for(findings, path)));
-                    if span.start <= text.len() && span.end <= text.len() {
+                    let (text, at) = masked.entry(path.as_str()).or_insert_with(|| {
+                        let mut ranges = redactions_for(findings, path);
+                        ranges.extend(super::find_secrets(text));
+                        let safe = neutralize_frame(text);
+                        let (m, at) = mask_with_offsets(&safe, &ranges);
+                        (m, Box::new(at))
+                    });
+                    let (start, end) = (at(span.start), at(span.end));
+                    if start <= end && end <= text.len() {
                         let group = Group::with_level(level(finding.severity)).element(
                             Snippet::source(text.as_str())
                                 .line_start(1)
-                                .annotation(AnnotationKind::Primary.span(span.start..span.end)),
+                                .annotation(AnnotationKind::Primary.span(start..end)),
                         );
                         let frame = renderer.render(&[group]);
                         let frame = frame.trim_matches('\n');
@@ -256,7 +265,11 @@ mod tests {
         let sources = Sources::from([("D".to_string(), src.to_string())]);
         let out = render(&[other, secret], &sources, false);
         assert!(!out.contains("s3cr3t"), "{out}");
-        assert!(out.contains("API_TOKEN=**************"), "{out}");
+        assert!(out.contains("API_TOKEN=**** OTHER=1"), "{out}");
+        assert!(
+            !out.contains("*****"),
+            "the mask does not reveal the length: {out}"
+        );
     }
 
     #[test]

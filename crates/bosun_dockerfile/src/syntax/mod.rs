@@ -80,12 +80,11 @@ struct State<'a> {
 pub(crate) fn parse_str(source: &str) -> Dockerfile {
     let bytes = source.as_bytes();
     let mut lines = Vec::new();
-    let mut line_starts = vec![0];
     let mut start = 0;
     while start < bytes.len() {
-        let (end, has_nl) = match memchr_nl(&bytes[start..]) {
-            Some(i) => (start + i + 1, true),
-            None => (bytes.len(), false),
+        let end = match memchr_nl(&bytes[start..]) {
+            Some(i) => start + i + 1,
+            None => bytes.len(),
         };
         let mut content_end = end;
         while content_end > start && matches!(bytes[content_end - 1], b'\n' | b'\r') {
@@ -96,9 +95,6 @@ pub(crate) fn parse_str(source: &str) -> Dockerfile {
             content_end,
             end,
         });
-        if has_nl {
-            line_starts.push(end);
-        }
         start = end;
     }
     let mut scan_limit = lines.len();
@@ -134,7 +130,7 @@ pub(crate) fn parse_str(source: &str) -> Dockerfile {
             comments: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
-            line_starts,
+            lines: bosun_diagnostics::LineIndex::new(source),
         },
     };
     if let Err(e) = st.run() {

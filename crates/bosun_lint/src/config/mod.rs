@@ -305,11 +305,30 @@ pub fn is_known_rule_name(name: &str) -> bool {
 
 /// Reads and validates the config file at `path` (format chosen by its name).
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-        path: path.to_path_buf(),
-        position: None,
-        message: format!("cannot read the config file: {e}"),
-        source: Some(e),
+    // Capped and non-blocking like a Dockerfile: a FIFO or `/dev/zero` given as
+    // `--config` is refused, a giant file is not read whole.
+    let bytes = crate::discover::read_regular_file(path).map_err(|e| {
+        let message = format!("cannot read the config file: {e}");
+        let source = match e {
+            crate::discover::ReadError::Io(io) => Some(io),
+            _ => None,
+        };
+        ConfigError {
+            path: path.to_path_buf(),
+            position: None,
+            message,
+            source,
+        }
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        ConfigError::new(
+            path,
+            None,
+            format!(
+                "cannot read the config file: not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
     })?;
     match ConfigFormat::of_path(path) {
         Some(ConfigFormat::Bosun) => bosun::parse(path, &text),

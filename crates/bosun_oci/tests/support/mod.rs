@@ -24,6 +24,8 @@ pub struct State {
     pub lying_tag: Option<String>,
     pub broken_tag: Option<String>,
     pub token_requests: usize,
+    /// subject digest -> referrers index served by `/v2/x/y/referrers/<digest>`.
+    pub referrers: HashMap<String, Vec<u8>>,
 }
 
 pub struct Fake {
@@ -119,6 +121,17 @@ pub fn start(user: &'static str, pass: &'static str) -> Fake {
                             .with_status_code(404)
                             .boxed(),
                     }
+                }
+            } else if let Some(d) = url.strip_prefix("/v2/x/y/referrers/") {
+                let d = d.split('?').next().unwrap_or(d);
+                match s.referrers.get(d) {
+                    Some(index) => tiny_http::Response::from_data(index.clone())
+                        .with_header(header(
+                            "Content-Type",
+                            "application/vnd.oci.image.index.v1+json",
+                        ))
+                        .boxed(),
+                    None => tiny_http::Response::empty(404).boxed(),
                 }
             } else if let Some(d) = url.strip_prefix("/v2/x/y/blobs/") {
                 if s.blobs.contains_key(d) {

@@ -61,6 +61,11 @@ impl Cataloguer for CargoLock {
         LOCK
     }
 
+    /// A lock file: counts for `dir:` targets, not inside images (as in syft).
+    fn declared(&self) -> bool {
+        true
+    }
+
     fn wants(&self, file: &FileMeta<'_>) -> Option<u64> {
         (file.file_name() == "Cargo.lock").then_some(MAX_LOCK)
     }

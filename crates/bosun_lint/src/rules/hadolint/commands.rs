@@ -226,9 +226,14 @@ fn check_dl3010(ctx: &mut Context<'_>) {
     let f = ctx.hadolint_facts();
     let mut archives: Vec<(String, TextRange)> = Vec::new();
     let mut reported: Vec<TextRange> = Vec::new();
+    let mut seen: std::collections::HashSet<TextRange> = std::collections::HashSet::new();
+    // Archive basename -> where it was copied (the first copy of that name).
+    let mut by_name: std::collections::HashMap<String, TextRange> =
+        std::collections::HashMap::new();
     for (i, ins) in df.instructions.iter().enumerate() {
         if ins.is("FROM") {
             archives.clear();
+            by_name.clear();
             continue;
         }
         if ins.is("COPY") && ins.flag("from").is_none() && ins.heredocs.is_empty() {
@@ -248,14 +253,17 @@ fn check_dl3010(ctx: &mut Context<'_>) {
                     }
                 }
             }
+            for (name, range) in archives.drain(..) {
+                by_name.entry(name).or_insert(range);
+            }
             continue;
         }
-        for run in f.runs.iter().filter(|r| r.index == i && !r.onbuild) {
+        for run in f.runs_at(i).iter().filter(|r| !r.onbuild) {
             for cmd in run.commands().filter(|c| extracts(c)) {
                 for a in &cmd.args {
                     let b = basename(&a.text);
-                    if let Some((_, range)) = archives.iter().find(|(n, _)| n == b) {
-                        if !reported.contains(range) {
+                    if let Some(range) = by_name.get(b) {
+                        if seen.insert(*range) {
                             reported.push(*range);
                         }
                     }

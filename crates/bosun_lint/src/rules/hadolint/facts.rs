@@ -172,11 +172,21 @@ pub struct Facts {
     pub runs: Vec<Run>,
     /// Global ARG defaults (before the first FROM).
     pub global_args: VarMap,
+    /// Lower-cased stage name -> first stage with that name.
+    pub stage_names: std::collections::HashMap<String, usize>,
 }
 
 impl Facts {
     pub fn stage_index_of(&self, instr: usize) -> Option<usize> {
         self.stage_of.get(instr).copied().flatten()
+    }
+
+    /// The RUNs (and ONBUILD RUNs) of instruction `instr`: `runs` is in instruction
+    /// order, so this is a binary search, not a scan per instruction.
+    pub fn runs_at(&self, instr: usize) -> &[Run] {
+        let lo = self.runs.partition_point(|r| r.index < instr);
+        let hi = self.runs.partition_point(|r| r.index <= instr);
+        self.runs.get(lo..hi).unwrap_or_default()
     }
 
     pub fn is_last_stage(&self, stage: usize) -> bool {
@@ -188,11 +198,12 @@ impl Facts {
         if let Ok(n) = reference.parse::<usize>() {
             return (n < before.min(self.stages.len())).then_some(n);
         }
-        self.stages.iter().take(before).position(|s| {
-            s.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(reference))
-        })
+        // The first stage of that name, if it comes before `before` (a map, not a scan
+        // per reference: 50,000 stages must stay linear).
+        self.stage_names
+            .get(&reference.to_ascii_lowercase())
+            .copied()
+            .filter(|&i| i < before.min(self.stages.len()))
     }
 }
 
@@ -274,6 +285,12 @@ pub fn compute(df: &Dockerfile) -> Facts {
                 used_later: false,
                 end: df.instructions.len(),
             });
+            if let Some(n) = facts.stages.last().and_then(|s| s.name.as_ref()) {
+                facts
+                    .stage_names
+                    .entry(n.to_ascii_lowercase())
+                    .or_insert(idx);
+            }
             current = Some(idx);
         }
         stage_of.push(current);

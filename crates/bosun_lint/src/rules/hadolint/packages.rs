@@ -214,15 +214,18 @@ fn removes_dir(cmd: &Cmd, dir: &str) -> bool {
 }
 
 /// Stages whose layers end up in the final image: the last stage and its FROM chain.
-fn image_stages(f: &Facts) -> Vec<usize> {
-    let mut out = Vec::new();
+/// Per stage: part of the final image (the last stage and its `FROM` parents). A
+/// parent is always an earlier stage, so the walk ends; a membership vector, not a
+/// list scanned per RUN.
+fn image_stages(f: &Facts) -> Vec<bool> {
+    let mut out = vec![false; f.stages.len()];
     let mut cur = f.stages.len().checked_sub(1);
     while let Some(s) = cur {
-        if out.contains(&s) {
-            break;
+        match out.get_mut(s) {
+            Some(slot) if !*slot => *slot = true,
+            _ => break,
         }
-        out.push(s);
-        cur = f.stages.get(s).and_then(|st| st.parent);
+        cur = f.stages.get(s).and_then(|st| st.parent).filter(|&p| p < s);
     }
     out
 }
@@ -233,7 +236,7 @@ fn check_dl3009(ctx: &mut Context<'_>) {
     let in_image = image_stages(&f);
     let mut out = Vec::new();
     for (ri, run) in f.runs.iter().enumerate() {
-        let relevant = run.onbuild || run.stage.is_none_or(|s| in_image.contains(&s));
+        let relevant = run.onbuild || run.stage.is_none_or(|s| in_image.get(s) == Some(&true));
         if !relevant {
             continue;
         }
@@ -1564,7 +1567,7 @@ fn check_dl3042(ctx: &mut Context<'_>) {
             .and_then(|s| no_cache.get(s).copied())
             .unwrap_or(false);
         let mut out = Vec::new();
-        for run in f.runs.iter().filter(|r| r.index == i) {
+        for run in f.runs_at(i) {
             if stage_set
                 || run.has_cache_mount(".cache/pip")
                 || run.has_cache_mount_covering("/root/.cache/pip")
@@ -1823,7 +1826,7 @@ fn check_dl3060(ctx: &mut Context<'_>) {
         &DL3060,
         "`yarn cache clean` missing after `yarn install`",
         |run| {
-            let relevant = run.onbuild || run.stage.is_none_or(|s| in_image.contains(&s));
+            let relevant = run.onbuild || run.stage.is_none_or(|s| in_image.get(s) == Some(&true));
             if !relevant
                 || run.has_cache_mount(".cache/yarn")
                 || run.has_cache_mount("/usr/local/share/.cache")

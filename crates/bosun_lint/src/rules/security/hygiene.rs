@@ -141,6 +141,7 @@ fn check_bsn4001(ctx: &mut Context<'_>) {
     let f = ctx.hadolint_facts();
     let Some(last) = final_stage(&f) else { return };
     let chain = stage_chain(&f, last);
+    let in_chain = super::chain_members(&f, &chain);
     let runs_service = super::runs_service(df, &f, last);
     if !runs_service {
         return;
@@ -148,7 +149,7 @@ fn check_bsn4001(ctx: &mut Context<'_>) {
     let runs: Vec<_> = f
         .runs
         .iter()
-        .filter(|r| !r.onbuild && r.stage.is_some_and(|s| chain.contains(&s)))
+        .filter(|r| !r.onbuild && r.stage.is_some_and(|s| in_chain.get(s) == Some(&true)))
         .collect();
     let mut removed: Vec<String> = Vec::new();
     for r in &runs {
@@ -336,7 +337,7 @@ fn check_bsn4002(ctx: &mut Context<'_>) {
             if !ins.is("RUN") {
                 continue;
             }
-            let run = f.runs.iter().find(|r| r.index == i && !r.onbuild);
+            let run = f.runs_at(i).iter().find(|r| !r.onbuild);
             let Some(cmd) = run.and_then(|r| r.commands().find(|c| is_dependency_install(c)))
             else {
                 continue;
@@ -441,10 +442,11 @@ fn check_bsn4003(ctx: &mut Context<'_>) {
     let f = ctx.hadolint_facts();
     let Some(last) = final_stage(&f) else { return };
     let chain = stage_chain(&f, last);
+    let in_chain = super::chain_members(&f, &chain);
     for r in f
         .runs
         .iter()
-        .filter(|r| !r.onbuild && r.stage.is_some_and(|s| chain.contains(&s)))
+        .filter(|r| !r.onbuild && r.stage.is_some_and(|s| in_chain.get(s) == Some(&true)))
     {
         for c in r.commands() {
             let name = basename(&c.name);

@@ -377,38 +377,26 @@ the same.
     check_dl3020
 );
 
-/// The variables visible at `ins` (an instruction of `df`).
-fn stage_vars(
-    df: &bosun_dockerfile::Dockerfile,
-    f: &Facts,
-    ins: &bosun_dockerfile::Instruction,
-) -> bosun_dockerfile::expand::VarMap {
-    let idx = df
-        .instructions
-        .iter()
-        .position(|i| std::ptr::eq(i, ins))
-        .unwrap_or(0);
-    match f.stage_index_of(idx) {
-        Some(s) => super::vars_at(df, f, s, idx),
-        None => f.global_args.clone(),
-    }
-}
-
 fn check_dl3020(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for ins in df.instructions.iter().filter(|i| i.is("ADD")) {
+    let model = ctx.model();
+    for (idx, ins) in df
+        .instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.is("ADD"))
+    {
         if !ins.heredocs.is_empty() || ins.words.len() < 2 {
             continue;
         }
         let sources = &ins.words[..ins.words.len() - 1];
         // sources through the ARG/ENV values visible here (`ADD ${PKG_URL} /tmp/`);
         // a source that does not resolve is left alone
-        let vars = stage_vars(df, &f, ins);
+        let vars = model.env_at(idx);
         let plain: Vec<_> = sources
             .iter()
             .filter(|w| {
-                let Ok(v) = bosun_dockerfile::expand::expand(&w.text, &vars) else {
+                let Ok(v) = bosun_dockerfile::expand::expand(&w.text, vars) else {
                     return false;
                 };
                 !v.is_empty()
@@ -487,14 +475,19 @@ ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d
 
 fn check_bsn1002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for ins in df.instructions.iter().filter(|i| i.is("ADD")) {
+    let model = ctx.model();
+    for (idx, ins) in df
+        .instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.is("ADD"))
+    {
         if ins.flag("checksum").is_some() || ins.words.len() < 2 {
             continue;
         }
-        let vars = stage_vars(df, &f, ins);
+        let vars = model.env_at(idx);
         for w in &ins.words[..ins.words.len() - 1] {
-            let v = bosun_dockerfile::expand::expand(&w.text, &vars).unwrap_or_default();
+            let v = bosun_dockerfile::expand::expand(&w.text, vars).unwrap_or_default();
             if is_url(&v) && !is_git_source(&v) {
                 ctx.report(
                     &BSN1002_META,

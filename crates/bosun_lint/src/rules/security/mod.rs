@@ -28,7 +28,6 @@ pub mod user;
 mod corpus_tests;
 
 use crate::registry::Rule;
-use bosun_dockerfile::expand::VarMap;
 use bosun_dockerfile::{Dockerfile, Instruction};
 
 use super::hadolint::facts::Facts;
@@ -101,10 +100,30 @@ pub(crate) fn stage_instructions<'d>(
     facts: &'d Facts,
     stage: usize,
 ) -> impl Iterator<Item = (usize, &'d Instruction)> + 'd {
+    // The stage's own range (a scan of the whole file per stage made 50,000 stages
+    // quadratic).
+    let range = facts.stages.get(stage).map_or(0..0, |s| {
+        s.from.min(s.end)..s.end.min(df.instructions.len())
+    });
+    let start = range.start;
     df.instructions
+        .get(range)
+        .unwrap_or_default()
         .iter()
         .enumerate()
+        .map(move |(i, ins)| (start + i, ins))
         .filter(move |(i, _)| facts.stage_index_of(*i) == Some(stage))
+}
+
+/// Membership of `chain` by stage index (for lookups per RUN without a scan).
+pub(crate) fn chain_members(facts: &Facts, chain: &[usize]) -> Vec<bool> {
+    let mut m = vec![false; facts.stages.len()];
+    for &s in chain {
+        if let Some(slot) = m.get_mut(s) {
+            *slot = true;
+        }
+    }
+    m
 }
 
 /// The chain of stages `stage` is built from inside this Dockerfile, `stage` first
@@ -113,52 +132,15 @@ pub(crate) fn stage_chain(facts: &Facts, stage: usize) -> Vec<usize> {
     let mut out = vec![stage];
     let mut cur = stage;
     while let Some(p) = facts.stages.get(cur).and_then(|s| s.parent) {
-        if out.contains(&p) || out.len() > facts.stages.len() {
+        // A parent is always an earlier stage: no cycle, and no `contains` scan
+        // (that made a chain of 50,000 stages quadratic).
+        if p >= cur {
             break;
         }
         out.push(p);
         cur = p;
     }
     out
-}
-
-/// The variables visible to instruction `upto` of `stage`: global ARG defaults
-/// re-declared in the stage, the stage's ARG defaults and ENV values (and ENV
-/// inherited from parent stages), in order.
-pub(crate) fn vars_at(df: &Dockerfile, facts: &Facts, stage: usize, upto: usize) -> VarMap {
-    let mut vars = VarMap::new();
-    let chain = stage_chain(facts, stage);
-    for &s in chain.iter().rev() {
-        for (i, ins) in stage_instructions(df, facts, s) {
-            if s == stage && i >= upto {
-                break;
-            }
-            if ins.is("ARG") {
-                for w in &ins.words {
-                    match w.text.split_once('=') {
-                        Some((k, v)) => {
-                            let v = bosun_dockerfile::expand::expand(unquote(v), &vars)
-                                .unwrap_or_else(|_| unquote(v).to_string());
-                            vars.set(k, &v);
-                        }
-                        None => {
-                            if let Some(v) = facts.global_args.get(&w.text) {
-                                let v = v.to_string();
-                                vars.set(&w.text, &v);
-                            }
-                        }
-                    }
-                }
-            } else if ins.is("ENV") {
-                for kv in &ins.key_values {
-                    let v = bosun_dockerfile::expand::expand(&kv.value.text, &vars)
-                        .unwrap_or_else(|_| unquote(&kv.value.text).to_string());
-                    vars.set(&kv.key.text, &v);
-                }
-            }
-        }
-    }
-    vars
 }
 
 /// True when the image built by `stage` runs a service: its effective `ENTRYPOINT`

@@ -2,7 +2,7 @@
 //! the final stage), `DL3004` (sudo), `BSN2002` (ssh servers), `BSN2003`
 //! (world-writable modes).
 
-use super::{basename, final_stage, security_rule, stage_chain, stage_instructions, vars_at};
+use super::{basename, final_stage, security_rule, stage_chain, stage_instructions};
 use crate::context::Context;
 use crate::rules::hadolint::shell::Cmd;
 use bosun_dockerfile::Instruction;
@@ -26,11 +26,7 @@ fn effective_user(
     None
 }
 
-/// `root`, `0`, `root:root`, `0:0`, `root:1000`: runs as uid 0.
-fn is_root_user(user: &str) -> bool {
-    let u = user.split(':').next().unwrap_or("").trim();
-    u == "root" || (!u.is_empty() && u.chars().all(|c| c == '0'))
-}
+use bosun_dockerfile::model::is_root_user;
 
 security_rule!(
     DL3002,
@@ -91,8 +87,9 @@ fn check_dl3002(ctx: &mut Context<'_>) {
     let Some(word) = ins.words.first() else {
         return;
     };
-    let vars = vars_at(df, &f, stage, idx);
-    let Ok(user) = bosun_dockerfile::expand::expand(&word.text, &vars) else {
+    let _ = stage;
+    let model = ctx.model();
+    let Ok(user) = bosun_dockerfile::expand::expand(&word.text, model.env_at(idx)) else {
         return;
     };
     if is_root_user(&user) {

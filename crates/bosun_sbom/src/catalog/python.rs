@@ -1,0 +1,126 @@
+//! Installed Python distributions: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO`, and
+//! `*.egg-info` files, anywhere (system site-packages, Debian's dist-packages,
+//! virtualenvs). The metadata is RFC 822 headers up to the first blank line.
+
+use super::{text, too_large, Cataloguer, FileMeta, Sink, SMALL_FILE_CAP};
+use crate::licenses;
+use crate::model::{Package, PackageType};
+
+/// The installed-metadata reader.
+pub struct PythonInstalled;
+
+fn wanted(path: &str) -> bool {
+    let Some((dir, name)) = path.rsplit_once('/') else {
+        return false;
+    };
+    match name {
+        "METADATA" => dir.ends_with(".dist-info"),
+        "PKG-INFO" => dir.ends_with(".egg-info"),
+        _ => name.ends_with(".egg-info"),
+    }
+}
+
+impl Cataloguer for PythonInstalled {
+    fn name(&self) -> &'static str {
+        "python"
+    }
+
+    fn wants(&self, file: &FileMeta<'_>) -> Option<u64> {
+        wanted(file.path).then_some(SMALL_FILE_CAP)
+    }
+
+    fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
+        // The headers come first; a long description body may be cut without harm.
+        let text = text(body);
+        let headers = match text.find("\n\n") {
+            Some(end) => &text[..end],
+            None if truncated => return too_large(file, SMALL_FILE_CAP, sink),
+            None => &text[..],
+        };
+        let mut name = None;
+        let mut version = None;
+        let mut expression = None;
+        let mut license = None;
+        let mut classifiers = Vec::new();
+        for line in headers.lines() {
+            let Some((k, v)) = line.split_once(':') else {
+                continue;
+            };
+            let v = v.trim();
+            match k {
+                "Name" => name = Some(v),
+                "Version" => version = Some(v),
+                "License-Expression" => expression = Some(v),
+                "License" => license = Some(v),
+                "Classifier" => {
+                    if let Some(l) = v.strip_prefix("License :: ") {
+                        classifiers.push(l.rsplit(" :: ").next().unwrap_or(l));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (Some(name), Some(version)) = (
+            name.filter(|n| !n.is_empty()),
+            version.filter(|v| !v.is_empty()),
+        ) else {
+            return sink.warn(file.path, "no Name and Version headers");
+        };
+        let mut p = Package::new(PackageType::Python, name, version, "python");
+        p.licenses = if let Some(e) = expression.filter(|e| !e.is_empty()) {
+            vec![licenses::normalise(e)]
+        } else if let Some(l) = license.filter(|l| licenses::plausible(l)) {
+            vec![licenses::normalise(l)]
+        } else {
+            classifiers
+                .iter()
+                .map(|c| licenses::from_classifier(c))
+                .collect()
+        };
+        p.licenses.dedup();
+        sink.package(p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(path: &str, body: &str) -> Sink {
+        let f = FileMeta {
+            path,
+            size: body.len() as u64,
+            mode: 0o644,
+        };
+        assert!(PythonInstalled.wants(&f).is_some(), "{path}");
+        let mut s = Sink::default();
+        PythonInstalled.parse(&f, body.as_bytes(), false, &mut s);
+        s
+    }
+
+    #[test]
+    fn dist_info_egg_info_and_licences() {
+        let s = run(
+            "/app/venv/lib/python3.12/site-packages/Flask-3.0.3.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: Flask\nVersion: 3.0.3\nClassifier: License :: OSI Approved :: MIT License\nClassifier: License :: OSI Approved :: BSD License\n\nName: not-this\n",
+        );
+        assert_eq!(s.packages.len(), 1);
+        assert_eq!(
+            (s.packages[0].name.as_str(), s.packages[0].version.as_str()),
+            ("Flask", "3.0.3")
+        );
+        assert_eq!(s.packages[0].licenses, ["MIT", "BSD License"]);
+        let s = run(
+            "/usr/lib/python3/dist-packages/six-1.16.0.egg-info",
+            "Name: six\nVersion: 1.16.0\nLicense: MIT\n",
+        );
+        assert_eq!(s.packages[0].licenses, ["MIT"]);
+        let s = run(
+            "/usr/lib/python3/dist-packages/x.egg-info/PKG-INFO",
+            "Name: x\nVersion: 1\nLicense-Expression: Apache-2.0 OR MIT\n",
+        );
+        assert_eq!(s.packages[0].licenses, ["Apache-2.0 OR MIT"]);
+        let s = run("/x/y.dist-info/METADATA", "Metadata-Version: 2.1\n");
+        assert_eq!((s.packages.len(), s.warnings.len()), (0, 1));
+    }
+}
