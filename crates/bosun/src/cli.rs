@@ -24,6 +24,9 @@ pub enum Command {
     Image(ImageArgs),
     /// List every OS and language package of an image or a directory (CycloneDX, SPDX).
     Sbom(SbomArgs),
+    /// Decide whether an image may be promoted: run what the policies need, print the
+    /// verdict with every reason (exit 0 pass, 1 deny).
+    Gate(GateArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print one rule's page.
@@ -173,6 +176,37 @@ pub struct SbomArgs {
     /// Write FORMAT to FILE (repeatable): -o cyclonedx-json=bom.json -o spdx-json=sbom.spdx.json.
     #[arg(long = "output", short = 'o', value_name = "FORMAT=FILE")]
     pub outputs: Vec<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GateFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The image: docker-archive:PATH, oci-archive:PATH, oci:DIR[:TAG], docker://REF,
+    /// docker-daemon:REF, or a plain path.
+    pub target: String,
+    /// Policy files: TOML (`*.toml`) or Rego (`*.rego`, `package bosun`, rule `deny`).
+    #[arg(long = "policy", required = true)]
+    pub policies: Vec<PathBuf>,
+    /// Public keys to verify the image's signatures with (besides the policy's
+    /// `signatures.required_keys`).
+    #[arg(long = "key")]
+    pub keys: Vec<PathBuf>,
+    /// Also lint this Dockerfile; its findings join the report (and `deny_secrets`).
+    #[arg(long)]
+    pub dockerfile: Option<PathBuf>,
+    /// Sign the verdict as an attestation (with --key naming the private key).
+    #[arg(long)]
+    pub attest: bool,
+    /// Output: text (the verdict and every reason) or json (verdict and report).
+    #[arg(long, short = 'f', value_enum, default_value_t = GateFormat::Text)]
+    pub format: GateFormat,
     #[command(flatten)]
     pub source: SourceArgs,
 }

@@ -25,6 +25,7 @@ mod view;
 use bosun_diagnostics::Finding;
 use std::collections::BTreeMap;
 
+pub use config::is_root_user;
 pub use history::{parse_created_by, CreatedBy};
 pub use layer::{wants_body, LayerScan};
 pub use passwd::{parse_group, parse_passwd, parse_shadow, GroupEntry, PasswdEntry, ShadowEntry};

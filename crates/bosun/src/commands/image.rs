@@ -72,24 +72,33 @@ pub(crate) fn open_options(args: &SourceArgs) -> anyhow::Result<OpenOptions> {
     Ok(opts)
 }
 
-pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
-    let threshold = failure_threshold(args.output.failure_threshold.as_deref())?;
-    let color = use_color(&args.output.color)?;
-    let opts = open_options(&args.source)?;
+/// Opens `image` and runs every image check in one walk of its layers, with a progress
+/// bar on a terminal. Errors are one line naming the image.
+pub(crate) fn open_and_inspect(
+    image: &str,
+    source: &SourceArgs,
+) -> anyhow::Result<(Image, bosun_inspect::Report)> {
+    let opts = open_options(source)?;
     // One line per error: the source's error already says what and where.
-    let image = Image::open(&args.image, &opts)
-        .map_err(|e| anyhow::anyhow!("cannot open image {}: {e}", args.image))?;
-
-    let bar = progress_bar(&image, "reading");
+    let opened =
+        Image::open(image, &opts).map_err(|e| anyhow::anyhow!("cannot open image {image}: {e}"))?;
+    let bar = progress_bar(&opened, "reading");
     let walk = WalkOptions {
         progress: bar.clone().map(|b| b as Arc<dyn Progress>),
         ..WalkOptions::default()
     };
-    let result = bosun_inspect::oci::inspect(&args.image, &image, &walk);
+    let result = bosun_inspect::oci::inspect(image, &opened, &walk);
     if let Some(b) = &bar {
         b.0.finish_and_clear();
     }
-    let report = result.map_err(|e| anyhow::anyhow!("cannot read image {}: {e}", args.image))?;
+    let report = result.map_err(|e| anyhow::anyhow!("cannot read image {image}: {e}"))?;
+    Ok((opened, report))
+}
+
+pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
+    let threshold = failure_threshold(args.output.failure_threshold.as_deref())?;
+    let color = use_color(&args.output.color)?;
+    let (_, report) = open_and_inspect(&args.image, &args.source)?;
     let findings = report.findings;
 
     let stdout = std::io::stdout();

@@ -2,6 +2,7 @@
 
 pub mod attach;
 pub mod db;
+pub mod gate;
 pub mod image;
 pub mod key;
 pub mod lint;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Lint(args) => lint::run(&args),
         Command::Parse(args) => parse::run(&args),
         Command::Image(args) => image::run(&args),
+        Command::Gate(args) => gate::run(&args),
         Command::Sbom(args) => sbom::run(&args),
         Command::Rules(args) => rules::run_rules(&args),
         Command::Rule(args) => rules::run_rule(&args),
