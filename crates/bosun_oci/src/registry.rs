@@ -298,26 +298,35 @@ impl RegistryClient {
                 } else {
                     error_text(resp)
                 };
-                let who = if self.creds.is_some() {
-                    "the credentials were rejected"
-                } else {
-                    "no credentials found (docker config, podman auth file) and anonymous access is refused"
-                };
-                return Err(Error::Unauthorized {
-                    registry: self.registry.clone(),
-                    reason: format!(
-                        "HTTP {status} for {path}: {who}{}",
-                        if text.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({text})")
-                        }
-                    ),
-                });
+                return Err(self.unauthorized(status, path, &text, false));
             }
             return Ok(resp);
         }
         Err(self.reg_err("authentication loop".into(), None))
+    }
+
+    /// The one error for a final 401/403 (reads and pushes alike): what was refused,
+    /// whether credentials were sent, and the registry's own (escaped) text.
+    fn unauthorized(&self, status: u16, request: &str, text: &str, push: bool) -> Error {
+        let who = match (self.creds.is_some(), push) {
+            (true, false) => "the credentials were rejected",
+            (true, true) => "the credentials were rejected or lack push rights",
+            (false, false) => {
+                "no credentials found (docker config, podman auth file) and anonymous access is refused"
+            }
+            (false, true) => {
+                "no credentials found (docker config, podman auth file) and anonymous push is refused"
+            }
+        };
+        let detail = if text.is_empty() {
+            String::new()
+        } else {
+            format!(" ({text})")
+        };
+        Error::Unauthorized {
+            registry: self.registry.clone(),
+            reason: format!("HTTP {status} for {request}: {who}{detail}"),
+        }
     }
 
     fn authenticate(&self, challenge: &str, scope: &str) -> Result<()> {

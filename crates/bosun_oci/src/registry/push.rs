@@ -157,23 +157,8 @@ impl RegistryClient {
             }
             if status == 401 || status == 403 {
                 let text = error_text(resp);
-                let who = if self.creds.is_some() {
-                    "the credentials were rejected or lack push rights"
-                } else {
-                    "no credentials found (docker config, podman auth file) and anonymous push is refused"
-                };
-                return Err(Error::Unauthorized {
-                    registry: self.registry.clone(),
-                    reason: format!(
-                        "HTTP {status} for {method} {}: {who}{}",
-                        target.split('?').next().unwrap_or(target),
-                        if text.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({text})")
-                        }
-                    ),
-                });
+                let request = format!("{method} {}", target.split('?').next().unwrap_or(target));
+                return Err(self.unauthorized(status, &request, &text, true));
             }
             return Ok(resp);
         }
