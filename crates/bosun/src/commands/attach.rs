@@ -38,11 +38,14 @@ fn safe(s: &str) -> String {
 }
 
 /// An error for the user: one line, escaped.
-fn fail(context: &str, e: impl std::fmt::Display) -> anyhow::Error {
+pub(crate) fn fail(context: &str, e: impl std::fmt::Display) -> anyhow::Error {
     anyhow!("{}", safe(&format!("{context}: {e}")))
 }
 
-fn registry_options(target: &str, args: &RegistryArgs) -> anyhow::Result<RegistryOptions> {
+pub(crate) fn registry_options(
+    target: &str,
+    args: &RegistryArgs,
+) -> anyhow::Result<RegistryOptions> {
     let mut opts = RegistryOptions {
         ca_file: args.ca_file.clone(),
         ..Default::default()

@@ -41,7 +41,7 @@ fn outputs(args: &SbomArgs) -> anyhow::Result<Vec<(SbomFormat, Option<PathBuf>)>
 }
 
 /// `SOURCE_DATE_EPOCH` when set (reproducible documents), else now.
-fn created() -> anyhow::Result<u64> {
+pub(crate) fn created() -> anyhow::Result<u64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| {
             anyhow::anyhow!(
@@ -129,13 +129,22 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Catalogues `dir:PATH` (a directory) or any image source `Image::open` takes; the
 /// one target handling of every command that needs a package inventory.
 pub(crate) fn catalog_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inventory> {
+    Ok(catalog_target_image(target, source)?.0)
+}
+
+/// As [`catalog_target`], with the opened image (its manifest, config and layers)
+/// for an image target.
+pub(crate) fn catalog_target_image(
+    target: &str,
+    source: &SourceArgs,
+) -> anyhow::Result<(Inventory, Option<Image>)> {
     match target.strip_prefix("dir:") {
-        Some(dir) => catalog_dir(Path::new(dir), target),
-        None => catalog_image_target(target, source),
+        Some(dir) => Ok((catalog_dir(Path::new(dir), target)?, None)),
+        None => catalog_image_target(target, source).map(|(inv, image)| (inv, Some(image))),
     }
 }
 
-fn catalog_image_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inventory> {
+fn catalog_image_target(target: &str, source: &SourceArgs) -> anyhow::Result<(Inventory, Image)> {
     let opts = open_options(source)?;
     let image = Image::open(target, &opts)
         .map_err(|e| anyhow::anyhow!("cannot open image {target}: {e}"))?;
@@ -149,7 +158,7 @@ fn catalog_image_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inv
         b.0.finish_and_clear();
     }
     let (inv, _) = result.map_err(|e| anyhow::anyhow!("cannot read image {target}: {e}"))?;
-    Ok(inv)
+    Ok((inv, image))
 }
 
 /// Walks a directory (in parallel, not following links, hidden files included, no
