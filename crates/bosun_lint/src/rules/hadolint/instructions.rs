@@ -693,11 +693,14 @@ run build tools natively in a cross-compiling stage, so it is not reported;
     check_dl3029
 );
 
+/// The variable a `--platform` value is made of: `$NAME`, `${NAME}`, or `${NAME:-default}`
+/// (and the other `${NAME<modifier>...}` forms), whose value is NAME's when NAME is set.
 fn platform_var(v: &str) -> Option<&str> {
     let v = v.trim();
     let name = v
         .strip_prefix("${")
         .and_then(|r| r.strip_suffix('}'))
+        .map(|r| r.split([':', '-', '+']).next().unwrap_or(r))
         .or_else(|| v.strip_prefix('$'))?;
     Some(name)
 }
@@ -1390,7 +1393,10 @@ fn check_dl3065(ctx: &mut Context<'_>) {
         let Some(flag) = ins.flag("platform") else {
             continue;
         };
-        if platform_var(flag.value.as_deref().unwrap_or("")) != Some("TARGETPLATFORM") {
+        if !matches!(
+            flag.value.as_deref().map(str::trim),
+            Some("$TARGETPLATFORM" | "${TARGETPLATFORM}")
+        ) {
             continue;
         }
         // Remove the flag and the blanks after it.

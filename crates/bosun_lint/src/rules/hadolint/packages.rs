@@ -1151,6 +1151,19 @@ fn check_dl3037(ctx: &mut Context<'_>) {
 
 const DNF: &[&str] = &["dnf", "dnf5", "microdnf"];
 
+/// dnf subcommands that download packages, with dnf's short aliases.
+const DNF_INSTALLING: &[&str] = &[
+    "install",
+    "in",
+    "reinstall",
+    "rei",
+    "upgrade",
+    "up",
+    "upgrade-minimal",
+    "up-min",
+    "localinstall",
+];
+
 rule!(
     DL3038,
     "DL3038",
@@ -1215,9 +1228,11 @@ rule!(
     "Run `dnf clean all` after `dnf install`.",
     r#"## What it does
 
-Flags a RUN with `dnf install` (`microdnf`, `dnf5`; also `reinstall`, `upgrade`) that
-does not run `dnf clean all` (or remove `/var/cache/dnf`) after it, unless a cache mount
-covers the dnf cache.
+Flags a RUN with `dnf install` (`microdnf`, `dnf5`; also `reinstall`, `upgrade`,
+`upgrade-minimal` and dnf's short forms `in`, `rei`, `up`, `up-min`) that does not run
+`dnf clean all` (or remove `/var/cache/dnf`) after it, unless a cache mount covers the
+dnf cache. `microdnf clean all` does not count after `dnf install`, nor the other way
+round.
 
 ## Why is this bad?
 
@@ -1253,16 +1268,25 @@ fn check_dl3040(ctx: &mut Context<'_>) {
         &DL3040,
         "`dnf clean all` missing after dnf command",
         |run| {
-            missing_clean(
-                run,
-                |c| {
-                    DNF.contains(&c.name.as_str())
-                        && subcommand_is(c, &["install", "reinstall", "upgrade", "localinstall"])
-                            .is_some()
-                },
-                |c| DNF.contains(&c.name.as_str()) && subcommand_is(c, &["clean"]).is_some(),
-                &["/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"],
-            )
+            // dnf (dnf5) and microdnf each clean their own metadata: `microdnf clean all`
+            // does not clean after `dnf install`, nor the other way round.
+            let family = |name: &str| name == "microdnf";
+            [false, true].into_iter().find_map(|micro| {
+                missing_clean(
+                    run,
+                    |c| {
+                        DNF.contains(&c.name.as_str())
+                            && family(&c.name) == micro
+                            && subcommand_is(c, DNF_INSTALLING).is_some()
+                    },
+                    |c| {
+                        DNF.contains(&c.name.as_str())
+                            && family(&c.name) == micro
+                            && subcommand_is(c, &["clean"]).is_some()
+                    },
+                    &["/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"],
+                )
+            })
         },
     );
 }
@@ -1277,8 +1301,8 @@ rule!(
     r#"## What it does
 
 Flags `dnf install` (`microdnf`, `dnf5`) of packages without a version
-(`httpd-2.4.62`) or `.rpm` file, and `dnf module install` without a stream
-(`nodejs:20`).
+(`httpd-2.4.62`, or a version in a variable: `httpd-$VERSION`) or `.rpm` file, and
+`dnf module install` without a stream (`nodejs:20`).
 
 ## Why is this bad?
 
@@ -1311,12 +1335,16 @@ fn rpm_versioned(p: &str) -> bool {
         return false;
     }
     let rest = &parts[1..];
+    // A version held in a variable (`tomcat-$VERSION`, `"git-core-${GIT_VER}"`) is a
+    // pin, as for yum's DL3033.
+    let variable = |x: &&str| x.starts_with('$');
     rest.iter().all(|x| {
-        x.chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".~^_:+*".contains(c))
+        variable(x)
+            || x.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".~^_:+*".contains(c))
     }) && rest
         .iter()
-        .any(|x| x.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .any(|x| variable(x) || x.chars().next().is_some_and(|c| c.is_ascii_digit()))
 }
 
 fn check_dl3041(ctx: &mut Context<'_>) {
@@ -1718,7 +1746,8 @@ rule!(
     "Pin gem versions in `gem install`.",
     r#"## What it does
 
-Flags `gem install` of gems without a version (`gem:1.2.3`, `-v 1.2.3`).
+Flags `gem install` of gems without a version (`gem:1.2.3`, `-v 1.2.3`). Build options
+after `--` and a `true`/`false` value after a long option are not gems.
 
 ## Why is this bad?
 
@@ -1769,7 +1798,28 @@ fn check_dl3028(ctx: &mut Context<'_>) {
                 "document",
             ],
         );
-        let unpinned: Vec<&Arg> = pkgs.into_iter().filter(|p| !p.text.contains(':')).collect();
+        // After `--` come the gem's build options (`-- --with-x=y`), not gems; a bare
+        // `true`/`false` after a long option is that option's value.
+        let end = cmd
+            .args
+            .iter()
+            .find(|a| a.text == "--")
+            .map_or(usize::MAX, |a| a.range.start);
+        let bool_values: Vec<usize> = cmd
+            .args
+            .windows(2)
+            .filter(|w| {
+                w[0].text.starts_with("--")
+                    && !w[0].text.contains('=')
+                    && matches!(w[1].text.as_str(), "true" | "false")
+            })
+            .map(|w| w[1].range.start)
+            .collect();
+        let unpinned: Vec<&Arg> = pkgs
+            .into_iter()
+            .filter(|p| p.range.start < end && !bool_values.contains(&p.range.start))
+            .filter(|p| !p.text.contains(':'))
+            .collect();
         let first = unpinned.first()?;
         Some((
             format!(
@@ -1852,8 +1902,10 @@ rule!(
     "Pin versions in `go install`.",
     r#"## What it does
 
-Flags `go install` (and `go get`) of a remote package without a version
-(`pkg@v1.2.3`; `@latest` is not a version). Local packages (`.`, `./cmd/app`) are fine.
+Flags `go install` (`go install tool NAME`), `go get` and `go run` of a remote package
+without a version (`pkg@v1.2.3`; `@latest` is not a version). Local packages (`.`,
+`./cmd/app`, `main.go`) are fine; for `go run` only the package is looked at, not the
+program's arguments after it.
 
 ## Why is this bad?
 
@@ -1884,20 +1936,28 @@ fn check_dl3062(ctx: &mut Context<'_>) {
         if !cmd.is("go") {
             return None;
         }
-        let sub = subcommand_is(cmd, &["install", "get"])?;
-        let pkgs = packages(
+        let sub = subcommand_is(cmd, &["install", "get", "run"])?;
+        let mut pkgs = packages(
             cmd,
             sub,
             &[
                 "ldflags", "gcflags", "tags", "o", "C", "modfile", "mod", "p", "asmflags",
-                "buildvcs", "overlay", "pkgdir", "toolexec",
+                "buildvcs", "overlay", "pkgdir", "toolexec", "exec",
             ],
         );
+        // `go install tool NAME`: `tool` names the mode, not a package.
+        if sub.text == "install" && pkgs.first().is_some_and(|p| p.text == "tool") {
+            pkgs.remove(0);
+        }
+        // `go run PKG ARGS...`: what follows the package is the program's arguments.
+        if sub.text == "run" {
+            pkgs.truncate(1);
+        }
         let unpinned: Vec<&Arg> = pkgs
             .into_iter()
             .filter(|p| {
                 let t = p.text.as_str();
-                let local = t.starts_with('.') || t.starts_with('/');
+                let local = t.starts_with('.') || t.starts_with('/') || t.ends_with(".go");
                 let pinned = t.rsplit_once('@').is_some_and(|(_, v)| {
                     !v.is_empty() && v != "latest" && v != "master" && v != "main"
                 });
