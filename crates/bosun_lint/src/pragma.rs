@@ -869,7 +869,10 @@ pub fn apply_pragmas(
                         Scope::Range(r) => at.is_some_and(|a| r.contains(a) || a == r.start),
                         Scope::Nothing => false,
                     };
-                    if !in_scope || inert[i] {
+                    if !in_scope
+                        || inert[i]
+                        || (s.syntax == Syntax::Check && crate::rules::buildkit::is_experimental(m))
+                    {
                         continue;
                     }
                     if s.all_buildkit && is_buildkit_check(m) {

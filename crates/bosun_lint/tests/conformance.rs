@@ -184,7 +184,9 @@ fn hadolint_shellcheck_specs() {
     check_against_differences("hadolint-shellcheck", total, failures);
 }
 
-/// BuildKit's check names, and which bosun rule codes report each.
+/// BuildKit's check names, and which bosun rule codes report each: the rules carrying a
+/// BuildKit check name as an alias, and the DL rules standing for one
+/// (`rules::buildkit::EQUIVALENTS`).
 fn buildkit_names() -> BTreeMap<&'static str, &'static str> {
     let mut by_code = BTreeMap::new();
     for (name, codes) in bosun_lint::rules::buildkit::EQUIVALENTS {
@@ -192,11 +194,28 @@ fn buildkit_names() -> BTreeMap<&'static str, &'static str> {
             by_code.insert(*code, *name);
         }
     }
-    for rule in bosun_lint::rules::buildkit::RULES {
-        if let Some(alias) = rule.meta.aliases.first() {
-            by_code.insert(rule.meta.code, *alias);
+    for rule in bosun_lint::rules::RULES.iter() {
+        for alias in rule.meta.aliases {
+            if bosun_lint::pragma::BUILDKIT_CHECKS.contains(alias) {
+                let before = by_code.insert(rule.meta.code, *alias);
+                assert!(
+                    before.is_none_or(|b| b == *alias),
+                    "{} stands for two BuildKit checks",
+                    rule.meta.code
+                );
+            }
         }
     }
+    let mut names: Vec<&str> = by_code.values().copied().collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    // MultipleInstructionsDisallowed is DL3012, DL4003 and DL4004 (one instruction each).
+    assert_eq!(
+        before - names.len(),
+        2,
+        "one bosun rule per BuildKit check: {by_code:?}"
+    );
     by_code
 }
 
