@@ -1490,12 +1490,14 @@ Users given by a variable are not reported.
 fn check_dl3066(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     let f = ctx.hadolint_facts();
-    let Some(last) = f.stages.last() else {
-        return;
-    };
+    // The final stage; without FROM (a snippet), the whole file.
+    let range = f
+        .stages
+        .last()
+        .map_or(0..df.instructions.len(), |last| last.from..last.end);
     let Some(user) = df
         .instructions
-        .get(last.from..last.end)
+        .get(range)
         .and_then(|s| s.iter().rev().find(|i| i.is("USER")))
     else {
         return;

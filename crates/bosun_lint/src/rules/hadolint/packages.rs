@@ -1555,7 +1555,8 @@ fn check_dl3042(ctx: &mut Context<'_>) {
     let f = ctx.hadolint_facts();
     // Stages with PIP_NO_CACHE_DIR set by ENV (inherited by child stages).
     let mut no_cache: Vec<bool> = vec![false; f.stages.len()];
-    let mut onbuild_env = false;
+    // Instructions before the first FROM (a snippet without one) share one scope.
+    let mut before_from = false;
     for (i, ins) in df.instructions.iter().enumerate() {
         let stage = f.stage_index_of(i);
         if ins.is("FROM") {
@@ -1582,18 +1583,18 @@ fn check_dl3042(ctx: &mut Context<'_>) {
                     let on = truthy(&kv.value.text);
                     match stage.and_then(|s| no_cache.get_mut(s)) {
                         Some(slot) => *slot = on,
-                        None => onbuild_env = on,
+                        None => before_from = on,
                     }
                 }
             }
         }
-        let _ = onbuild_env;
         if !ins.is("RUN") && !ins.is("ONBUILD") {
             continue;
         }
-        let stage_set = stage
-            .and_then(|s| no_cache.get(s).copied())
-            .unwrap_or(false);
+        let stage_set = match stage {
+            Some(s) => no_cache.get(s).copied().unwrap_or(false),
+            None => before_from,
+        };
         let mut out = Vec::new();
         for run in f.runs_at(i) {
             if stage_set
