@@ -90,7 +90,8 @@ rule!(
     "Pin package versions in `apt-get install`.",
     r#"## What it does
 
-Flags `apt-get install` of packages without a version (`pkg=1.2.3`), a release
+Flags `apt-get install` (and `aptitude install`) of packages without a version
+(`pkg=1.2.3`), a release
 (`pkg/bookworm-backports`) or a `.deb` file.
 
 ## Why is this bad?
@@ -124,10 +125,18 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
     check_dl3008
 );
 
+/// `apt-get install` or `aptitude install` (same package specs and `-y`).
+fn apt_or_aptitude_install(cmd: &Cmd) -> Option<&Arg> {
+    if cmd.is("aptitude") {
+        return subcommand_is(cmd, &["install"]);
+    }
+    apt_install(cmd)
+}
+
 fn check_dl3008(ctx: &mut Context<'_>) {
     let f = ctx.hadolint_facts();
     per_command(ctx, &DL3008, &f, |_, cmd| {
-        let sub = apt_install(cmd)?;
+        let sub = apt_or_aptitude_install(cmd)?;
         let unpinned: Vec<&Arg> = packages(cmd, sub, APT_VALUE_FLAGS)
             .into_iter()
             .filter(|p| !(p.text.contains('=') || p.text.contains('/') || p.text.ends_with(".deb")))
@@ -297,8 +306,8 @@ rule!(
     "Use `-y` with `apt-get install`.",
     r#"## What it does
 
-Flags `apt-get install` without `-y` (`--yes`, `--assume-yes`, `-qq`, or
-`-o APT::Get::Assume-Yes=true`).
+Flags `apt-get install` (and `aptitude install`) without `-y` (`--yes`, `--assume-yes`,
+`-qq`, `--quiet --quiet`, or `-o APT::Get::Assume-Yes=true`).
 
 ## Why is this bad?
 
@@ -331,7 +340,7 @@ is safe.
 
 fn apt_assumes_yes(cmd: &Cmd) -> bool {
     cmd.has_any_flag(&["y", "yes", "assume-yes"])
-        || cmd.count_flag("q") >= 2
+        || cmd.count_flag("q") + cmd.args.iter().filter(|a| a.text == "--quiet").count() >= 2
         || cmd.args.iter().any(|a| {
             a.text == "--quiet=2"
                 || a.text == "-q=2"
@@ -343,7 +352,7 @@ fn apt_assumes_yes(cmd: &Cmd) -> bool {
 fn check_dl3014(ctx: &mut Context<'_>) {
     let f = ctx.hadolint_facts();
     per_command(ctx, &DL3014, &f, |_, cmd| {
-        let sub = apt_install(cmd)?;
+        let sub = apt_or_aptitude_install(cmd)?;
         if apt_assumes_yes(cmd) {
             return None;
         }
@@ -1412,6 +1421,13 @@ const PIP_VALUE_FLAGS: &[&str] = &[
     "C",
     "report",
     "python",
+    "root-user-action",
+    "global-option",
+    "install-option",
+    "build-option",
+    "cert",
+    "client-cert",
+    "exists-action",
 ];
 
 rule!(
@@ -1423,7 +1439,8 @@ rule!(
     "Pin package versions in `pip install`.",
     r#"## What it does
 
-Flags `pip install` of packages without a version specifier (`pkg==1.2`), unless the
+Flags `pip install` (and `pipx install`) of packages without a version specifier
+(`pkg==1.2`), unless the
 install uses a requirements (`-r`) or constraints (`-c`) file, a local path or a
 pinned VCS URL.
 
@@ -1468,9 +1485,28 @@ fn pip_pinned(p: &str) -> bool {
         || p.starts_with('.')
 }
 
+const PIPX_VALUE_FLAGS: &[&str] = &["python", "index-url", "pip-args", "suffix", "preinstall"];
+
 fn check_dl3013(ctx: &mut Context<'_>) {
     let f = ctx.hadolint_facts();
     per_command(ctx, &DL3013, &f, |_, cmd| {
+        if cmd.is("pipx") {
+            // `pipx install black==24.1.0`: one package spec, pinned like pip's.
+            let sub = subcommand_is(cmd, &["install"])?;
+            let unpinned: Vec<&Arg> = packages(cmd, sub, PIPX_VALUE_FLAGS)
+                .into_iter()
+                .filter(|p| !pip_pinned(&p.text))
+                .collect();
+            let first = unpinned.first()?;
+            return Some((
+                format!(
+                    "Pin versions in pipx: {} (use `<package>==<version>`)",
+                    list(&unpinned)
+                ),
+                first.range,
+                None,
+            ));
+        }
         let sub = pip_install(cmd)?;
         if cmd.has_any_flag(&["r", "requirement", "c", "constraint", "e", "editable"])
             || cmd.has_arg(".")
@@ -1981,6 +2017,53 @@ fn check_dl3062(ctx: &mut Context<'_>) {
 mod tests {
     use super::super::test_util::{apply_fixes, lines, run};
     use super::*;
+
+    #[test]
+    fn pipx_and_aptitude() {
+        assert_eq!(
+            lines(
+                &DL3013,
+                "FROM p\nRUN pipx install black\nRUN pipx install --python python3.12 ruff==0.4.1\n"
+            ),
+            vec![2]
+        );
+        assert_eq!(
+            lines(
+                &DL3008,
+                "FROM d\nRUN aptitude install -y curl\nRUN aptitude install -y wget=1.21\n"
+            ),
+            vec![2]
+        );
+        assert_eq!(
+            lines(&DL3014, "FROM d\nRUN aptitude install curl=1\n"),
+            vec![2]
+        );
+    }
+
+    #[test]
+    fn option_values_are_not_packages() {
+        assert!(lines(
+            &DL3014,
+            "FROM d\nRUN apt-get --quiet --quiet install python\n"
+        )
+        .is_empty());
+        assert_eq!(
+            lines(&DL3014, "FROM d\nRUN apt-get --quiet install python\n"),
+            vec![2]
+        );
+        assert!(lines(
+            &DL3013,
+            "FROM p\nRUN pip install --root-user-action ignore six==1.16\n"
+        )
+        .is_empty());
+        assert_eq!(
+            lines(
+                &DL3028,
+                "FROM r\nRUN gem install x:1 -- --with-y true\nRUN gem install z --no-document\n"
+            ),
+            vec![3]
+        );
+    }
 
     #[test]
     fn apt_pinning() {
