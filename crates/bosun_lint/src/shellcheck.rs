@@ -77,20 +77,6 @@ fn dialect(shell: &ShellSpec) -> &'static str {
 
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
-/// The proxy build arguments BuildKit defines for every RUN without an `ARG`.
-const PROXY_ARGS: &[&str] = &[
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "FTP_PROXY",
-    "ftp_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
-
 /// The variables set for the RUN at `index`: the ARGs and ENVs of its stage (the stages
 /// it is built from included; an ARG declared before the first FROM only if the stage
 /// declares it again, as BuildKit scopes them), BuildKit's proxy arguments, and, before
@@ -102,7 +88,11 @@ fn declared_names(
     index: usize,
     onbuild: bool,
 ) -> Vec<String> {
-    let mut names: Vec<String> = PROXY_ARGS.iter().map(|n| (*n).to_string()).collect();
+    // BuildKit's proxy ARGs reach every RUN without a declaration.
+    let mut names: Vec<String> = bosun_dockerfile::model::PROXY_ARGS
+        .iter()
+        .map(|n| (*n).to_string())
+        .collect();
     if model.stage_of(index).is_some() {
         let scope = model.env_at(index);
         if onbuild {
