@@ -16,11 +16,13 @@ test files use (string literals with escapes and gaps, lists, `Text.unlines`, `l
 bindings; raw strings, `fmt.Sprintf`, `integration.UnixOrWindows`, composite literals) and
 fail loudly on anything else, so a changed upstream file is noticed rather than skipped.
 
-hadolint records:  {"id", "source", "code", "onbuild", "min", "max", "dockerfile"}
+hadolint records:  {"id", "source", "code", "onbuild", "min", "max", "config", "dockerfile"}
   `code` is a DL code or "SC" (any ShellCheck finding); the case passes when the number of
   findings with that code is in [min, max] (max null: no upper bound). `onbuild` means
   hadolint's test wraps every RUN instruction in ONBUILD first. `dockerfile` is the exact
-  text hadolint parses (its helper appends a newline).
+  text hadolint parses (its helper appends a newline). `config` is null or the settings
+  the test gives hadolint, in bosun's terms: {"trusted_registries": [...],
+  "label_schema": [[label, type], ...], "strict_labels": bool}.
 buildkit records:  {"id", "source", "dockerfile", "dockerignore", "build_args", "warnings"}
   `warnings` is the list BuildKit's lint request returns (`UnmarshalWarnings` where the
   test gives them: the lint request checks every stage), each {"rule", "line"}, sorted.
@@ -106,6 +108,17 @@ def hs_string(src, i):
             raise ValueError(f"unknown escape \\{d} at {i}")
 
 
+# hadolint's label types -> bosun's `label-schema` type names.
+LABEL_TYPES = {
+    "RawText": "text",
+    "Url": "url",
+    "SemVer": "semver",
+    "GitHash": "hash",
+    "Rfc3339": "rfc3339",
+    "Spdx": "spdx",
+    "Email": "email",
+}
+
 CALLS = {
     # name: (onbuild, min, max); None for min/max means "from failsWith"
     "ruleCatches": (False, 1, None),
@@ -120,6 +133,13 @@ class HsReader:
         self.t, self.i, self.source = toks, 0, source
         self.env, self.cases, self.context = {}, [], ""
         self.seen = {}
+        # `let ?config = ...` for the whole spec, and one inside the current `it` (False
+        # when there is none).
+        self.spec_config, self.it_config = None, False
+
+    def current_config(self):
+        cfg = self.spec_config if self.it_config is False else self.it_config
+        return cfg or None
 
     def peek(self, k=0):
         j = self.i + k
@@ -162,6 +182,48 @@ class HsReader:
             return self.env[tok[1]]
         raise ValueError(f"{self.source}: cannot read expression at {tok}")
 
+    def config(self):
+        """`def`, `mempty`, or `def { field = value, ... }` -> bosun settings (or None)."""
+        base = self.take()
+        if base not in (("id", "def"), ("id", "mempty")):
+            raise ValueError(f"{self.source}: ?config = {base}")
+        if self.peek() != ("op", "{"):
+            return None
+        self.take()
+        out = {}
+        while True:
+            tok = self.take()
+            if tok == ("op", "}"):
+                return out
+            if tok == ("op", ","):
+                continue
+            field = tok[1]
+            if self.take() != ("op", "="):
+                raise ValueError(f"{self.source}: config field {field}")
+            if field == "allowedRegistries":
+                out["trusted_registries"] = self.expr()
+            elif field == "strictLabels":
+                out["strict_labels"] = self.take() == ("id", "True")
+            elif field == "labelSchema":
+                if self.take() != ("id", "Map.fromList"):
+                    raise ValueError(f"{self.source}: labelSchema")
+                schema = []
+                self.take()  # [
+                while True:
+                    tok = self.take()
+                    if tok == ("op", "]"):
+                        break
+                    if tok != ("op", "("):
+                        continue
+                    name = self.take()[1]
+                    self.take()  # ,
+                    kind = self.take()[1].split(".")[-1]
+                    self.take()  # )
+                    schema.append([name, LABEL_TYPES[kind]])
+                out["label_schema"] = schema
+            else:
+                raise ValueError(f"{self.source}: unknown config field {field}")
+
     def add(self, code, onbuild, lo, hi, text):
         if not isinstance(text, str):
             raise ValueError(f"{self.source}: dockerfile is not text: {text!r}")
@@ -179,6 +241,7 @@ class HsReader:
                 "onbuild": onbuild,
                 "min": lo,
                 "max": hi,
+                "config": self.current_config(),
                 # hadolint's helper parses `dockerfile <> "\n"`
                 "dockerfile": text + "\n",
             }
@@ -191,6 +254,16 @@ class HsReader:
                 continue
             if val == "it" and self.peek()[0] == "str":
                 self.context = self.take()[1]
+                self.it_config = False
+            elif val == "let" and self.peek() == ("op", "?"):
+                self.take()
+                self.take()  # config
+                self.take()  # =
+                cfg = self.config()
+                if self.context:
+                    self.it_config = cfg if cfg is not None else {}
+                else:
+                    self.spec_config = cfg
             elif val == "let" and self.peek()[0] == "id" and self.peek(1) == ("op", "="):
                 name = self.take()[1]
                 self.take()

@@ -11,6 +11,7 @@
 //! with `BOSUN_UPDATE_SNAPSHOTS=1`).
 
 use bosun_diagnostics::{Finding, Location};
+use bosun_lint::config::{LabelType, Settings};
 use bosun_lint::{BuildContext, Dockerignore, LintInput, LintOptions, Linter};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -56,6 +57,29 @@ fn differences() -> BTreeMap<(String, String), String> {
             "differences.tsv lists {suite} {id} twice"
         );
     }
+    out
+}
+
+/// The settings a case's hadolint configuration stands for.
+fn settings(config: &Value) -> Settings {
+    let mut out = Settings::default();
+    if let Some(r) = config["trusted_registries"].as_array() {
+        out.trusted_registries = r
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
+    }
+    if let Some(schema) = config["label_schema"].as_array() {
+        out.label_schema = schema
+            .iter()
+            .map(|pair| {
+                let name = pair[0].as_str().expect("label name").to_string();
+                let kind: LabelType = serde_json::from_value(pair[1].clone()).expect("label type");
+                (name, kind)
+            })
+            .collect();
+    }
+    out.strict_labels = config["strict_labels"].as_bool().unwrap_or(false);
     out
 }
 
@@ -131,6 +155,7 @@ fn hadolint_failures(program: Option<&str>) -> (usize, BTreeMap<String, String>)
             None => {
                 let linter = Linter::new(LintOptions {
                     select: vec![code.to_string()],
+                    settings: settings(&case["config"]),
                     ..Default::default()
                 });
                 linter
