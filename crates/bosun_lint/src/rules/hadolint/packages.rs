@@ -2019,6 +2019,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dnf_short_subcommands_and_clean_per_tool() {
+        let src = "FROM f\nRUN dnf in -y a-1\nRUN dnf up-min -y\nRUN dnf rei -y b-1 && dnf clean all\nRUN dnf install -y c-1 && microdnf clean all\nRUN microdnf install -y d-1 && microdnf clean all\n";
+        assert_eq!(lines(&DL3040, src), vec![2, 3, 5]);
+    }
+
+    #[test]
     fn pipx_and_aptitude() {
         assert_eq!(
             lines(
