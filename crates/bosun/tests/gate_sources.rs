@@ -5,36 +5,15 @@
 //! with a passing and a failing image. `--attest` signs the verdict and
 //! `verify-attestation` reads it back.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 
 use bosun_oci::testing::{layer_tar, ImageSpec, TestEntry, TestLayer};
 use bosun_oci::Compression;
-use bosun_sign::SigningKey;
-
-const BIN: &str = env!("CARGO_BIN_EXE_bosun");
-const PASSWORD: &str = "gate password";
-
-fn bosun(args: &[&str], password: Option<&str>) -> Output {
-    let mut c = Command::new(BIN);
-    c.args(args)
-        .env("CI", "true")
-        .env_remove("BOSUN_DB")
-        .env_remove("COSIGN_PASSWORD")
-        .env_remove("BOSUN_PASSWORD")
-        .env_remove("BOSUN_REGISTRY_CREDS")
-        .env("DOCKER_CONFIG", "/nonexistent-bosun-test")
-        .env("REGISTRY_AUTH_FILE", "/nonexistent-bosun-test/auth.json");
-    if let Some(p) = password {
-        c.env("BOSUN_PASSWORD", p);
-    }
-    c.output().expect("run bosun")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use support::{bosun, key_pair, text, PASSWORD};
 
 /// The verdict's reasons as (key, message), from `--format json`.
 fn reasons(o: &Output) -> Vec<(String, String)> {
@@ -269,19 +248,6 @@ fn vulnerabilities_fail_on_and_ignore_unfixed() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["report"]["vulnerabilities"], serde_json::json!([]));
-}
-
-/// A key pair: `dir/NAME.key` (cosign's encrypted PEM) and `dir/NAME.pub`.
-fn key_pair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
-    std::fs::create_dir_all(dir).unwrap();
-    let key = SigningKey::generate_p256();
-    let (k, p) = (
-        dir.join(format!("{name}.key")),
-        dir.join(format!("{name}.pub")),
-    );
-    std::fs::write(&k, key.to_cosign_pem(PASSWORD.as_bytes()).unwrap()).unwrap();
-    std::fs::write(&p, key.public_key().to_pem()).unwrap();
-    (k, p)
 }
 
 #[test]

@@ -4,39 +4,18 @@
 //! mounts on the same registry) and the copy is signed; a failing image is refused and
 //! nothing is written at the destination.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use bosun_oci::testing::{layer_tar, BuiltImage, ImageSpec, TestEntry, TestLayer};
 use bosun_oci::{Compression, Credentials, Digest, RegistryOptions, Store};
-use bosun_sign::SigningKey;
 use bosun_testkit::{start_registry, RegistryConfig};
+use support::{bosun, key_pair, text, PASSWORD};
 
-const BIN: &str = env!("CARGO_BIN_EXE_bosun");
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
-const PASSWORD: &str = "promote password";
-
-fn bosun(args: &[&str], password: Option<&str>) -> Output {
-    let mut c = Command::new(BIN);
-    c.args(args)
-        .env("CI", "true")
-        .env_remove("BOSUN_DB")
-        .env_remove("COSIGN_PASSWORD")
-        .env_remove("BOSUN_PASSWORD")
-        .env_remove("BOSUN_REGISTRY_CREDS")
-        .env_remove("SSL_CERT_FILE")
-        .env("DOCKER_CONFIG", "/nonexistent-bosun-test")
-        .env("REGISTRY_AUTH_FILE", "/nonexistent-bosun-test/auth.json");
-    if let Some(p) = password {
-        c.env("BOSUN_PASSWORD", p);
-    }
-    c.output().expect("run bosun")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// Asserts the exit code; a failure's stderr is one line.
 fn expect(o: &Output, code: i32, what: &str) {
@@ -121,14 +100,6 @@ fn push_index(
         .unwrap()
 }
 
-fn key_pair(dir: &Path) -> (PathBuf, PathBuf) {
-    let key = SigningKey::generate_p256();
-    let (k, p) = (dir.join("release.key"), dir.join("release.pub"));
-    std::fs::write(&k, key.to_cosign_pem(PASSWORD.as_bytes()).unwrap()).unwrap();
-    std::fs::write(&p, key.public_key().to_pem()).unwrap();
-    (k, p)
-}
-
 fn plain(dir: &Path) -> RegistryOptions {
     RegistryOptions {
         insecure: true,
@@ -151,7 +122,7 @@ fn promote_between_repositories_and_layouts_of_an_anonymous_registry() {
     let t = tempfile::tempdir().unwrap();
     let host = reg.host();
     let opts = plain(t.path());
-    let (key, pubkey) = key_pair(t.path());
+    let (key, pubkey) = key_pair(t.path(), "release");
     let policy = non_root_policy(t.path());
     let (k, p, pol) = (
         key.to_str().unwrap(),
@@ -350,7 +321,7 @@ fn promote_over_tls_with_basic_auth() {
         ..plain(t.path())
     };
     let host = reg.host();
-    let (key, pubkey) = key_pair(t.path());
+    let (key, pubkey) = key_pair(t.path(), "release");
     let policy = non_root_policy(t.path());
     let (k, p, pol, ca) = (
         key.to_str().unwrap(),

@@ -280,12 +280,7 @@ fn vulnerabilities(inv: &Inventory, result: &bosun_vuln::scan::ScanResult) -> Ve
         if m.vuln.informational.is_some() {
             continue;
         }
-        let pkg = &inv.packages[m.package];
-        let purl = if pkg.purl.is_empty() {
-            format!("{}@{}", pkg.name, pkg.version)
-        } else {
-            pkg.purl.clone()
-        };
+        let purl = crate::commands::vuln::package_id(&inv.packages[m.package]);
         if !seen.insert((m.vuln.id.clone(), purl.clone())) {
             continue;
         }

@@ -39,11 +39,7 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
             continue;
         }
         let pkg = &inv.packages[m.package];
-        let purl = if pkg.purl.is_empty() {
-            format!("{}@{}", pkg.name, pkg.version)
-        } else {
-            pkg.purl.clone()
-        };
+        let purl = package_id(pkg);
         if !seen.insert((m.vuln.id.clone(), purl.clone())) {
             continue;
         }
@@ -107,6 +103,16 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Clean
     })
+}
+
+/// How a vulnerability names its package: the purl, else `name@version`; one finding
+/// per (advisory, this).
+pub(crate) fn package_id(pkg: &bosun_sbom::Package) -> String {
+    if pkg.purl.is_empty() {
+        format!("{}@{}", pkg.name, pkg.version)
+    } else {
+        pkg.purl.clone()
+    }
 }
 
 /// An SBOM file (detected by content: a JSON document) or anything `bosun sbom`
