@@ -158,17 +158,24 @@ pub(crate) fn image_store(target: &str, opts: &RegistryOptions) -> anyhow::Resul
     Ok(Some(store))
 }
 
-/// Signs `predicate` as an in-toto attestation about `digest` and appends it to the
-/// image's `.att` (the `--attest` of `gate`, `sbom` and `vuln`). An image that is not
-/// in a registry or an OCI layout has nowhere to keep it: an error.
+/// Signs `predicate` as an in-toto attestation about `subject` (the digest the image
+/// reference resolved to) and appends it to the image's `.att` (the `--attest` of
+/// `gate`, `sbom` and `vuln`). No digest (a directory, an SBOM file, a legacy docker
+/// archive), or an image not in a registry or an OCI layout: an error.
 pub(crate) fn attest_image(
     target: &str,
     opts: &RegistryOptions,
     key: &SigningKey,
-    digest: &Digest,
+    subject: Option<&Digest>,
     predicate_type: &str,
     predicate: serde_json::Value,
 ) -> anyhow::Result<()> {
+    let Some(digest) = subject else {
+        bail!(
+            "--attest: {} is not an image with a digest to attest",
+            safe(target)
+        );
+    };
     let Some(store) = image_store(target, opts)? else {
         bail!(
             "--attest: {} is not in a registry or an OCI layout, so there is nowhere to attach the attestation",

@@ -431,12 +431,6 @@ fn attest_verdict(
     gathered: &Gathered,
     verdict: &Verdict,
 ) -> anyhow::Result<()> {
-    let digest = subject_digest(&gathered.image).with_context(|| {
-        format!(
-            "--attest: {} has no manifest digest to attest",
-            safe(&args.target)
-        )
-    })?;
     let predicate = serde_json::json!({
         "verdict": verdict,
         "report": gathered.report,
@@ -446,7 +440,7 @@ fn attest_verdict(
         &args.target,
         &open_options(&args.source)?.registry,
         key,
-        &digest,
+        subject_digest(&gathered.image).as_ref(),
         GATE_PREDICATE_TYPE,
         predicate,
     )?;

@@ -97,19 +97,13 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitStatus> {
     let key = attest_key(args.attest, args.key.as_deref())?;
     let (inv, subject) = catalog_target_subject(&args.target, &args.source)?;
     if let Some(key) = &key {
-        let digest = subject.with_context(|| {
-            format!(
-                "--attest: {} has no image digest to attest",
-                printable(&args.target)
-            )
-        })?;
         let bom: serde_json::Value =
             serde_json::from_slice(&bosun_sbom::cyclonedx::to_json(&inv, &info))?;
         crate::commands::attach::attest_image(
             &args.target,
             &crate::commands::image::open_options(&args.source)?.registry,
             key,
-            &digest,
+            subject.as_ref(),
             &bosun_sign::intoto::parse_predicate_type("cyclonedx")?,
             bom,
         )?;

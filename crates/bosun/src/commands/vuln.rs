@@ -7,7 +7,6 @@ use crate::commands::db::db_path;
 use crate::commands::output::{fails, failure_threshold, use_color, write_frameless_text};
 use crate::commands::sbom::{attest_key, catalog_target_subject};
 use crate::ExitStatus;
-use anyhow::Context;
 use bosun_diagnostics::render::{self, ToolInfo};
 use bosun_diagnostics::{Finding, Location, Severity};
 use bosun_sbom::Inventory;
@@ -53,12 +52,6 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     findings.sort_by_key(|f| (f.sort_key(), f.message.clone()));
 
     if let Some(key) = &key {
-        let digest = subject.with_context(|| {
-            format!(
-                "--attest: {} is not an image with a digest to attest",
-                render::escape_control(&args.target)
-            )
-        })?;
         let mut results = Vec::new();
         render::render_json(&mut results, &findings)?;
         let predicate = serde_json::json!({
@@ -74,7 +67,7 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
             &args.target,
             &crate::commands::image::open_options(&args.source)?.registry,
             key,
-            &digest,
+            subject.as_ref(),
             &bosun_sign::intoto::parse_predicate_type("vuln")?,
             predicate,
         )?;
