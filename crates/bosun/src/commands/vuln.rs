@@ -9,7 +9,7 @@ use crate::cli::{VulnArgs, VulnFormat};
 use crate::commands::db::db_path;
 use crate::commands::image::open_options;
 use crate::commands::output::{fails, failure_threshold, use_color, write_frameless_text};
-use crate::commands::sbom::catalog_target_image;
+use crate::commands::sbom::{attest_key, catalog_target_image};
 use crate::ExitStatus;
 use bosun_diagnostics::render::{self, escape_control, redact_text, ToolInfo};
 use bosun_diagnostics::{Finding, Location, Severity};
@@ -46,9 +46,13 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
         vex.add_document(&text)
             .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
     }
+    let key = attest_key(args.attest, args.key.as_deref())?;
     // The database first: a missing one fails before minutes of cataloguing.
     let store = Store::open(&db_path(args.db.as_deref())?)?;
     let (inv, image) = inventory(args)?;
+    let subject = image
+        .as_ref()
+        .and_then(crate::commands::gate::subject_digest);
     let base = base_of(args, image.as_ref())?;
     let result = scan(&store, &inv.packages, inv.distro.as_ref(), &SchemeOrder)?;
 
@@ -65,7 +69,7 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     let mut used_ignores = BTreeSet::new();
     for m in &result.matches {
         let pkg = &inv.packages[m.package];
-        let purl = purl_of(pkg);
+        let purl = package_id(pkg);
         if !seen.insert((m.vuln.id.clone(), purl.clone())) {
             continue;
         }
@@ -109,7 +113,7 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
         .map(|m| {
             let pkg = &inv.packages[m.package];
             let location = Location::Package {
-                purl: purl_of(pkg),
+                purl: package_id(pkg),
                 image: image_name.clone(),
                 path: pkg.locations.first().map(|l| l.path.clone()),
             };
@@ -123,6 +127,28 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     }
     rows.sort_by_key(|(f, _)| (f.sort_key(), f.message.clone()));
     let findings: Vec<Finding> = rows.iter().map(|(f, _)| f.clone()).collect();
+
+    if let Some(key) = &key {
+        let mut results = Vec::new();
+        render::render_json(&mut results, &findings)?;
+        let predicate = serde_json::json!({
+            "invocation": {"uri": "", "event_id": "", "builder.id": ""},
+            "scanner": {
+                "uri": "https://bosun.dev",
+                "version": env!("CARGO_PKG_VERSION"),
+                "result": serde_json::from_slice::<serde_json::Value>(&results)?,
+            },
+            "metadata": {},
+        });
+        crate::commands::attach::attest_image(
+            &args.target,
+            &open_options(&args.source)?.registry,
+            key,
+            subject.as_ref(),
+            &bosun_sign::intoto::parse_predicate_type("vuln")?,
+            predicate,
+        )?;
+    }
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -184,7 +210,7 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
                     });
                     item["package"] = serde_json::json!({
                         "name": pkg.name, "version": pkg.version,
-                        "type": pkg.kind, "purl": purl_of(pkg),
+                        "type": pkg.kind, "purl": package_id(pkg),
                     });
                     item["added_by"] = serde_json::to_value(added_by(pkg, base.as_ref()))?;
                 }
@@ -213,7 +239,9 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
-fn purl_of(pkg: &Package) -> String {
+/// How a vulnerability names its package: the purl, else `name@version`; one finding
+/// per (advisory, this).
+pub(crate) fn package_id(pkg: &Package) -> String {
     if pkg.purl.is_empty() {
         format!("{}@{}", pkg.name, pkg.version)
     } else {
@@ -350,7 +378,7 @@ fn looks_like_json(path: &Path) -> anyhow::Result<bool> {
 
 /// Severity from the best CVSS score: critical, high → error, low; medium and
 /// unscored → warning; informational notices → info.
-fn severity(v: &VulnMatch) -> Severity {
+pub(crate) fn severity(v: &VulnMatch) -> Severity {
     if v.informational.is_some() {
         return Severity::Info;
     }
