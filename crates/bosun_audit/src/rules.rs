@@ -1,6 +1,6 @@
 //! The runtime rules, `BSA0xx`: each runs on every source where its setting exists
 //! (see the table in the crate docs). Each rule's `docs` is its page, with a Compose
-//! service that triggers it (`yaml,bad`) and one that does not (`yaml,good`); a test
+//! service that triggers it (`yaml bad`) and one that does not (`yaml good`); a test
 //! runs both.
 
 use bosun_diagnostics::{Finding, FixAvailability, RuleMeta, Severity};
@@ -46,13 +46,13 @@ Root in the container is root on the host's kernel: any escape or writable host 
 host compromise.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     image: nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     image: nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000
@@ -78,13 +78,13 @@ seccomp or AppArmor: it is root on the host in all but name (Docker Bench 5.4, P
 Security Standards baseline).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     privileged: true
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     cap_add: [NET_BIND_SERVICE]
@@ -106,13 +106,13 @@ and case ignored).
 processes' memory; `NET_ADMIN` rewrites the network.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     cap_add: [SYS_ADMIN]
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     cap_drop: [ALL]
@@ -137,13 +137,13 @@ The engine's default set still includes `NET_RAW` (spoofing), `MKNOD`, `SETUID`/
 and `DAC_OVERRIDE`; few services need any of them (Pod Security Standards, restricted).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     user: "10001"
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     cap_drop: [ALL]
@@ -168,13 +168,13 @@ it can sniff and bind host interfaces, signal and trace host processes (Docker B
 5.9, 5.15, 5.16, 5.20; Pod Security Standards baseline).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     network_mode: host
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     networks: [front]
@@ -196,14 +196,14 @@ the socket is root on the host (Docker Bench 5.31). A read-only mount does not h
 socket is written through `connect`, not `write`.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     volumes:
       - /var/run/docker.sock:/var/run/docker.sock
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     volumes:
@@ -223,14 +223,14 @@ These folders hold the host's credentials, configuration, kernel interfaces and 
 containers' data (Docker Bench 5.5).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     volumes:
       - /etc:/host-etc:ro
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     volumes:
@@ -255,14 +255,14 @@ The container can change files on the host; a compromised container leaves somet
 behind for the host or the next container to run.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     volumes:
       - ./data:/data
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     volumes:
@@ -282,13 +282,13 @@ read-only root, writes go only to the volumes and tmpfs the service declares (Do
 Bench 5.12, Pod Security Standards restricted).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     user: "10001"
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     read_only: true
@@ -307,13 +307,13 @@ Without it, a setuid binary in the image (or one the attacker drops) gains privi
 the process did not start with (Docker Bench 5.25, Pod Security Standards restricted).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     user: "10001"
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     security_opt: [no-new-privileges:true]
@@ -338,13 +338,13 @@ Seccomp blocks the system calls most kernel exploits need; AppArmor confines fil
 (Docker Bench 5.1, 5.21; Pod Security Standards).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     security_opt: [seccomp:unconfined]
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     security_opt: [no-new-privileges:true]
@@ -370,13 +370,13 @@ One runaway or hostile container starves the host and every other container (a f
 needs no privileges) (Docker Bench 5.10, 5.11, 5.28).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     mem_limit: 256m
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     deploy:
@@ -402,13 +402,13 @@ A container that crashes in a loop (or is crashed on purpose) is restarted forev
 hiding the failure and burning resources (Docker Bench 5.14).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     restart: always
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     restart: on-failure:5
@@ -433,13 +433,13 @@ interface exposes the service beyond the network it was meant for (Docker Bench 
 5.13).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     ports: ["80:8080"]
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     ports: ["127.0.0.1:8080:8080"]
@@ -462,13 +462,13 @@ What runs changes whenever someone pushes, and nobody can tell which build a con
 runs.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     image: nginx
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     image: nginx:1.27@sha256:0000000000000000000000000000000000000000000000000000000000000000
@@ -492,13 +492,13 @@ A tag can be moved: the image that runs tomorrow may not be the one that was rev
 scanned and signed today.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     image: nginx:1.27
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     image: nginx:1.27@sha256:0000000000000000000000000000000000000000000000000000000000000000
@@ -523,14 +523,14 @@ The environment is readable by anyone who can inspect the container or read the 
 is inherited by every child process and crash report.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     environment:
       DB_PASSWORD: correct-horse-battery
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     environment:

@@ -4,7 +4,7 @@ use bosun_audit::{audit, declarations, RULES};
 
 fn block<'a>(docs: &'a str, tag: &str) -> &'a str {
     let start = docs
-        .find(&format!("```yaml,{tag}\n"))
+        .find(&format!("```yaml {tag}\n"))
         .unwrap_or_else(|| panic!("no yaml,{tag} block"))
         + tag.len()
         + 9;
