@@ -51,7 +51,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitStatus> {
         }
         OutputFormat::Json => render::render_json(&mut out, &findings)?,
         OutputFormat::Sarif => {
-            let metas: Vec<&RuleMeta> = bosun_audit::RULES.iter().map(|r| &r.meta).collect();
+            let metas: Vec<&RuleMeta> = bosun_audit::RULES.to_vec();
             render::render_sarif(&mut out, &findings, &metas, &ToolInfo::default())?;
         }
     }
