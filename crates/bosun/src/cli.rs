@@ -49,6 +49,9 @@ pub enum Command {
     /// Find known vulnerabilities in an image, a directory or an SBOM file, from the
     /// local database (`bosun db import` / `bosun db update`).
     Vuln(VulnArgs),
+    /// Audit how containers run: a live engine's containers (`--host`, `DOCKER_HOST`),
+    /// or Compose files and Kubernetes manifests (files or folders).
+    Audit(AuditArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,6 +108,25 @@ pub struct LintArgs {
     /// Do not run these rules (codes, names or aliases).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Compose files, Kubernetes manifests (multi-document YAML, Helm output), or
+    /// folders to search for `*.yml`/`*.yaml`. Without paths, the engine is audited.
+    pub paths: Vec<PathBuf>,
+    /// The engine to audit: unix:///PATH or tcp://HOST:PORT (default: DOCKER_HOST,
+    /// else unix:///var/run/docker.sock). With paths, the engine is audited too.
+    #[arg(long, short = 'H', value_name = "HOST")]
+    pub host: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Seconds to wait for a connection to a tcp:// engine (default 30).
+    #[arg(long, env = "BOSUN_CONNECT_TIMEOUT", value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for the next byte of an engine's answer (default 30).
+    #[arg(long, env = "BOSUN_IDLE_TIMEOUT", value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
 }
 
 #[derive(Debug, Args)]
