@@ -398,12 +398,19 @@ impl UserState {
     }
 }
 
-/// True for `root` or uid 0 (`0`, `00`: the runtime reads a number) with an optional
-/// `:group`. The one answer for every rule (it was three copies that disagreed on
-/// `00`).
+/// True when a container started with `USER value` (or an image config `User`) runs as
+/// uid 0, decided as runc does it (`moby/sys/user.GetExecUser`): the part before `:`
+/// is a passwd name or a number read by Go's `strconv.Atoi` (optional sign, decimal
+/// digits), so `root`, `0`, `00`, `+0` and `-0` are uid 0; an empty user part (`""`,
+/// `:1000`) takes the default uid, 0. Nothing is trimmed: runc does not trim, and
+/// ` 0` is neither a number nor a name. The one answer for every rule and image check.
 pub fn is_root_user(value: &str) -> bool {
-    let user = value.split_once(':').map_or(value, |(u, _)| u).trim();
-    user == "root" || (!user.is_empty() && user.bytes().all(|b| b == b'0'))
+    let user = value.split_once(':').map_or(value, |(u, _)| u);
+    let digits = user
+        .strip_prefix('+')
+        .or_else(|| user.strip_prefix('-'))
+        .unwrap_or(user);
+    user.is_empty() || user == "root" || (!digits.is_empty() && digits.bytes().all(|b| b == b'0'))
 }
 
 /// The kind of shell a stage's RUN shell form runs in.
@@ -1088,19 +1095,27 @@ impl<'d> Builder<'d> {
 }
 
 /// A guess from the image name that it is a Windows image (its default shell is then
-/// `cmd`): `mcr.microsoft.com/windows/...`, `.../nanoserver`, tags such as
-/// `3.12-windowsservercore-ltsc2022` or `1.22-nanoserver`.
+/// `cmd`): `mcr.microsoft.com/windows/...`, a repository named `windows`,
+/// `nanoserver`, `servercore` or `windowsservercore` (`microsoft/nanoserver`), tags
+/// such as `3.12-windowsservercore-ltsc2022` or `1.22-nanoserver`. The one Windows
+/// test for every rule.
 pub fn looks_windows(r: &ImageRef) -> bool {
-    let repo = r.repository.as_str();
-    let tag = r.tag.as_deref().unwrap_or_default();
-    (r.registry == "mcr.microsoft.com"
-        && (repo.starts_with("windows")
-            || repo.contains("nanoserver")
-            || repo.contains("servercore")))
-        || repo.ends_with("/nanoserver")
-        || repo.ends_with("/servercore")
-        || tag.contains("windowsservercore")
+    let repo = r.repository.to_ascii_lowercase();
+    let tag = r.tag.as_deref().unwrap_or_default().to_ascii_lowercase();
+    let last = repo.rsplit('/').next().unwrap_or(&repo);
+    (r.registry == "mcr.microsoft.com" && repo.starts_with("windows"))
+        || last == "windows"
+        || last.contains("nanoserver")
+        || last.contains("servercore")
+        || tag.contains("servercore")
         || tag.contains("nanoserver")
+}
+
+/// [`looks_windows`] for an image reference as text (`false` when it does not parse).
+pub fn looks_windows_str(image: &str) -> bool {
+    ImageRef::parse(image)
+        .or_else(|_| ImageRef::parse(&image.to_ascii_lowercase()))
+        .is_ok_and(|r| looks_windows(&r))
 }
 
 fn resolve_ref(
@@ -1187,12 +1202,56 @@ mod tests {
     }
 
     #[test]
-    fn root_users() {
-        for u in ["root", "0", "00", "0:0", "root:root", "0:root", "000:1000"] {
-            assert!(is_root_user(u), "{u}");
+    fn windows_images() {
+        for i in [
+            "mcr.microsoft.com/windows/servercore:ltsc2022",
+            "mcr.microsoft.com/windows:1809",
+            "mcr.microsoft.com/powershell:lts-nanoserver-1809",
+            "microsoft/nanoserver",
+            "microsoft/windowsservercore:1803",
+            "python:3.12-windowsservercore-ltsc2022",
+            "golang:1.22-nanoserver",
+            "example.com/team/windows:1",
+            "MCR.microsoft.com/Windows/ServerCore:ltsc2019",
+        ] {
+            assert!(looks_windows_str(i), "{i}");
         }
-        for u in ["app", "1000", "1000:0", "rootless", "", ":0", "10"] {
-            assert!(!is_root_user(u), "{u}");
+        for i in [
+            "debian:12",
+            "mcr.microsoft.com/dotnet/sdk:8.0",
+            "windowsfan/app",
+            "$BASE",
+            "",
+        ] {
+            assert!(!looks_windows_str(i), "{i}");
+        }
+    }
+
+    #[test]
+    fn root_users() {
+        // What runc runs as uid 0 (GetExecUser: passwd name, else strconv.Atoi, else
+        // the default uid 0 for an empty user part).
+        for u in [
+            "root",
+            "0",
+            "00",
+            "+0",
+            "-0",
+            "0:0",
+            "root:root",
+            "0:root",
+            "000:1000",
+            "",
+            ":0",
+            ":1000",
+        ] {
+            assert!(is_root_user(u), "{u:?}");
+        }
+        for u in [
+            "app", "1000", "1000:0", "rootless", "10", "Root", " 0", "0 ", "+", "-", "0x0", "1_0",
+            "+-0",
+        ] {
+            assert!(!is_root_user(u), "{u:?}");
         }
     }
 }

@@ -209,16 +209,7 @@ fn workdir_and_shell() {
 }
 
 fn corpus_files() -> Option<Vec<PathBuf>> {
-    let dir: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "../../../shared/corpus/dockerfiles/visible",
-    ]
-    .iter()
-    .collect();
-    if !dir.is_dir() {
-        bosun_testkit::skip(&format!("SKIP: corpus not found at {}", dir.display()));
-        return None;
-    }
+    let dir = bosun_testkit::corpus("dockerfiles/visible")?;
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = vec![dir];
     while let Some(d) = stack.pop() {

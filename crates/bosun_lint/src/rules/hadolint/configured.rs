@@ -109,7 +109,7 @@ fn check_dl3026(ctx: &mut Context<'_>) {
                 if let Some(from) = flag
                     .value
                     .as_deref()
-                    .map(super::facts::parse_mount)
+                    .map(bosun_dockerfile::model::Mount::parse)
                     .and_then(|m| m.from)
                 {
                     refs.push((from, flag.range));

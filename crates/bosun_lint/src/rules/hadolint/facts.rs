@@ -9,6 +9,7 @@
 
 use super::shell::{parse_script, Cmd, Linear, OffsetMap, Script};
 use bosun_dockerfile::expand::VarMap;
+use bosun_dockerfile::model::Mount;
 use bosun_dockerfile::{Dockerfile, Instruction, TextRange};
 
 /// A build stage.
@@ -28,14 +29,6 @@ pub struct Stage {
     pub used_later: bool,
     /// The last instruction of the stage (exclusive end index).
     pub end: usize,
-}
-
-/// A `--mount` of a RUN.
-#[derive(Debug, Clone, Default)]
-pub struct Mount {
-    pub kind: String,
-    pub target: String,
-    pub from: Option<String>,
 }
 
 /// The shell a RUN's shell form runs in.
@@ -85,15 +78,6 @@ impl ShellSpec {
                     .is_some_and(|p| p.starts_with('-') && !p.starts_with("--") && p.ends_with('o'))
         }) || self.words.iter().any(|w| w == "-opipefail")
     }
-}
-
-/// Base images whose default shell is `cmd` (Windows Server Core, Nano Server).
-pub fn is_windows_image(image: &str) -> bool {
-    let i = image.to_ascii_lowercase();
-    i.contains("nanoserver")
-        || i.contains("servercore")
-        || i.contains("windows/")
-        || i.contains("/windows:")
 }
 
 pub fn basename(path: &str) -> &str {
@@ -146,9 +130,10 @@ impl Run {
 
     /// A cache or tmpfs mount whose target contains `fragment`.
     pub fn has_cache_mount(&self, fragment: &str) -> bool {
-        self.mounts
-            .iter()
-            .any(|m| (m.kind == "cache" || m.kind == "tmpfs") && m.target.contains(fragment))
+        self.mounts.iter().any(|m| {
+            (m.kind == "cache" || m.kind == "tmpfs")
+                && m.target.as_deref().is_some_and(|t| t.contains(fragment))
+        })
     }
 
     /// A cache or tmpfs mount whose target is `dir` or a parent of it.
@@ -157,7 +142,7 @@ impl Run {
             if m.kind != "cache" && m.kind != "tmpfs" {
                 return false;
             }
-            let t = m.target.trim_end_matches('/');
+            let t = m.target.as_deref().unwrap_or("").trim_end_matches('/');
             !t.is_empty() && (dir == t || dir.starts_with(&format!("{t}/")))
         })
     }
@@ -213,25 +198,6 @@ pub fn facts(df: &Dockerfile) -> Facts {
     compute(df)
 }
 
-/// Parses the comma-separated options of a `--mount` value.
-pub fn parse_mount(value: &str) -> Mount {
-    let mut m = Mount {
-        kind: "bind".into(),
-        ..Mount::default()
-    };
-    for part in value.split(',') {
-        let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        let v = v.trim_matches(['"', '\'']);
-        match k.trim().to_ascii_lowercase().as_str() {
-            "type" => m.kind = v.to_ascii_lowercase(),
-            "target" | "dst" | "destination" => m.target = v.to_string(),
-            "from" => m.from = Some(v.to_string()),
-            _ => {}
-        }
-    }
-    m
-}
-
 pub fn compute(df: &Dockerfile) -> Facts {
     let mut facts = Facts::default();
     let mut global = VarMap::new();
@@ -242,8 +208,7 @@ pub fn compute(df: &Dockerfile) -> Facts {
         } else if ins.is("ARG") && !seen_from {
             for w in &ins.words {
                 if let Some((k, v)) = w.text.split_once('=') {
-                    let v = unquote(v);
-                    global.set(k, &v);
+                    global.set(k, bosun_dockerfile::unquote(v));
                 }
             }
         }
@@ -308,7 +273,7 @@ pub fn compute(df: &Dockerfile) -> Facts {
         }
         if ins.is("RUN") {
             for f in ins.flags_named("mount") {
-                if let Some(from) = f.value.as_deref().map(parse_mount).and_then(|m| m.from) {
+                if let Some(from) = f.value.as_deref().map(Mount::parse).and_then(|m| m.from) {
                     refs.push(from);
                 }
             }
@@ -336,7 +301,10 @@ pub fn compute(df: &Dockerfile) -> Facts {
                 .and_then(|p| shells.get(p + 1).cloned())
             {
                 Some(inherited) => inherited,
-                None if st.is_some_and(|s| is_windows_image(&s.base_resolved)) => {
+                None if st.is_some_and(|s| {
+                    bosun_dockerfile::model::looks_windows_str(&s.base_resolved)
+                }) =>
+                {
                     ShellSpec::default_windows()
                 }
                 None => ShellSpec::default_posix(),
@@ -370,17 +338,6 @@ pub fn compute(df: &Dockerfile) -> Facts {
     facts
 }
 
-fn unquote(v: &str) -> String {
-    let t = v.trim();
-    if t.len() >= 2
-        && ((t.starts_with('"') && t.ends_with('"')) || (t.starts_with('\'') && t.ends_with('\'')))
-    {
-        t[1..t.len() - 1].to_string()
-    } else {
-        t.to_string()
-    }
-}
-
 /// Maps offsets of a decoded JSON string element to its place in the file: exact when
 /// the element has no escapes, else everything maps to the element's start.
 struct JsonElement {
@@ -411,7 +368,7 @@ fn make_run(
 ) -> Run {
     let mounts: Vec<Mount> = ins
         .flags_named("mount")
-        .filter_map(|f| f.value.as_deref().map(parse_mount))
+        .filter_map(|f| f.value.as_deref().map(Mount::parse))
         .collect();
     let flags_text = ins.flags.iter().map(|f| f.raw.clone()).collect();
     let mut run = Run {

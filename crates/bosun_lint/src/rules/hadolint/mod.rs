@@ -26,29 +26,13 @@ use bosun_dockerfile::TextRange;
 
 /// Declares one rule: `rule!(IDENT, "CODE", "name", Severity, FixAvailability,
 /// "summary", "docs", check_fn)`, optionally followed by `off` for opt-in rules.
-/// BuildKit check names that are the same check as a hadolint rule, so that
-/// `bosun rule JSONArgsRecommended` and `--select` find the DL rule. (The pragma
-/// table in `rules::buildkit` also maps MultipleInstructionsDisallowed to DL4004 and
-/// DL3012; an alias names one rule only.)
-pub(crate) const fn buildkit_aliases(code: &str) -> &'static [&'static str] {
-    match code.as_bytes() {
-        b"DL3000" => &["WorkdirRelativePath"],
-        b"DL3024" => &["DuplicateStageName"],
-        b"DL3025" => &["JSONArgsRecommended"],
-        b"DL3063" => &["ReservedStageName"],
-        b"DL3065" => &["RedundantTargetPlatform"],
-        b"DL4003" => &["MultipleInstructionsDisallowed"],
-        _ => &[],
-    }
-}
-
 macro_rules! rule {
     ($id:ident, $code:literal, $name:literal, $sev:ident, $fix:ident, $summary:literal, $docs:expr, $check:path) => {
         pub static $id: $crate::registry::Rule = $crate::registry::Rule::new(
             &bosun_diagnostics::RuleMeta {
                 code: $code,
                 name: $name,
-                aliases: $crate::rules::hadolint::buildkit_aliases($code),
+                aliases: $crate::rules::buildkit::buildkit_aliases($code),
                 severity: bosun_diagnostics::Severity::$sev,
                 fix: bosun_diagnostics::FixAvailability::$fix,
                 summary: $summary,
@@ -62,7 +46,7 @@ macro_rules! rule {
             &bosun_diagnostics::RuleMeta {
                 code: $code,
                 name: $name,
-                aliases: $crate::rules::hadolint::buildkit_aliases($code),
+                aliases: $crate::rules::buildkit::buildkit_aliases($code),
                 severity: bosun_diagnostics::Severity::$sev,
                 fix: bosun_diagnostics::FixAvailability::$fix,
                 summary: $summary,
@@ -154,15 +138,7 @@ pub(crate) fn report<'c>(
     ctx.report(rule.meta, message, range.start..range.end)
 }
 
-/// Removes one level of surrounding quotes.
-pub(crate) fn unquote(s: &str) -> &str {
-    let b = s.as_bytes();
-    if b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0] {
-        &s[1..s.len() - 1]
-    } else {
-        s
-    }
-}
+pub(crate) use bosun_dockerfile::unquote;
 
 #[cfg(test)]
 pub(crate) mod test_util {

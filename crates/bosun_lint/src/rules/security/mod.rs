@@ -76,18 +76,7 @@ pub static RULES: &[&Rule] = &[
     &metadata::BSN6001,
 ];
 
-/// Removes one level of matching quotes.
-pub(crate) fn unquote(s: &str) -> &str {
-    let t = s.trim();
-    let b = t.as_bytes();
-    if b.len() >= 2
-        && ((b[0] == b'"' && b[b.len() - 1] == b'"') || (b[0] == b'\'' && b[b.len() - 1] == b'\''))
-    {
-        t.get(1..t.len() - 1).unwrap_or("")
-    } else {
-        t
-    }
-}
+pub(crate) use bosun_dockerfile::unquote;
 
 /// The final stage (the image `docker build` produces without `--target`).
 pub(crate) fn final_stage(facts: &Facts) -> Option<usize> {
@@ -195,10 +184,7 @@ pub(crate) fn runs_service(df: &Dockerfile, facts: &Facts, stage: usize) -> bool
     !(idle || repl)
 }
 
-/// The basename of a path or command.
-pub(crate) fn basename(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
-}
+pub(crate) use crate::rules::hadolint::facts::basename;
 
 #[cfg(test)]
 pub(crate) mod test_util {
