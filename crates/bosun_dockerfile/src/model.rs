@@ -17,12 +17,13 @@
 //!   declared before them.
 
 mod image_ref;
+mod runs;
 
 pub use image_ref::{ImageRef, RefError, DOCKER_HUB};
+pub use runs::{Run, RunScript, POSIX_SHELLS};
 
 use crate::ast::{Dockerfile, Instruction};
 use crate::expand::{Env, ExpandError, Expansion, Lexer};
-use crate::shell::Script;
 use rpds::HashTrieMapSync;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -272,12 +273,24 @@ pub struct Stage {
     pub base: Base,
     /// `--platform`, as written and expanded.
     pub platform: Option<Resolved>,
+    /// A later stage is built `FROM` it, copies from it (`COPY --from`) or mounts it
+    /// (`RUN --mount=from=`).
+    pub used_later: bool,
 }
 
 impl Stage {
     /// The instruction indices of the stage (FROM included).
     pub fn instructions(&self) -> std::ops::Range<usize> {
         self.from..self.end
+    }
+
+    /// The base image word with the global ARGs substituted, or as written when it
+    /// does not expand.
+    pub fn base_resolved(&self) -> &str {
+        self.base_name
+            .value
+            .as_deref()
+            .unwrap_or(self.base_name.raw.as_str())
     }
 
     /// The parent stage, when built `FROM` another stage.
@@ -452,6 +465,34 @@ impl ShellState {
         }
     }
 
+    /// Set by a SHELL instruction (or an exec form's own shell), not the default.
+    pub fn explicit(&self) -> bool {
+        self.instruction.is_some()
+    }
+
+    /// The program's file name (`/bin/bash` -> `bash`).
+    pub fn program(&self) -> &str {
+        crate::shell::basename(self.words.first().map_or("", String::as_str))
+    }
+
+    /// PowerShell or cmd: not a POSIX shell.
+    pub fn is_non_posix(&self) -> bool {
+        let p = self.program().to_ascii_lowercase();
+        p.contains("pwsh") || p.contains("powershell") || p.starts_with("cmd")
+    }
+
+    /// The SHELL turns on pipefail (`-o pipefail`, `-eo pipefail`, `-euxo pipefail`).
+    pub fn has_pipefail(&self) -> bool {
+        self.words.iter().enumerate().any(|(i, w)| {
+            w == "pipefail"
+                && i > 0
+                && self
+                    .words
+                    .get(i - 1)
+                    .is_some_and(|p| p.starts_with('-') && !p.starts_with("--") && p.ends_with('o'))
+        }) || self.words.iter().any(|w| w == "-opipefail")
+    }
+
     pub fn kind(&self) -> ShellKind {
         let prog = self.words.first().map_or("sh", |p| {
             let base = p.rsplit(['/', '\\']).next().unwrap_or(p);
@@ -498,7 +539,7 @@ pub struct Model {
     stage_end: Vec<InstrState>,
     refs: Vec<Vec<StageRef>>,
     mounts: Vec<Vec<Mount>>,
-    scripts: Vec<OnceLock<Option<Script>>>,
+    runs: Vec<Run>,
     reachable: Vec<bool>,
     /// Lower-cased stage name -> first stage with it.
     stage_names: HashMap<String, usize>,
@@ -639,15 +680,40 @@ impl Model {
             .collect()
     }
 
-    /// The commands of a RUN / ONBUILD RUN instruction, parsed on first use with the
-    /// stage's SHELL (cached).
-    pub fn script(&self, instruction: usize, df: &Dockerfile) -> Option<&Script> {
-        let cell = self.scripts.get(instruction)?;
-        cell.get_or_init(|| {
-            let instr = df.instructions.get(instruction)?;
-            Script::from_instruction_with_shell(instr, &self.shell_at(instruction).words)
-        })
-        .as_ref()
+    /// Every RUN and ONBUILD RUN in instruction order, with its shell, mounts and
+    /// commands (each script parsed once, when the model was built).
+    pub fn runs(&self) -> &[Run] {
+        &self.runs
+    }
+
+    /// The RUNs of instruction `instruction` (a binary search, not a scan).
+    pub fn runs_at(&self, instruction: usize) -> &[Run] {
+        let lo = self.runs.partition_point(|r| r.index < instruction);
+        let hi = self.runs.partition_point(|r| r.index <= instruction);
+        self.runs.get(lo..hi).unwrap_or_default()
+    }
+
+    /// The index of the stage `instruction` belongs to.
+    pub fn stage_index_of(&self, instruction: usize) -> Option<usize> {
+        self.states.get(instruction)?.stage
+    }
+
+    /// True for the last stage.
+    pub fn is_last_stage(&self, stage: usize) -> bool {
+        stage + 1 == self.stages.len()
+    }
+
+    /// The stage `reference` names (case-insensitive, as BuildKit) or numbers, if it
+    /// comes before stage `before`.
+    pub fn find_stage(&self, reference: &str, before: usize) -> Option<usize> {
+        let limit = before.min(self.stages.len());
+        if let Ok(n) = reference.parse::<usize>() {
+            return (n < limit).then_some(n);
+        }
+        self.stage_names
+            .get(&reference.to_ascii_lowercase())
+            .copied()
+            .filter(|&i| i < limit)
     }
 
     /// The variables `word` uses at `instruction` that nothing defines, as BuildKit's
@@ -924,6 +990,29 @@ impl<'d> Builder<'d> {
             }
         }
 
+        // Uses by later stages: FROM <stage>, COPY --from, RUN --mount=from=.
+        for i in 0..stages.len() {
+            if let Some(p) = stages.get(i).and_then(Stage::parent) {
+                if let Some(st) = stages.get_mut(p) {
+                    st.used_later = true;
+                }
+            }
+        }
+        for (idx, out) in refs.iter().enumerate() {
+            let Some(here) = states.get(idx).and_then(|s| s.stage) else {
+                continue;
+            };
+            for r in out {
+                if let StageRef::Stage(t) = *r {
+                    if t < here {
+                        if let Some(st) = stages.get_mut(t) {
+                            st.used_later = true;
+                        }
+                    }
+                }
+            }
+        }
+        let runs = self.runs(&states, &mounts);
         let reachable = reachability(&stages, &refs);
         // A parent is always an earlier stage, so one pass in order answers every stage.
         let mut image_env: Vec<bool> = Vec::with_capacity(stages.len());
@@ -944,11 +1033,43 @@ impl<'d> Builder<'d> {
             stage_end,
             refs,
             mounts,
-            scripts: (0..n).map(|_| OnceLock::new()).collect(),
+            runs,
             reachable,
             stage_names,
             image_env,
         }
+    }
+
+    /// Every RUN and ONBUILD RUN, parsed.
+    fn runs(&self, states: &[InstrState], mounts: &[Vec<Mount>]) -> Vec<Run> {
+        let df = self.df;
+        let mut out = Vec::new();
+        for (idx, instr) in df.instructions.iter().enumerate() {
+            let state = states.get(idx);
+            let stage = state.and_then(|s| s.stage);
+            let shell: &ShellState = match state {
+                Some(s) => &s.shell,
+                None => default_shell_ref(),
+            };
+            if instr.is("RUN") {
+                let m = mounts.get(idx).cloned().unwrap_or_default();
+                out.push(runs::make_run(df, instr, idx, false, stage, shell, m));
+            } else if let Some(trigger) = instr.onbuild.as_deref().filter(|t| t.is("RUN")) {
+                // Not expanded: the variables are those of the build that uses it.
+                let m = trigger
+                    .flags_named("mount")
+                    .filter_map(|f| f.value.as_deref().map(Mount::parse))
+                    .collect();
+                let mut run = runs::make_run(df, trigger, idx, true, stage, shell, m);
+                run.range = instr.range;
+                run.start_line = instr.start_line;
+                if run.scripts.iter().all(|s| !s.heredoc) && !instr.heredocs.is_empty() {
+                    runs::add_heredoc_scripts(&mut run, trigger, &instr.heredocs);
+                }
+                out.push(run);
+            }
+        }
+        out
     }
 
     fn windows_platform(&self) -> bool {
@@ -1010,6 +1131,7 @@ impl<'d> Builder<'d> {
             base_name,
             base,
             platform,
+            used_later: false,
         }
     }
 

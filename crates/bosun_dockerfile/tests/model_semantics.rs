@@ -201,10 +201,15 @@ fn workdir_and_shell() {
     assert!(m.shell_at(run1).instruction.is_some(), "SHELL inherited");
     let run2 = nth(&df, "RUN", 2);
     assert_eq!(m.shell_at(run2).kind(), ShellKind::PowerShell);
-    let script = m.script(run2, &df).expect("RUN");
-    assert!(script.not_shell);
-    let script = m.script(run0, &df).expect("RUN");
-    assert_eq!(script.commands.len(), 1);
+    let run = m.runs_at(run2).first().expect("RUN");
+    assert!(run.shell.is_non_posix());
+    assert_eq!(
+        run.commands().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["Write-Host"]
+    );
+    let run = m.runs_at(run0).first().expect("RUN");
+    assert_eq!(run.commands().count(), 1);
+    assert!(run.shell.has_pipefail() && run.shell.explicit());
     assert_eq!(m.workdir_at(0), None);
 }
 
@@ -322,7 +327,6 @@ fn windows_images_default_to_cmd() {
     assert_eq!(m.shell_at(nth(&df, "RUN", 0)).kind(), ShellKind::Cmd);
     assert_eq!(m.shell_at(nth(&df, "RUN", 1)).kind(), ShellKind::Cmd);
     assert_eq!(m.shell_at(nth(&df, "RUN", 2)).kind(), ShellKind::Sh);
-    assert!(m
-        .script(nth(&df, "RUN", 0), &df)
-        .is_some_and(|s| s.not_shell));
+    let run = m.runs_at(nth(&df, "RUN", 0)).first().expect("RUN");
+    assert!(run.shell.is_non_posix() && !run.shell.explicit());
 }

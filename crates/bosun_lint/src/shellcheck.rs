@@ -12,8 +12,8 @@
 //! Scripts that are not POSIX shell (Windows `cmd`/PowerShell shells, heredocs with a
 //! non-shell shebang) and exec-form RUNs (no shell runs them) are skipped.
 
-use crate::rules::hadolint::facts::{facts, ShellSpec};
 use bosun_diagnostics::{Finding, Location, Severity};
+use bosun_dockerfile::model::{Model, ShellState};
 use bosun_dockerfile::{Dockerfile, LogicalLine};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -66,7 +66,7 @@ struct MappedLine<'a> {
     origin: &'a Origin<'a>,
 }
 
-fn dialect(shell: &ShellSpec) -> &'static str {
+fn dialect(shell: &ShellState) -> &'static str {
     match shell.program().trim_end_matches(".exe") {
         "bash" | "zsh" => "bash",
         "dash" => "dash",
@@ -86,9 +86,9 @@ pub fn check_dockerfile(
     df: &Dockerfile,
     exclude: &[String],
 ) -> Result<Vec<Finding>, ShellcheckError> {
-    let f = facts(df);
-    let mut origins: Vec<(Origin<'_>, &str, &ShellSpec)> = Vec::new();
-    for run in &f.runs {
+    let f = Model::new(df);
+    let mut origins: Vec<(Origin<'_>, &str, &ShellState)> = Vec::new();
+    for run in f.runs() {
         if run.exec_form
             || run.shell.is_non_posix()
             || !SHELLS.contains(&run.shell.program().trim_end_matches(".exe"))

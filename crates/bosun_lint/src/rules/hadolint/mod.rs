@@ -6,19 +6,17 @@
 //! `DL3002`, `DL3004`, `DL3006`, `DL3007`, `DL3020` and `DL4000` live with the security
 //! rules (`rules/security`).
 //!
-//! Layout: [`shell`] cuts RUN scripts into commands, [`facts`] computes what the rules
-//! share for a file (once), and the rules are grouped by topic: [`instructions`]
+//! Layout: the rules read the file's semantic model (`Context::model`:
+//! `bosun_dockerfile::model`, whose RUNs carry their commands, cut once by
+//! `bosun_dockerfile::shell`), and are grouped by topic: [`instructions`]
 //! (instruction-level checks), [`packages`] (apt, apk, yum, dnf, zypper, pip, npm,
 //! gem, go, yarn), [`commands`] (other checks of RUN commands), [`configured`] (rules
 //! that need configuration: trusted registries and the label schema).
 
 pub mod commands;
 pub mod configured;
-pub mod facts;
 pub mod instructions;
 pub mod packages;
-pub mod shell;
-pub mod shell_ts;
 
 use crate::context::Context;
 use crate::registry::Rule;
@@ -182,14 +180,18 @@ pub(crate) mod test_util {
         };
         let src = std::fs::read_to_string(path).unwrap_or_default();
         let df = bosun_dockerfile::parse(&src);
-        let f = super::facts::facts(&df);
-        for s in &f.stages {
+        let f = bosun_dockerfile::model::Model::new(&df);
+        for s in f.stages() {
             eprintln!(
                 "stage {:?} base={} resolved={} parent={:?} used_later={}",
-                s.name, s.base, s.base_resolved, s.parent, s.used_later
+                s.name_as_written,
+                s.base_name.raw,
+                s.base_resolved(),
+                s.parent(),
+                s.used_later
             );
         }
-        for r in &f.runs {
+        for r in f.runs() {
             eprintln!(
                 "RUN line {} stage {:?} shell {:?} pipes {}",
                 r.start_line,
