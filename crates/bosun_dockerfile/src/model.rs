@@ -1053,14 +1053,15 @@ impl<'d> Builder<'d> {
             };
             if instr.is("RUN") {
                 let m = mounts.get(idx).cloned().unwrap_or_default();
-                out.push(runs::make_run(df, instr, idx, false, stage, shell, m));
+                let scope = state.map(|s| &*s.scope);
+                out.push(runs::make_run(df, instr, idx, stage, shell, m, scope));
             } else if let Some(trigger) = instr.onbuild.as_deref().filter(|t| t.is("RUN")) {
                 // Not expanded: the variables are those of the build that uses it.
                 let m = trigger
                     .flags_named("mount")
                     .filter_map(|f| f.value.as_deref().map(Mount::parse))
                     .collect();
-                let mut run = runs::make_run(df, trigger, idx, true, stage, shell, m);
+                let mut run = runs::make_run(df, trigger, idx, stage, shell, m, None);
                 run.range = instr.range;
                 run.start_line = instr.start_line;
                 if run.scripts.iter().all(|s| !s.heredoc) && !instr.heredocs.is_empty() {

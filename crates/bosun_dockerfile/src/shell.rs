@@ -55,6 +55,18 @@ pub struct Script {
     /// The Dockerfile offset just past the last byte of code (a trailing shell comment
     /// excluded): where text can be appended to the script.
     pub code_end: Option<usize>,
+    /// Shell variables the script sets (`DEPS="a b"`, `export V=1`), in order.
+    pub assignments: Vec<ShellAssignment>,
+}
+
+/// A shell variable set by the script (a statement of assignments only, or `export`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellAssignment {
+    pub name: String,
+    /// The value with quotes removed; `None` when it uses an expansion (unknown here).
+    pub value: Option<String>,
+    /// Dockerfile offset of the assignment.
+    pub at: usize,
 }
 
 /// One flag of a command, hadolint-style: `--name=v` gives `name`, `-abc` gives `a`,
@@ -400,6 +412,7 @@ fn flush(lx: &Lexer<'_>, words: &mut Vec<Tok>, script: &mut Script, in_subst: bo
         return;
     }
     let taken = std::mem::take(words);
+    record_assignments(lx, &taken, script);
     let mut iter = taken.into_iter().peekable();
     // Leading assignments.
     while let Some(w) = iter.peek() {
@@ -485,6 +498,29 @@ fn flush(lx: &Lexer<'_>, words: &mut Vec<Tok>, script: &mut Script, in_subst: bo
         script.pipefail_set_at = Some(cmd.range.start);
     }
     script.commands.push(cmd);
+}
+
+/// Records the shell variables a statement sets: `A=1 B="x y"` alone (not a prefix of
+/// a command, which only sets the command's environment) or `export A=1`.
+fn record_assignments(lx: &Lexer<'_>, words: &[Tok], script: &mut Script) {
+    let rest = match words.first() {
+        Some(w) if w.literal && w.text == "export" => words.get(1..).unwrap_or_default(),
+        _ if words.iter().all(|w| is_assignment(&w.text)) => words,
+        _ => return,
+    };
+    for w in rest.iter().filter(|w| is_assignment(&w.text)) {
+        let Some((name, value)) = w.text.split_once('=') else {
+            continue;
+        };
+        if name.ends_with('+') || name.contains('[') {
+            continue;
+        }
+        script.assignments.push(ShellAssignment {
+            name: name.to_string(),
+            value: w.literal.then(|| value.to_string()),
+            at: lx.map.map(w.start),
+        });
+    }
 }
 
 /// `set -o pipefail`, `set -eo pipefail`, `set -euxo pipefail`, `set -e -o pipefail`.

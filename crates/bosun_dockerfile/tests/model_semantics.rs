@@ -330,3 +330,43 @@ fn windows_images_default_to_cmd() {
     let run = m.runs_at(nth(&df, "RUN", 0)).first().expect("RUN");
     assert!(run.shell.is_non_posix() && !run.shell.explicit());
 }
+
+#[test]
+fn run_arguments_resolve_known_variables() {
+    let src = "FROM debian:12\nARG DEPS=\"a b\"\nARG UNSET\nENV ONE=c\nRUN X=\"d e\"; apt-get install $DEPS \"$DEPS\" $ONE $X $UNSET $HOME ${ONE}-dev\nONBUILD RUN apt-get install $DEPS\n";
+    let df = parse(src);
+    let m = Model::new(&df);
+    let run = m.runs_at(nth(&df, "RUN", 0)).first().expect("RUN");
+    let cmd = run
+        .commands()
+        .find(|c| c.name == "apt-get")
+        .expect("apt-get");
+    let args: Vec<(&str, bool)> = cmd
+        .args
+        .iter()
+        .map(|a| (a.text.as_str(), a.literal))
+        .collect();
+    assert_eq!(
+        args,
+        [
+            ("install", true),
+            ("a", true),
+            ("b", true),
+            ("a b", true),
+            ("c", true),
+            ("d", true),
+            ("e", true),
+            ("${VAR}", false),
+            ("${VAR}", false),
+            ("c-dev", true),
+        ]
+    );
+    // `a` and `b` keep the range of `$DEPS`.
+    let deps = src.find("$DEPS").expect("in source");
+    assert_eq!(cmd.args[1].range.start, deps);
+    assert_eq!(cmd.args[2].range, cmd.args[1].range);
+    // ONBUILD RUN runs in another build: its variables are not these.
+    let onbuild = m.runs().iter().find(|r| r.onbuild).expect("ONBUILD RUN");
+    let cmd = onbuild.commands().next().expect("apt-get");
+    assert!(!cmd.args[1].literal);
+}

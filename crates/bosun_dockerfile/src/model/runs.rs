@@ -1,10 +1,17 @@
 //! The RUNs of a Dockerfile as the rules read them: each RUN (and ONBUILD RUN) with its
 //! shell, its `--mount`s and its scripts, each script cut into commands once by
 //! [`crate::shell::parse_script`] when the model is built.
+//!
+//! Arguments that are only known variables are resolved here, once, for every rule:
+//! `apt-get install $DEPS` after `ARG DEPS="build-essential curl"` (or an ENV, or
+//! `DEPS=...` earlier in the same script) gives the arguments `build-essential` and
+//! `curl`, each with the range of `$DEPS`. A word with an unknown variable (an ARG
+//! without a default, the base image's ENV, `$(...)`) is kept as written.
 
-use super::{Mount, ShellState};
+use super::{Mount, Scope, ShellState};
 use crate::ast::{Dockerfile, Heredoc, Instruction, TextRange};
-use crate::shell::{basename, parse_script, Arg, Cmd, Linear, OffsetMap, Script};
+use crate::expand::{Env, Lexer};
+use crate::shell::{basename, parse_script, Arg, Cmd, Linear, OffsetMap, Script, ShellAssignment};
 
 /// One script of a RUN (its shell-form text, a heredoc body, or an exec form).
 #[derive(Debug, Clone)]
@@ -99,20 +106,21 @@ impl OffsetMap for JsonElement {
 /// Programs that read a POSIX shell script.
 pub const POSIX_SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
-/// The RUN of instruction `index` (`ins` is the trigger for ONBUILD RUN).
+/// The RUN of instruction `index` (`ins` is the trigger for ONBUILD RUN). `scope` is
+/// the RUN's variables; `None` for an ONBUILD RUN, which runs in another build.
 pub(super) fn make_run(
     df: &Dockerfile,
     ins: &Instruction,
     index: usize,
-    onbuild: bool,
     stage: Option<usize>,
     shell: &ShellState,
     mounts: Vec<Mount>,
+    scope: Option<&Scope>,
 ) -> Run {
     let flags_text = ins.flags.iter().map(|f| f.raw.clone()).collect();
     let mut run = Run {
         index,
-        onbuild,
+        onbuild: scope.is_none(),
         exec_form: ins.json,
         stage,
         shell: shell.clone(),
@@ -125,7 +133,10 @@ pub(super) fn make_run(
         has_heredoc: !ins.heredocs.is_empty(),
     };
     if ins.json {
-        exec_form(df, ins, index, &mut run);
+        // `["sh", "-c", "..."]` is a shell script after all.
+        if let (true, Some(scope)) = (exec_form(df, ins, index, &mut run), scope) {
+            resolve_variables(&mut run, scope, &df.source);
+        }
         return run;
     }
     // A Windows (cmd, PowerShell) script is not POSIX shell.
@@ -146,7 +157,88 @@ pub(super) fn make_run(
     if !ins.heredocs.is_empty() {
         add_heredoc_scripts(&mut run, ins, &ins.heredocs);
     }
+    if let Some(scope) = scope {
+        resolve_variables(&mut run, scope, &df.source);
+    }
     run
+}
+
+/// The variables a command sees: the script's own assignments before it, then the
+/// RUN's ARGs and ENVs.
+struct CommandEnv<'a> {
+    scope: &'a Scope,
+    shell: &'a [ShellAssignment],
+    before: usize,
+}
+
+impl Env for CommandEnv<'_> {
+    fn lookup(&self, name: &str) -> Option<&str> {
+        match self
+            .shell
+            .iter()
+            .rev()
+            .find(|a| a.at < self.before && a.name == name)
+        {
+            // Set by the script: its value, or unknown.
+            Some(a) => a.value.as_deref(),
+            None => self.scope.get(name),
+        }
+    }
+}
+
+/// Replaces the arguments that use only known variables by their values (split on
+/// whitespace where the expansion is unquoted, as the shell does).
+fn resolve_variables(run: &mut Run, scope: &Scope, source: &str) {
+    let lexer = Lexer::default();
+    for rs in &mut run.scripts {
+        let script = &mut rs.script;
+        for cmd in &mut script.commands {
+            if cmd.args.iter().all(|a| a.literal) {
+                continue;
+            }
+            let env = CommandEnv {
+                scope,
+                shell: &script.assignments,
+                before: cmd.range.start,
+            };
+            let mut out = Vec::with_capacity(cmd.args.len());
+            for arg in std::mem::take(&mut cmd.args) {
+                match resolve_arg(&arg, &env, &lexer, source) {
+                    Some(words) => out.extend(words.into_iter().map(|text| Arg {
+                        text,
+                        range: arg.range,
+                        literal: true,
+                    })),
+                    None => out.push(arg),
+                }
+            }
+            cmd.args = out;
+        }
+    }
+}
+
+/// The words `arg` expands to, when every variable it uses is known; `None` to keep
+/// it as written.
+fn resolve_arg(
+    arg: &Arg,
+    env: &CommandEnv<'_>,
+    lexer: &Lexer,
+    source: &str,
+) -> Option<Vec<String>> {
+    if arg.literal {
+        return None;
+    }
+    let raw = source.get(arg.range.start..arg.range.end)?;
+    // Only plain variable references: no command substitution, arithmetic or text
+    // that spans lines.
+    if raw.contains(['\n', '`']) || raw.contains("$(") || !raw.contains('$') {
+        return None;
+    }
+    let e = lexer.process_word_with_matches(raw, env).ok()?;
+    if !e.unmatched.is_empty() || e.matched.is_empty() {
+        return None;
+    }
+    Some(e.words)
 }
 
 /// `RUN ["sh", "-c", "script"]` gives the script (and its shell; `true`); another exec

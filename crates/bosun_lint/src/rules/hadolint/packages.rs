@@ -112,8 +112,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
 
 ## Differences from hadolint
 
-- Packages given only by a variable (`apt-get install $PACKAGES`) are not reported:
-  their value is unknown here.
+- A variable with a known value (an ARG default, an ENV, or `PKGS="..."` earlier in
+  the same RUN) is read as the packages it holds, and they are named in the message;
+  packages given only by a variable without a known value (`apt-get install
+  $PACKAGES` with `ARG PACKAGES`) are not reported.
 - Values of `-o`, `-c`, `-a` and `-t` are not taken for packages.
 - Commands run through `sudo`, `env` or `nice` are checked too.
 
@@ -1924,6 +1926,40 @@ fn check_dl3062(ctx: &mut Context<'_>) {
 mod tests {
     use super::super::test_util::{apply_fixes, lines, run};
     use super::*;
+
+    #[test]
+    fn packages_held_by_known_variables() {
+        use super::super::test_util::findings;
+        let messages = |src: &str| -> Vec<(usize, String)> {
+            findings(&DL3008, src)
+                .into_iter()
+                .map(|f| match f.location {
+                    bosun_diagnostics::Location::File { span: Some(s), .. } => {
+                        (s.start_line, f.message)
+                    }
+                    _ => (0, f.message),
+                })
+                .collect()
+        };
+        let pin =
+            |p: &str| format!("Pin versions in `apt-get install`: {p} (use `<package>=<version>`)");
+        // An ARG default.
+        let src = "FROM debian:12\nARG DEPS=\"build-essential curl=7.88.1\"\nRUN apt-get install -y $DEPS\n";
+        assert_eq!(messages(src), [(3, pin("`build-essential`"))]);
+        // An ENV, quoted and braced.
+        let src =
+            "FROM debian:12\nENV TOOLS=\"git wget\"\nRUN apt-get install -y ${TOOLS} jq=1.6\n";
+        assert_eq!(messages(src), [(3, pin("`git`, `wget`"))]);
+        // An assignment earlier in the same RUN (and not one after the command).
+        let src = "FROM debian:12\nRUN PKGS='make gcc' && apt-get install -y $PKGS && PKGS=x\n";
+        assert_eq!(messages(src), [(2, pin("`make`, `gcc`"))]);
+        // Unknown values stay silent: an ARG without default, an expansion in the value.
+        let src = "FROM debian:12\nARG DEPS\nRUN apt-get install -y $DEPS\nRUN V=\"$(cat f)\"; apt-get install -y $V\n";
+        assert!(messages(src).is_empty());
+        // A pinned value is clean.
+        let src = "FROM debian:12\nARG CURL=curl=7.88.1\nRUN apt-get install -y \"$CURL\"\n";
+        assert!(messages(src).is_empty());
+    }
 
     #[test]
     fn apt_pinning() {
