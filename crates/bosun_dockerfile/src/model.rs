@@ -845,6 +845,7 @@ impl<'d> Builder<'d> {
             .unwrap_or(n);
         let mut states: Vec<InstrState> = Vec::with_capacity(n);
         let default_shell = Arc::new(ShellState::default_shell());
+        let mut pre_from_shell = default_shell.clone();
         let windows_shell = Arc::new(ShellState::windows_default());
         let not_set = Arc::new(UserState::NotSet);
         // Declared global ARGs (without the platform ones) and their values.
@@ -855,8 +856,16 @@ impl<'d> Builder<'d> {
                 scope: Arc::new(global.clone()),
                 user: not_set.clone(),
                 workdir: None,
-                shell: default_shell.clone(),
+                shell: pre_from_shell.clone(),
             });
+            // A snippet without FROM (BuildKit rejects it; linters read it): its SHELL
+            // applies to the RUNs after it, not to the first stage.
+            if instr.is("SHELL") && instr.json && !instr.value.is_empty() {
+                pre_from_shell = Arc::new(ShellState {
+                    words: instr.value.clone(),
+                    instruction: Some(idx),
+                });
+            }
             if instr.is("ARG") {
                 for (k, v) in arg_pairs(instr) {
                     let value = match self.build_arg(&k) {
@@ -1052,7 +1061,14 @@ impl<'d> Builder<'d> {
                 None => default_shell_ref(),
             };
             if instr.is("RUN") {
-                let m = mounts.get(idx).cloned().unwrap_or_default();
+                // Before the first FROM (a snippet) there is no stage scope: as written.
+                let m = match stage {
+                    Some(_) => mounts.get(idx).cloned().unwrap_or_default(),
+                    None => instr
+                        .flags_named("mount")
+                        .filter_map(|f| f.value.as_deref().map(Mount::parse))
+                        .collect(),
+                };
                 let scope = state.map(|s| &*s.scope);
                 out.push(runs::make_run(df, instr, idx, stage, shell, m, scope));
             } else if let Some(trigger) = instr.onbuild.as_deref().filter(|t| t.is("RUN")) {

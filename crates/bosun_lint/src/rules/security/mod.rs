@@ -14,8 +14,8 @@
 //! | `BSN5xxx` | build context (`.dockerignore`) |
 //! | `BSN6xxx` | metadata (OCI labels) |
 //!
-//! The rules share the stage/RUN analysis of [`super::hadolint::facts`] (computed once
-//! per file) and read secrets with `bosun_secrets`.
+//! The rules read the file's semantic model (`Context::model`: stages, RUNs and their
+//! commands, computed once per file) and read secrets with `bosun_secrets`.
 
 pub mod dockerignore;
 pub mod hygiene;
