@@ -122,7 +122,8 @@ impl IgnoreFile {
     }
 }
 
-/// Go's `filepath.Clean` for `/` paths, without a leading `/` (`""` for the root).
+/// Go's `filepath.Clean` for `/` paths, without a leading `/` (`""` for the root); `..`
+/// never climbs above the root. Also the model's WORKDIR joins.
 pub fn clean(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split('/') {

@@ -789,17 +789,7 @@ fn join_workdir(current: Option<&str>, requested: &str) -> String {
 
 /// Lexical path cleaning (Go's `path.Clean` for absolute paths).
 fn clean_path(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for comp in p.split('/') {
-        match comp {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            c => parts.push(c),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    format!("/{}", crate::dockerignore::clean(p))
 }
 
 impl<'d> Builder<'d> {
