@@ -606,10 +606,11 @@ pub fn check(w: &Workload) -> Vec<Finding> {
     out
 }
 
-/// True for `root`, `0`, and `user:group` forms whose user is one of them.
+/// True when a user that is set (not empty: an empty one means the image's default)
+/// names root, by runc's rules (`root`, `0`, `00`, `0:0`...; the one shared definition
+/// in `bosun_dockerfile`).
 pub fn is_root_user(user: &str) -> bool {
-    let u = user.split(':').next().unwrap_or("").trim();
-    u == "root" || u == "0"
+    !user.is_empty() && bosun_dockerfile::model::is_root_user(user)
 }
 
 fn root_user(m: &RuleMeta, w: &Workload, out: &mut Vec<Finding>) {

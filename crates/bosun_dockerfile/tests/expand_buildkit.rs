@@ -10,19 +10,10 @@ use bosun_dockerfile::expand::{Lexer, VarMap};
 use std::path::PathBuf;
 
 fn corpus(name: &str) -> Option<String> {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "../../../shared/corpus/buildkit-shell",
-        name,
-    ]
-    .iter()
-    .collect();
+    let path: PathBuf = bosun_testkit::corpus(&format!("buildkit-shell/{name}"))?;
     match std::fs::read_to_string(&path) {
         Ok(s) => Some(s),
-        Err(e) => {
-            bosun_testkit::skip(&format!("SKIP: {} not readable ({e})", path.display()));
-            None
-        }
+        Err(e) => bosun_testkit::setup_failed(&format!("read {}", path.display()), e),
     }
 }
 

@@ -6,19 +6,7 @@ use bosun_dockerfile::{dump::dump, parse_bytes};
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Option<PathBuf> {
-    let p = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/buildkit-parser"
-    ));
-    if p.is_dir() {
-        Some(p.to_path_buf())
-    } else {
-        bosun_testkit::skip(&format!(
-            "skipping: BuildKit parser corpus not found at {}",
-            p.display()
-        ));
-        None
-    }
+    bosun_testkit::corpus("buildkit-parser")
 }
 
 fn cases(dir: &Path) -> Vec<PathBuf> {

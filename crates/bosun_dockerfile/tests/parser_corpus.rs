@@ -3,19 +3,16 @@
 //! BuildKit's Go parser) line for line, as JSON values and as text.
 
 use bosun_dockerfile::{dump::parse_json_line, parse_bytes};
-use std::path::Path;
 
 #[test]
 fn corpus_matches_buildkit_oracle() {
-    let root = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/dockerfiles"
-    ));
-    let Ok(oracle) = std::fs::read_to_string(root.join("oracle.jsonl")) else {
-        bosun_testkit::skip(&format!(
-            "skipping: oracle.jsonl not found under {}",
-            root.display()
-        ));
+    let Some(root) = bosun_testkit::corpus("dockerfiles") else {
+        return;
+    };
+    let root = root.as_path();
+    let Some(oracle) = bosun_testkit::corpus("dockerfiles/oracle.jsonl")
+        .map(|p| std::fs::read_to_string(p).expect("read oracle.jsonl"))
+    else {
         return;
     };
     let mut total = 0;
@@ -67,14 +64,10 @@ fn corpus_matches_buildkit_oracle() {
 /// guard against accidental super-linear behaviour.
 #[test]
 fn corpus_parse_throughput() {
-    let root = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/dockerfiles/visible"
-    ));
-    let Ok(repos) = std::fs::read_dir(root) else {
-        bosun_testkit::skip(&format!("skipping: corpus not found at {}", root.display()));
+    let Some(root) = bosun_testkit::corpus("dockerfiles/visible") else {
         return;
     };
+    let repos = std::fs::read_dir(&root).expect("read the corpus folder");
     let mut files = Vec::new();
     for repo in repos.flatten() {
         for f in std::fs::read_dir(repo.path())

@@ -5,14 +5,8 @@ use bosun_dockerfile::{dump, parse_bytes, Dockerfile};
 use std::path::{Path, PathBuf};
 
 fn corpus_files() -> Option<Vec<PathBuf>> {
-    let root = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/dockerfiles/visible"
-    ));
-    let Ok(repos) = std::fs::read_dir(root) else {
-        bosun_testkit::skip(&format!("skipping: corpus not found at {}", root.display()));
-        return None;
-    };
+    let root = bosun_testkit::corpus("dockerfiles/visible")?;
+    let repos = std::fs::read_dir(&root).expect("read the corpus folder");
     let mut files = Vec::new();
     for repo in repos.flatten() {
         if let Ok(entries) = std::fs::read_dir(repo.path()) {
