@@ -16,12 +16,12 @@ use std::io::Write;
 use std::path::Path;
 
 /// The policies given with `--policy`, read and compiled.
-struct Policies {
-    toml: Vec<Policy>,
-    rego: Vec<RegoPolicy>,
+pub(crate) struct Policies {
+    pub(crate) toml: Vec<Policy>,
+    pub(crate) rego: Vec<RegoPolicy>,
 }
 
-fn read_policies(paths: &[std::path::PathBuf]) -> anyhow::Result<Policies> {
+pub(crate) fn read_policies(paths: &[std::path::PathBuf]) -> anyhow::Result<Policies> {
     let mut out = Policies {
         toml: Vec::new(),
         rego: Vec::new(),
@@ -68,7 +68,7 @@ fn unavailable(policies: &Policies, args: &GateArgs) -> anyhow::Result<()> {
 
 /// The registry the image is named after: the reference's for a registry source, else
 /// the first full name (`registry/repo:tag`) the archive or layout gives it.
-fn target_registry(target: &str, image: &Image) -> Option<String> {
+pub(crate) fn target_registry(target: &str, image: &Image) -> Option<String> {
     if let Ok(ImageSource::Registry(r)) = ImageSource::parse(target) {
         return Some(normalize_registry(&r.registry));
     }

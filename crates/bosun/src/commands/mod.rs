@@ -10,6 +10,7 @@ pub mod output;
 pub mod parse;
 pub mod rules;
 pub mod sbom;
+pub mod scan;
 pub mod vuln;
 
 use crate::cli::{Cli, Command};
@@ -31,5 +32,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Key(args) => key::run(&args),
         Command::Db(args) => db::run(&args),
         Command::Vuln(args) => vuln::run(&args),
+        Command::Scan(args) => scan::run(&args),
     }
 }

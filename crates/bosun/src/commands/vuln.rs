@@ -10,7 +10,7 @@ use crate::ExitStatus;
 use bosun_diagnostics::render::{self, ToolInfo};
 use bosun_diagnostics::{Finding, Location, Severity};
 use bosun_sbom::Inventory;
-use bosun_vuln::scan::scan;
+use bosun_vuln::scan::{scan, ScanResult};
 use bosun_vuln::{SchemeOrder, Store, VulnMatch};
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -29,30 +29,7 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     let inv = inventory(args)?;
     let result = scan(&store, &inv.packages, inv.distro.as_ref(), &SchemeOrder)?;
 
-    let image = (inv.target.kind == "image").then(|| inv.target.name.clone());
-    let mut seen = BTreeSet::new();
-    let mut findings = Vec::new();
-    for m in &result.matches {
-        if args.ignore_unfixed && m.vuln.is_unfixed() {
-            continue;
-        }
-        let pkg = &inv.packages[m.package];
-        let purl = if pkg.purl.is_empty() {
-            format!("{}@{}", pkg.name, pkg.version)
-        } else {
-            pkg.purl.clone()
-        };
-        if !seen.insert((m.vuln.id.clone(), purl.clone())) {
-            continue;
-        }
-        let location = Location::Package {
-            purl,
-            image: image.clone(),
-            path: pkg.locations.first().map(|l| l.path.clone()),
-        };
-        findings.push(finding(&m.vuln, &pkg.name, &pkg.version, location));
-    }
-    findings.sort_by_key(|f| (f.sort_key(), f.message.clone()));
+    let findings = findings(&result, &inv, args.ignore_unfixed);
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -77,6 +54,71 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Clean
     })
+}
+
+/// Each (vulnerability, package) of a scan of `inv` once, with the package and its
+/// purl (`name@version` when it has none); the unfixed ones left out when
+/// `ignore_unfixed`.
+fn unique_matches<'a>(
+    result: &'a ScanResult,
+    inv: &'a Inventory,
+    ignore_unfixed: bool,
+) -> impl Iterator<Item = (&'a VulnMatch, &'a bosun_sbom::Package, String)> + 'a {
+    let mut seen = BTreeSet::new();
+    result.matches.iter().filter_map(move |m| {
+        if ignore_unfixed && m.vuln.is_unfixed() {
+            return None;
+        }
+        let pkg = &inv.packages[m.package];
+        let purl = if pkg.purl.is_empty() {
+            format!("{}@{}", pkg.name, pkg.version)
+        } else {
+            pkg.purl.clone()
+        };
+        seen.insert((m.vuln.id.clone(), purl.clone()))
+            .then_some((&m.vuln, pkg, purl))
+    })
+}
+
+/// One finding per (vulnerability, package) of a scan of `inv`, sorted.
+pub(crate) fn findings(result: &ScanResult, inv: &Inventory, ignore_unfixed: bool) -> Vec<Finding> {
+    let image = (inv.target.kind == "image").then(|| inv.target.name.clone());
+    let mut findings: Vec<Finding> = unique_matches(result, inv, ignore_unfixed)
+        .map(|(v, pkg, purl)| {
+            let location = Location::Package {
+                purl,
+                image: image.clone(),
+                path: pkg.locations.first().map(|l| l.path.clone()),
+            };
+            finding(v, &pkg.name, &pkg.version, location)
+        })
+        .collect();
+    findings.sort_by_key(|f| (f.sort_key(), f.message.clone()));
+    findings
+}
+
+/// The matches as the gate report's vulnerabilities (one per vulnerability and
+/// package, as the findings).
+pub(crate) fn gate_vulnerabilities(
+    result: &ScanResult,
+    inv: &Inventory,
+    ignore_unfixed: bool,
+) -> Vec<bosun_policy::Vulnerability> {
+    use bosun_policy::{VulnStatus, Vulnerability};
+    unique_matches(result, inv, ignore_unfixed)
+        .map(|(v, _, purl)| Vulnerability {
+            id: v.id.clone(),
+            aliases: v.aliases.clone(),
+            purl,
+            severity: severity(v),
+            fixed_version: v.fixed.clone(),
+            status: match (&v.fixed, v.status.as_deref()) {
+                (Some(_), _) => VulnStatus::Fixed,
+                (None, Some("end-of-life" | "ignored")) => VulnStatus::WontFix,
+                (None, _) => VulnStatus::NotFixed,
+            },
+        })
+        .collect()
 }
 
 /// An SBOM file (detected by content: a JSON document) or anything `bosun sbom`

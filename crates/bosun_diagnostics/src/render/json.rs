@@ -34,13 +34,7 @@ use std::io::{self, Write};
 /// Every string is redacted first (see the `render` module docs); control characters
 /// are JSON-escaped.
 pub fn render_json(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let clean: Vec<Finding> = findings
-        .iter()
-        .map(|f| super::clean_finding(f, false))
-        .collect();
-    let text = serde_json::to_string_pretty(&clean).map_err(io::Error::from)?;
-    w.write_all(super::escape_json_c1(&text).as_bytes())?;
-    writeln!(w)
+    super::write_json(w, &super::redacted(findings))
 }
 
 #[cfg(test)]
