@@ -381,6 +381,14 @@ fn readme_example_shows_every_stage() {
         layers[1]["created_by"],
         "RUN /bin/sh -c pip install urllib3==1.26.4 requests==2.25.0 # buildkit"
     );
+    // The fix summary (bosun_vuln::fix_summary): one upgrade per package.
+    assert_eq!(
+        v["fixes"],
+        json!([
+            {"package": "urllib3", "installed": "1.26.4", "fixed_in": "1.26.18", "fixes": 3, "severity": "error"},
+            {"package": "requests", "installed": "2.25.0", "fixed_in": "2.31.0", "fixes": 1, "severity": "warning"},
+        ])
+    );
     assert_eq!(v["verdict"]["pass"], false);
     // The secret never leaves in clear.
     assert!(!String::from_utf8_lossy(&o.stdout).contains("hunter2"));
@@ -388,8 +396,8 @@ fn readme_example_shows_every_stage() {
 
 /// What the example's Dockerfile plants (examples/scan/README.md).
 const LINT_CODES: &[&str] = &[
-    "BSN1002", "BSN2001", "BSN2002", "BSN2003", "BSN3001", "BSN5001", "BSN6001", "DL3007",
-    "DL3008", "DL3009", "DL3015", "DL3025", "DL3042", "DL3064",
+    "BK1015", "BSN1002", "BSN2001", "BSN2002", "BSN2003", "BSN3001", "BSN5001", "BSN6001",
+    "DL3007", "DL3008", "DL3009", "DL3015", "DL3025", "DL3042", "DL3064",
 ];
 /// What the example's image plants.
 const IMAGE_CODES: &[&str] = &[
@@ -525,10 +533,18 @@ fn html_report_renders_in_chromium() {
         body_tag(&dom).contains(&format!("data-findings=\"{total}\"")),
         "every finding is a row: {dom}"
     );
-    for id in ["summary", "layers", "findings", "stage-lint", "stage-vuln"] {
+    for id in [
+        "summary",
+        "layers",
+        "findings",
+        "fixes",
+        "stage-lint",
+        "stage-vuln",
+    ] {
         assert!(dom.contains(&format!("id=\"{id}\"")), "section {id}: {dom}");
     }
     assert_eq!(dom.matches("class=\"layer\"").count(), 3);
+    assert_eq!(dom.matches("class=\"fix\"").count(), 2);
 
     // The error mark is not vacuous: a script error after the page's script shows it.
     let broken = dir.path().join("broken.html");

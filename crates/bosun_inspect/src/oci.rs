@@ -152,72 +152,47 @@ impl LayerVisitor for Visitor<'_> {
     }
 }
 
-/// The image checks as a [`LayerVisitor`], to run in a walk shared with other visitors
-/// (`bosun scan` walks once for the checks and the SBOM). Make it with
-/// [`Checks::new`], hand it to the walk, then [`Checks::finish`].
-pub struct Checks<'a> {
-    inspector: &'a Inspector,
-    visitor: Visitor<'a>,
-}
-
-impl<'a> Checks<'a> {
-    /// The checks' state for every layer of `image`, borrowing `inspector` (made from
-    /// [`image_meta`] of the same image).
-    pub fn new(inspector: &'a Inspector, image: &Image) -> Checks<'a> {
-        Checks {
-            inspector,
-            visitor: Visitor {
-                scans: image
-                    .layers
-                    .iter()
-                    .map(|l| {
-                        Mutex::new(inspector.layer(LayerInfo {
-                            index: l.index,
-                            digest: l.digest.to_string(),
-                            created_by: l.created_by().map(str::to_string),
-                        }))
-                    })
-                    .collect(),
-            },
-        }
-    }
-
-    /// The findings, once the walk is over.
-    pub fn finish(self) -> Report {
-        let scans = self
-            .visitor
-            .scans
-            .into_iter()
-            .map(|m| {
-                m.into_inner()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+/// Runs every image check on `image` inside a walk that `walk` makes: it is handed the
+/// checks as a [`LayerVisitor`] to put next to its own visitors (the SBOM's, when a
+/// command needs both from one walk), and must walk every layer. Returns the checks'
+/// report and what `walk` returned.
+pub fn inspect_along<T>(
+    name: &str,
+    image: &Image,
+    walk: impl FnOnce(&dyn LayerVisitor) -> bosun_oci::Result<T>,
+) -> bosun_oci::Result<(Report, T)> {
+    let inspector = Inspector::new(image_meta(name, image));
+    let visitor = Visitor {
+        scans: image
+            .layers
+            .iter()
+            .map(|l| {
+                Mutex::new(inspector.layer(LayerInfo {
+                    index: l.index,
+                    digest: l.digest.to_string(),
+                    created_by: l.created_by().map(str::to_string),
+                }))
             })
-            .collect();
-        self.inspector.finish(scans)
-    }
-}
-
-impl LayerVisitor for Checks<'_> {
-    fn wants(&self, e: &EntryMeta) -> Want {
-        self.visitor.wants(e)
-    }
-
-    fn visit(&self, layer: &bosun_oci::LayerInfo, e: &EntryMeta, body: Option<Body<'_>>) {
-        self.visitor.visit(layer, e, body)
-    }
+            .collect(),
+    };
+    let out = walk(&visitor)?;
+    let scans = visitor
+        .scans
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        })
+        .collect();
+    Ok((inspector.finish(scans), out))
 }
 
 /// Runs every image check on `image` (one walk of its layers). `name` is how findings
 /// name the image.
 pub fn inspect(name: &str, image: &Image, opts: &WalkOptions) -> bosun_oci::Result<Report> {
-    let inspector = Inspector::new(image_meta(name, image));
-    let checks = Checks::new(&inspector, image);
-    image.walk(
-        &[&checks],
-        &WalkOptions {
-            final_fs: false,
-            ..opts.clone()
-        },
-    )?;
-    Ok(checks.finish())
+    let opts = WalkOptions {
+        final_fs: false,
+        ..opts.clone()
+    };
+    inspect_along(name, image, |checks| image.walk(&[checks], &opts)).map(|(r, _)| r)
 }

@@ -10,22 +10,22 @@
 //! Exit status: 0 clean, 1 a finding at or above `--failure-threshold` (default
 //! warning) or a policy deny, 2 a usage or tool error (one line).
 
-use crate::cli::{ScanArgs, ScanFormat, SourceArgs};
+use crate::cli::{ScanArgs, ScanFormat};
 use crate::commands::db::db_path;
-use crate::commands::gate::{read_policies, target_registry};
-use crate::commands::image::{open_options, progress_bar};
+use crate::commands::gate::{gather, GateOptions, Needs, Policies};
+use crate::commands::image::open_options;
 use crate::commands::output::{failure_threshold, use_color};
 use crate::ExitStatus;
 use anyhow::Context;
 use bosun_diagnostics::render::{self, SarifRun, Sources, TextOptions, ToolInfo};
 use bosun_diagnostics::{Finding, Location, RuleMeta};
-use bosun_oci::{Image, Progress, WalkOptions};
-use bosun_report::{ImageSummary, LayerRow, PolicyVerdict, ScanReport, Stage, StageKind};
+use bosun_oci::Image;
+use bosun_report::{FixRow, ImageSummary, LayerRow, PolicyVerdict, ScanReport, Stage, StageKind};
 use bosun_sbom::Inventory;
+use bosun_vuln::scan::ScanResult;
 use bosun_vuln::{SchemeOrder, Store};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// The sources `Image::open` takes by prefix.
 const IMAGE_PREFIXES: &[&str] = &[
@@ -80,39 +80,6 @@ fn is_tar(path: &Path) -> anyhow::Result<bool> {
     Ok(head.get(257..262) == Some(b"ustar"))
 }
 
-/// What the image walk produced.
-struct Walked {
-    image: Image,
-    checks: bosun_inspect::Report,
-    inventory: Inventory,
-}
-
-/// Opens the image and walks its layers once with the image checks and the SBOM
-/// cataloguers side by side.
-fn walk_image(name: &str, source: &SourceArgs) -> anyhow::Result<Walked> {
-    let opts = open_options(source)?;
-    let image =
-        Image::open(name, &opts).map_err(|e| anyhow::anyhow!("cannot open image {name}: {e}"))?;
-    let inspector = bosun_inspect::Inspector::new(bosun_inspect::oci::image_meta(name, &image));
-    let checks = bosun_inspect::oci::Checks::new(&inspector, &image);
-    let bar = progress_bar(&image, "scanning");
-    let walk = WalkOptions {
-        progress: bar.clone().map(|b| b as Arc<dyn Progress>),
-        ..WalkOptions::default()
-    };
-    let result = bosun_sbom::oci::catalog_image(name, &image, &walk, &[&checks]);
-    if let Some(b) = &bar {
-        b.0.finish_and_clear();
-    }
-    let (inventory, _) = result.map_err(|e| anyhow::anyhow!("cannot read image {name}: {e}"))?;
-    let checks = checks.finish();
-    Ok(Walked {
-        image,
-        checks,
-        inventory,
-    })
-}
-
 /// The layer rows: size, `created_by`, packages added, image findings in the layer.
 fn layer_rows(image: &Image, inv: &Inventory, findings: &[Finding]) -> Vec<LayerRow> {
     image
@@ -132,6 +99,64 @@ fn layer_rows(image: &Image, inv: &Inventory, findings: &[Finding]) -> Vec<Layer
                 .iter()
                 .filter(|f| matches!(f.location, Location::Layer { layer_index, .. } if layer_index == l.index))
                 .count(),
+        })
+        .collect()
+}
+
+/// One finding per (vulnerability, package), as `bosun vuln` reports them.
+fn vuln_findings(result: &ScanResult, inv: &Inventory, ignore_unfixed: bool) -> Vec<Finding> {
+    let image = (inv.target.kind == "image").then(|| inv.target.name.clone());
+    let mut seen = std::collections::BTreeSet::new();
+    let mut findings = Vec::new();
+    for m in &result.matches {
+        if ignore_unfixed && m.vuln.is_unfixed() {
+            continue;
+        }
+        let pkg = &inv.packages[m.package];
+        let purl = crate::commands::vuln::package_id(pkg);
+        if !seen.insert((m.vuln.id.clone(), purl.clone())) {
+            continue;
+        }
+        let location = Location::Package {
+            purl,
+            image: image.clone(),
+            path: pkg.locations.first().map(|l| l.path.clone()),
+        };
+        findings.push(crate::commands::vuln::finding(
+            &m.vuln,
+            &pkg.name,
+            &pkg.version,
+            location,
+        ));
+    }
+    findings.sort_by_key(|f| (f.sort_key(), f.message.clone()));
+    findings
+}
+
+/// The fix summary (`bosun_vuln::fix_summary`, base image unknown), each upgrade with
+/// the worst severity of the findings it fixes.
+fn fix_rows(result: &ScanResult, inv: &Inventory, findings: &[Finding]) -> Vec<FixRow> {
+    let summary = bosun_vuln::fix::fix_summary(
+        &inv.packages,
+        &result.matches,
+        inv.distro.as_ref(),
+        None,
+        &SchemeOrder,
+    );
+    summary
+        .upgrades
+        .iter()
+        .map(|u| FixRow {
+            package: u.name.clone(),
+            installed: u.from.clone(),
+            fixed_in: u.to.clone(),
+            fixes: u.fixes,
+            severity: findings
+                .iter()
+                .filter(|f| u.ids.contains(&f.code))
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or(bosun_diagnostics::Severity::Warning),
         })
         .collect()
 }
@@ -163,8 +188,11 @@ fn package_note(inv: &Inventory) -> String {
 
 /// The vulnerability database of a scan.
 enum Db {
-    /// The store, and the temporary folder holding it (removed when dropped).
-    Ready(Store, Option<tempfile::TempDir>),
+    /// The database file, and the temporary folder holding it (removed when dropped).
+    Ready {
+        path: PathBuf,
+        _tmp: Option<tempfile::TempDir>,
+    },
     /// No database to use, and why.
     Missing(String),
 }
@@ -177,7 +205,8 @@ fn open_store(args: &ScanArgs) -> anyhow::Result<Db> {
             .prefix("bosun-scan-db")
             .tempdir()
             .context("cannot make a temporary folder for the advisories")?;
-        let mut store = Store::open_or_create(&dir.path().join("vuln.db"))?;
+        let path = dir.path().join("vuln.db");
+        let mut store = Store::open_or_create(&path)?;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
@@ -192,7 +221,11 @@ fn open_store(args: &ScanArgs) -> anyhow::Result<Db> {
                 render::escape_control(&w.message)
             );
         }
-        return Ok(Db::Ready(store, Some(dir)));
+        drop(store);
+        return Ok(Db::Ready {
+            path,
+            _tmp: Some(dir),
+        });
     }
     let explicit = args.db.is_some();
     let path = db_path(args.db.as_deref())?;
@@ -202,14 +235,16 @@ fn open_store(args: &ScanArgs) -> anyhow::Result<Db> {
             path.display()
         )));
     }
-    Ok(Db::Ready(Store::open(&path)?, None))
+    // Opened here so a broken file fails before the walk.
+    Store::open(&path)?;
+    Ok(Db::Ready { path, _tmp: None })
 }
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     let threshold = failure_threshold(args.failure_threshold.as_deref())?;
     let color = use_color(&args.color)?;
     let targets = classify(&args.targets)?;
-    let policies = read_policies(&args.policies)?;
+    let policies = Policies::read(&args.policies)?;
     anyhow::ensure!(
         args.policies.is_empty() || targets.image.is_some(),
         "--policy needs an image to decide about"
@@ -249,25 +284,42 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
             }
         }
         Some(name) => {
-            // The database first: a broken one fails before the walk.
-            let store = open_store(args)?;
-            let walked = walk_image(name, &args.source)?;
-            let inv = &walked.inventory;
-            let config = &walked.image.config.config;
-            let layers = layer_rows(&walked.image, inv, &walked.checks.findings);
+            let db = open_store(args)?;
+            let db_file = match &db {
+                Db::Ready { path, .. } => Some(path.as_path()),
+                Db::Missing(_) => None,
+            };
+            // One walk for the image checks and the SBOM, then the database (the gate's
+            // gathering, which the policy then decides over).
+            let g = gather(
+                name,
+                &policies,
+                &GateOptions {
+                    open: open_options(&args.source)?,
+                    dockerfile: None,
+                    db: db_file,
+                    also: Needs {
+                        packages: true,
+                        vulnerabilities: db_file.is_some(),
+                        signatures: false,
+                    },
+                },
+            )?;
+            let inv = g.inventory.as_ref().context("the SBOM was not made")?;
+            let config = &g.image.config.config;
             report.image = Some(ImageSummary {
                 name: name.clone(),
-                digest: walked.image.id().to_string(),
+                digest: g.image.id().to_string(),
                 user: config.user.clone(),
                 labels: config.labels.clone(),
                 packages: inv.packages.len(),
-                layers,
+                layers: layer_rows(&g.image, inv, &g.inspection.findings),
             });
-            let n = walked.image.layers.len();
+            let n = g.image.layers.len();
             report.stages.push(Stage::ran(
                 StageKind::Image,
                 format!("{n} layer{}", if n == 1 { "" } else { "s" }),
-                walked.checks.findings.clone(),
+                g.inspection.findings.clone(),
             ));
             report
                 .stages
@@ -279,25 +331,14 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
                     render::escape_control(&w.message)
                 );
             }
-            let mut gate_vulns = None;
-            match &store {
-                Db::Ready(store, _tmp) => {
-                    let result = bosun_vuln::scan::scan(
-                        store,
-                        &inv.packages,
-                        inv.distro.as_ref(),
-                        &SchemeOrder,
-                    )?;
-                    let findings =
-                        crate::commands::vuln::findings(&result, inv, args.ignore_unfixed);
+            match (&g.vulns, &db) {
+                (Some(result), _) => {
+                    let findings = vuln_findings(result, inv, args.ignore_unfixed);
+                    report.fixes = fix_rows(result, inv, &findings);
+                    let checked = inv.packages.len() - result.not_covered;
                     let mut note = format!(
-                        "{} package{} checked",
-                        inv.packages.len() - result.not_covered,
-                        if inv.packages.len() - result.not_covered == 1 {
-                            ""
-                        } else {
-                            "s"
-                        }
+                        "{checked} package{} checked",
+                        if checked == 1 { "" } else { "s" }
                     );
                     if result.not_covered > 0 {
                         note.push_str(&format!(
@@ -308,43 +349,24 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
                     report
                         .stages
                         .push(Stage::ran(StageKind::Vuln, note, findings));
-                    gate_vulns = Some(crate::commands::vuln::gate_vulnerabilities(
-                        &result,
-                        inv,
-                        args.ignore_unfixed,
-                    ));
                 }
-                Db::Missing(why) => report
+                (None, Db::Missing(why)) => report
                     .stages
                     .push(Stage::skipped(StageKind::Vuln, why.clone())),
+                (None, Db::Ready { .. }) => {
+                    anyhow::bail!("the vulnerability database was not read")
+                }
             }
 
-            // Policy: the gate report `bosun gate` builds, with the SBOM and the
-            // vulnerabilities this scan has.
             if args.policies.is_empty() {
                 report
                     .stages
                     .push(Stage::skipped(StageKind::Policy, "no --policy given"));
             } else {
-                let mut gate = bosun_policy::GateReport::new(
-                    bosun_policy::Target {
-                        reference: name.clone(),
-                        digest: walked
-                            .image
-                            .manifest_digest
-                            .as_ref()
-                            .map(ToString::to_string),
-                        registry: target_registry(name, &walked.image),
-                    },
-                    bosun_policy::ImageFacts {
-                        user: config.user.clone(),
-                        labels: config.labels.clone(),
-                    },
-                );
+                // The policy reads every finding of the scan, the lint's included.
+                let mut gate = g.report.clone();
                 gate.findings = report.findings().cloned().collect();
-                gate.packages = Some(inv.packages.clone());
-                gate.vulnerabilities = gate_vulns;
-                let verdict = bosun_policy::decide(&policies.toml, &policies.rego, &gate)?;
+                let verdict = policies.decide(&gate)?;
                 let reasons: Vec<String> =
                     verdict.reasons.iter().map(ToString::to_string).collect();
                 let n = args.policies.len();

@@ -5,12 +5,12 @@
 use crate::cli::{VulnArgs, VulnFormat};
 use crate::commands::db::db_path;
 use crate::commands::output::{fails, failure_threshold, use_color, write_frameless_text};
-use crate::commands::sbom::catalog_target;
+use crate::commands::sbom::{attest_key, catalog_target_subject};
 use crate::ExitStatus;
 use bosun_diagnostics::render::{self, ToolInfo};
 use bosun_diagnostics::{Finding, Location, Severity};
 use bosun_sbom::Inventory;
-use bosun_vuln::scan::{scan, ScanResult};
+use bosun_vuln::scan::scan;
 use bosun_vuln::{SchemeOrder, Store, VulnMatch};
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -24,12 +24,54 @@ const NAME_INFORMATIONAL: &str = "package-notice";
 pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     let threshold = failure_threshold(args.failure_threshold.as_deref())?;
     let color = use_color(&args.color)?;
+    let key = attest_key(args.attest, args.key.as_deref())?;
     // The database first: a missing one fails before minutes of cataloguing.
     let store = Store::open(&db_path(args.db.as_deref())?)?;
-    let inv = inventory(args)?;
+    let (inv, subject) = inventory(args)?;
     let result = scan(&store, &inv.packages, inv.distro.as_ref(), &SchemeOrder)?;
 
-    let findings = findings(&result, &inv, args.ignore_unfixed);
+    let image = (inv.target.kind == "image").then(|| inv.target.name.clone());
+    let mut seen = BTreeSet::new();
+    let mut findings = Vec::new();
+    for m in &result.matches {
+        if args.ignore_unfixed && m.vuln.is_unfixed() {
+            continue;
+        }
+        let pkg = &inv.packages[m.package];
+        let purl = package_id(pkg);
+        if !seen.insert((m.vuln.id.clone(), purl.clone())) {
+            continue;
+        }
+        let location = Location::Package {
+            purl,
+            image: image.clone(),
+            path: pkg.locations.first().map(|l| l.path.clone()),
+        };
+        findings.push(finding(&m.vuln, &pkg.name, &pkg.version, location));
+    }
+    findings.sort_by_key(|f| (f.sort_key(), f.message.clone()));
+
+    if let Some(key) = &key {
+        let mut results = Vec::new();
+        render::render_json(&mut results, &findings)?;
+        let predicate = serde_json::json!({
+            "invocation": {"uri": "", "event_id": "", "builder.id": ""},
+            "scanner": {
+                "uri": "https://bosun.dev",
+                "version": env!("CARGO_PKG_VERSION"),
+                "result": serde_json::from_slice::<serde_json::Value>(&results)?,
+            },
+            "metadata": {},
+        });
+        crate::commands::attach::attest_image(
+            &args.target,
+            &crate::commands::image::open_options(&args.source)?.registry,
+            key,
+            subject.as_ref(),
+            &bosun_sign::intoto::parse_predicate_type("vuln")?,
+            predicate,
+        )?;
+    }
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -56,82 +98,28 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
-/// Each (vulnerability, package) of a scan of `inv` once, with the package and its
-/// purl (`name@version` when it has none); the unfixed ones left out when
-/// `ignore_unfixed`.
-fn unique_matches<'a>(
-    result: &'a ScanResult,
-    inv: &'a Inventory,
-    ignore_unfixed: bool,
-) -> impl Iterator<Item = (&'a VulnMatch, &'a bosun_sbom::Package, String)> + 'a {
-    let mut seen = BTreeSet::new();
-    result.matches.iter().filter_map(move |m| {
-        if ignore_unfixed && m.vuln.is_unfixed() {
-            return None;
-        }
-        let pkg = &inv.packages[m.package];
-        let purl = if pkg.purl.is_empty() {
-            format!("{}@{}", pkg.name, pkg.version)
-        } else {
-            pkg.purl.clone()
-        };
-        seen.insert((m.vuln.id.clone(), purl.clone()))
-            .then_some((&m.vuln, pkg, purl))
-    })
-}
-
-/// One finding per (vulnerability, package) of a scan of `inv`, sorted.
-pub(crate) fn findings(result: &ScanResult, inv: &Inventory, ignore_unfixed: bool) -> Vec<Finding> {
-    let image = (inv.target.kind == "image").then(|| inv.target.name.clone());
-    let mut findings: Vec<Finding> = unique_matches(result, inv, ignore_unfixed)
-        .map(|(v, pkg, purl)| {
-            let location = Location::Package {
-                purl,
-                image: image.clone(),
-                path: pkg.locations.first().map(|l| l.path.clone()),
-            };
-            finding(v, &pkg.name, &pkg.version, location)
-        })
-        .collect();
-    findings.sort_by_key(|f| (f.sort_key(), f.message.clone()));
-    findings
-}
-
-/// The matches as the gate report's vulnerabilities (one per vulnerability and
-/// package, as the findings).
-pub(crate) fn gate_vulnerabilities(
-    result: &ScanResult,
-    inv: &Inventory,
-    ignore_unfixed: bool,
-) -> Vec<bosun_policy::Vulnerability> {
-    use bosun_policy::{VulnStatus, Vulnerability};
-    unique_matches(result, inv, ignore_unfixed)
-        .map(|(v, _, purl)| Vulnerability {
-            id: v.id.clone(),
-            aliases: v.aliases.clone(),
-            purl,
-            severity: severity(v),
-            fixed_version: v.fixed.clone(),
-            status: match (&v.fixed, v.status.as_deref()) {
-                (Some(_), _) => VulnStatus::Fixed,
-                (None, Some("end-of-life" | "ignored")) => VulnStatus::WontFix,
-                (None, _) => VulnStatus::NotFixed,
-            },
-        })
-        .collect()
+/// How a vulnerability names its package: the purl, else `name@version`; one finding
+/// per (advisory, this).
+pub(crate) fn package_id(pkg: &bosun_sbom::Package) -> String {
+    if pkg.purl.is_empty() {
+        format!("{}@{}", pkg.name, pkg.version)
+    } else {
+        pkg.purl.clone()
+    }
 }
 
 /// An SBOM file (detected by content: a JSON document) or anything `bosun sbom`
 /// catalogues.
-fn inventory(args: &VulnArgs) -> anyhow::Result<Inventory> {
+fn inventory(args: &VulnArgs) -> anyhow::Result<(Inventory, Option<bosun_oci::Digest>)> {
     let path = Path::new(&args.target);
     if !args.target.starts_with("dir:") && path.is_file() && looks_like_json(path)? {
         let bytes = std::fs::read(path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        return bosun_sbom::read::read(&bytes)
-            .map_err(|e| anyhow::anyhow!("cannot read SBOM {}: {e}", path.display()));
+        let inv = bosun_sbom::read::read(&bytes)
+            .map_err(|e| anyhow::anyhow!("cannot read SBOM {}: {e}", path.display()))?;
+        return Ok((inv, None));
     }
-    catalog_target(&args.target, &args.source)
+    catalog_target_subject(&args.target, &args.source)
 }
 
 /// True when the first non-blank byte is `{` (an image archive is a tar file).
@@ -149,7 +137,7 @@ fn looks_like_json(path: &Path) -> anyhow::Result<bool> {
 
 /// Severity from the best CVSS score: critical, high → error, low; medium and
 /// unscored → warning; informational notices → info.
-fn severity(v: &VulnMatch) -> Severity {
+pub(crate) fn severity(v: &VulnMatch) -> Severity {
     if v.informational.is_some() {
         return Severity::Info;
     }
@@ -163,7 +151,7 @@ fn severity(v: &VulnMatch) -> Severity {
     }
 }
 
-fn finding(v: &VulnMatch, name: &str, version: &str, location: Location) -> Finding {
+pub(crate) fn finding(v: &VulnMatch, name: &str, version: &str, location: Location) -> Finding {
     let mut message = format!("{name} {version}: {}", v.id);
     if !v.aliases.is_empty() {
         message.push_str(&format!(" ({})", v.aliases.join(", ")));
