@@ -122,12 +122,7 @@ fn vuln_findings(result: &ScanResult, inv: &Inventory, ignore_unfixed: bool) -> 
             image: image.clone(),
             path: pkg.locations.first().map(|l| l.path.clone()),
         };
-        findings.push(crate::commands::vuln::finding(
-            &m.vuln,
-            &pkg.name,
-            &pkg.version,
-            location,
-        ));
+        findings.push(crate::commands::vuln::finding(&m.vuln, pkg, None, location));
     }
     findings.sort_by_key(|f| (f.sort_key(), f.message.clone()));
     findings
