@@ -302,6 +302,11 @@ fn evidence_name(e: BaseEvidence) -> &'static str {
 
 /// The base image: `--base` (its layers must be a prefix of the target's), else
 /// from the target's annotations and history. `None` for directories and SBOMs.
+fn diff_ids(image: &Image) -> Vec<String> {
+    let ids = &image.config.rootfs.diff_ids;
+    ids.iter().map(|d| d.to_string()).collect()
+}
+
 fn base_of(args: &VulnArgs, image: Option<&Image>) -> anyhow::Result<Option<BaseImage>> {
     let Some(image) = image else {
         anyhow::ensure!(
@@ -310,26 +315,14 @@ fn base_of(args: &VulnArgs, image: Option<&Image>) -> anyhow::Result<Option<Base
         );
         return Ok(None);
     };
-    let diff_ids: Vec<String> = image
-        .config
-        .rootfs
-        .diff_ids
-        .iter()
-        .map(|d| d.to_string())
-        .collect();
+    let image_ids = diff_ids(image);
     if let Some(base) = &args.base {
         let opts = open_options(&args.source)?;
         let b = Image::open(base, &opts)
             .map_err(|e| anyhow::anyhow!("cannot open base image {base}: {e}"))?;
-        let base_ids: Vec<String> = b
-            .config
-            .rootfs
-            .diff_ids
-            .iter()
-            .map(|d| d.to_string())
-            .collect();
+        let base_ids = diff_ids(&b);
         let found = bosun_vuln::base::from_base_image(
-            &diff_ids,
+            &image_ids,
             &base_ids,
             Some(base.clone()),
             b.manifest_digest.as_ref().map(|d| d.to_string()),
@@ -345,7 +338,7 @@ fn base_of(args: &VulnArgs, image: Option<&Image>) -> anyhow::Result<Option<Base
     Ok(bosun_vuln::base::detect(
         &image.manifest.annotations,
         &image.config.history,
-        diff_ids.len(),
+        image_ids.len(),
     ))
 }
 
