@@ -49,6 +49,10 @@ pub enum Command {
     /// Find known vulnerabilities in an image, a directory or an SBOM file, from the
     /// local database (`bosun db import` / `bosun db update`).
     Vuln(VulnArgs),
+    /// The whole pipeline in one report: lint the Dockerfiles, check the image, list
+    /// its packages, match them against the vulnerability database, and apply the
+    /// policy when one is given.
+    Scan(ScanArgs),
     /// Audit how containers run: a live engine's containers (`--host`, `DOCKER_HOST`),
     /// or Compose files and Kubernetes manifests (files or folders).
     Audit(AuditArgs),
@@ -514,6 +518,55 @@ pub struct VulnArgs {
     /// With --attest: the private key; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
     #[arg(long)]
     pub key: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// The summary, then every stage's findings.
+    Text,
+    /// One JSON document: summary, verdict, stages with their findings, layers.
+    Json,
+    /// SARIF 2.1.0, one run per stage (for GitHub code scanning).
+    Sarif,
+    /// One self-contained HTML page.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Dockerfiles or folders holding them, and at most one image (docker-archive:PATH,
+    /// oci-archive:PATH, oci:DIR[:TAG], docker://REF, docker-daemon:REF, an image archive
+    /// or an OCI layout folder).
+    #[arg(required = true)]
+    pub targets: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ScanFormat::Text)]
+    pub format: ScanFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity (style, info, low, warning,
+    /// error, critical, or none to never fail).
+    #[arg(long, short = 't')]
+    pub failure_threshold: Option<String>,
+    /// Policy files (TOML or Rego, as for `bosun gate`); a deny fails the scan.
+    #[arg(long = "policy")]
+    pub policies: Vec<PathBuf>,
+    /// Vulnerability database (default: vuln.db in the user's cache folder).
+    #[arg(long, env = "BOSUN_DB")]
+    pub db: Option<PathBuf>,
+    /// Import these advisory files or folders (as `bosun db import` takes) into a
+    /// temporary database for this scan (instead of --db).
+    #[arg(long, value_name = "PATH")]
+    pub advisories: Vec<PathBuf>,
+    /// Leave out vulnerabilities that no released version fixes.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Colour: auto (on a terminal, unless NO_COLOR), always, never.
+    #[arg(long, default_value = "auto")]
+    pub color: String,
     #[command(flatten)]
     pub source: SourceArgs,
 }

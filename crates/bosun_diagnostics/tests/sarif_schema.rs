@@ -1,6 +1,6 @@
 //! The SARIF output validates against the OASIS SARIF 2.1.0 schema.
 
-use bosun_diagnostics::render::{sarif_document, ToolInfo};
+use bosun_diagnostics::render::{self, sarif_document, ToolInfo};
 use bosun_diagnostics::*;
 
 const SCHEMA: &str = concat!(
@@ -70,11 +70,11 @@ fn findings() -> Vec<Finding> {
     ]
 }
 
-#[test]
-fn sarif_output_is_valid_sarif_2_1_0() {
+/// The SARIF 2.1.0 schema, compiled (`None`, after the skip note, when it is missing).
+fn validator() -> Option<jsonschema::Validator> {
     let Ok(schema_text) = std::fs::read_to_string(SCHEMA) else {
         bosun_testkit::skip(&format!("skipping: SARIF schema not found at {SCHEMA}"));
-        return;
+        return None;
     };
     let mut schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
     // The published schema's `language` patterns are not valid regexes (an unbalanced
@@ -88,10 +88,70 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         );
         *p = serde_json::json!("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
     }
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
+    Some(
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap(),
+    )
+}
+
+#[test]
+fn several_runs_are_valid_and_keep_their_categories() {
+    let Some(validator) = validator() else { return };
+    let all = findings();
+    let (a, b) = all.split_at(2);
+    let doc = render::sarif_log(
+        &[
+            render::SarifRun {
+                findings: a,
+                rules: &[&RULE],
+                category: Some("bosun/lint/"),
+            },
+            render::SarifRun {
+                findings: b,
+                rules: &[],
+                category: Some("bosun/image/"),
+            },
+        ],
+        &ToolInfo::default(),
+    );
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let runs = doc["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["automationDetails"]["id"], "bosun/lint/");
+    assert_eq!(runs[1]["automationDetails"]["id"], "bosun/image/");
+    assert_eq!(runs[0]["results"].as_array().unwrap().len(), 2);
+    assert_eq!(runs[1]["results"].as_array().unwrap().len(), all.len() - 2);
+    // Each run lists the rules of its own results.
+    for run in runs {
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        for r in run["results"].as_array().unwrap() {
+            let i = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[i]["id"], r["ruleId"]);
+        }
+    }
+    // One run without a category is the single-run document.
+    assert_eq!(
+        sarif_document(&all, &[&RULE], &ToolInfo::default()),
+        render::sarif_log(
+            &[render::SarifRun {
+                findings: &all,
+                rules: &[&RULE],
+                category: None,
+            }],
+            &ToolInfo::default()
+        )
+    );
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let Some(validator) = validator() else { return };
     let doc = sarif_document(&findings(), &[&RULE], &ToolInfo::default());
     let errors: Vec<String> = validator
         .iter_errors(&doc)

@@ -237,6 +237,42 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
+/// Lints the Dockerfiles found under `paths` with each file's discovered configuration,
+/// as `bosun lint` without flags: the findings (sorted), the text of every file with
+/// findings (for code frames) and how many files were linted. An input that cannot be
+/// read, or a bad configuration file, is an error.
+pub(crate) fn lint_paths(
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<(Vec<Finding>, Sources, usize)> {
+    let (targets, errors) = discover::discover(paths);
+    if let Some(e) = errors.first() {
+        anyhow::bail!("{e}");
+    }
+    let configs = ConfigCache::new(None).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut findings = Vec::new();
+    let mut sources = Sources::new();
+    for target in &targets {
+        let Target::File(path) = target else {
+            anyhow::bail!("standard input cannot be scanned");
+        };
+        let config = configs
+            .for_file(Some(path))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let file = discover::load_file(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let found = file_linter(&config, target, &[], &[]).lint(LintInput {
+            path: &file.path,
+            source: &file.text,
+            build: &file.build,
+        });
+        if !found.is_empty() {
+            sources.insert(file.path.clone(), file.text);
+        }
+        findings.extend(found);
+    }
+    bosun_lint::sort_findings(&mut findings);
+    Ok((findings, sources, targets.len()))
+}
+
 /// The linter for one file: its config's selection (with the `[[overrides]]` matching
 /// it), then the command line's `--select` (replaces) and `--ignore` (adds).
 fn file_linter(config: &Config, target: &Target, select: &[String], ignore: &[String]) -> Linter {

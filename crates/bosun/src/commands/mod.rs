@@ -12,6 +12,7 @@ pub mod parse;
 pub mod promote;
 pub mod rules;
 pub mod sbom;
+pub mod scan;
 pub mod vuln;
 
 use crate::cli::{Cli, Command};
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Key(args) => key::run(&args),
         Command::Db(args) => db::run(&args),
         Command::Vuln(args) => vuln::run(&args),
+        Command::Scan(args) => scan::run(&args),
         Command::Audit(args) => audit::run(&args),
     }
 }

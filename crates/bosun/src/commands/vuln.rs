@@ -385,7 +385,12 @@ pub(crate) fn severity(v: &VulnMatch) -> Severity {
     }
 }
 
-fn finding(v: &VulnMatch, pkg: &Package, layer: Option<&AddedBy>, location: Location) -> Finding {
+pub(crate) fn finding(
+    v: &VulnMatch,
+    pkg: &Package,
+    layer: Option<&AddedBy>,
+    location: Location,
+) -> Finding {
     let mut message = format!("{} {}: {}", pkg.name, pkg.version, v.id);
     if !v.aliases.is_empty() {
         message.push_str(&format!(" ({})", v.aliases.join(", ")));

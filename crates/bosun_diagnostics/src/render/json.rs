@@ -34,23 +34,13 @@ use std::io::{self, Write};
 /// Every string is redacted first (see the `render` module docs); control characters
 /// are JSON-escaped.
 pub fn render_json(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let clean: Vec<Finding> = findings
-        .iter()
-        .map(|f| super::clean_finding(f, false))
-        .collect();
-    let text = serde_json::to_string_pretty(&clean).map_err(io::Error::from)?;
-    w.write_all(super::escape_json_c1(&text).as_bytes())?;
-    writeln!(w)
+    super::write_json(w, &super::redacted(findings))
 }
 
 /// A JSON array of the findings, cleaned as [`render_json`] cleans them, for
 /// commands that wrap findings in a larger document (`bosun vuln`).
 pub fn findings_value(findings: &[Finding]) -> serde_json::Value {
-    let clean: Vec<Finding> = findings
-        .iter()
-        .map(|f| super::clean_finding(f, false))
-        .collect();
-    serde_json::to_value(clean).unwrap_or(serde_json::Value::Null)
+    serde_json::to_value(super::redacted(findings)).unwrap_or(serde_json::Value::Null)
 }
 
 /// Writes any JSON document pretty-printed with a newline, every string value

@@ -24,7 +24,7 @@ mod sarif;
 mod text;
 
 pub use json::{findings_value, render_json, render_json_value};
-pub use sarif::{render_sarif, sarif_document, ToolInfo};
+pub use sarif::{render_sarif, render_sarif_runs, sarif_document, sarif_log, SarifRun, ToolInfo};
 pub use text::{render_text, summary_line, TextOptions};
 
 use crate::{Finding, Location};
@@ -263,6 +263,23 @@ pub(crate) fn clean_finding(f: &Finding, escape: bool) -> Finding {
         fix.title = c(&fix.title);
     }
     out
+}
+
+/// Copies of `findings` with every untrusted string redacted (not escaped): what
+/// every machine format, and any renderer outside this module, must write.
+pub fn redacted(findings: &[Finding]) -> Vec<Finding> {
+    findings.iter().map(|f| clean_finding(f, false)).collect()
+}
+
+/// Writes `value` as pretty-printed JSON and a newline, with DEL and C1 controls
+/// escaped (serde escapes C0). Callers hand in [`redacted`] findings.
+pub fn write_json(
+    w: &mut dyn std::io::Write,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(std::io::Error::from)?;
+    w.write_all(escape_json_c1(&text).as_bytes())?;
+    writeln!(w)
 }
 
 /// JSON text with DEL and C1 controls (which serde writes raw) escaped as `\u00XX`.

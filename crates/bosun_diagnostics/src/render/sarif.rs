@@ -227,24 +227,36 @@ fn fixes(f: &Finding) -> Option<Value> {
     }]))
 }
 
-/// The SARIF log as a JSON value.
-pub fn sarif_document(findings: &[Finding], rules: &[&RuleMeta], tool: &ToolInfo) -> Value {
-    let mut descriptors: Vec<Value> = Vec::with_capacity(rules.len());
+/// One run of a SARIF log: the findings of one tool stage (`bosun scan` writes one run
+/// per stage, so GitHub code scanning keeps each stage's alerts apart).
+#[derive(Debug, Clone, Copy)]
+pub struct SarifRun<'a> {
+    pub findings: &'a [Finding],
+    /// Rule descriptors to list (a minimal descriptor is added for any other code).
+    pub rules: &'a [&'a RuleMeta],
+    /// `automationDetails.id`, the category GitHub code scanning keys a run by
+    /// (`bosun/lint/`); `None` leaves it out.
+    pub category: Option<&'a str>,
+}
+
+fn run_value(run: &SarifRun<'_>, tool: &ToolInfo) -> Value {
+    let mut descriptors: Vec<Value> = Vec::with_capacity(run.rules.len());
     let mut index: HashMap<String, usize> = HashMap::new();
-    for meta in rules {
+    for meta in run.rules {
         if index.contains_key(meta.code) {
             continue;
         }
         index.insert(meta.code.to_string(), descriptors.len());
         descriptors.push(rule_descriptor(meta));
     }
-    for f in findings {
+    for f in run.findings {
         if !index.contains_key(&f.code) {
             index.insert(f.code.clone(), descriptors.len());
             descriptors.push(minimal_descriptor(f));
         }
     }
-    let results: Vec<Value> = findings
+    let results: Vec<Value> = run
+        .findings
         .iter()
         .map(|f| {
             let mut r = Map::new();
@@ -265,41 +277,78 @@ pub fn sarif_document(findings: &[Finding], rules: &[&RuleMeta], tool: &ToolInfo
             Value::Object(r)
         })
         .collect();
+    let mut out = json!({
+        "tool": {
+            "driver": {
+                "name": tool.name,
+                "version": tool.version,
+                "semanticVersion": tool.version,
+                "informationUri": tool.information_uri,
+                "rules": descriptors,
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if let (Some(c), Value::Object(m)) = (run.category, &mut out) {
+        m.insert("automationDetails".into(), json!({ "id": c }));
+    }
+    out
+}
+
+/// The SARIF log of several runs as a JSON value.
+pub fn sarif_log(runs: &[SarifRun<'_>], tool: &ToolInfo) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": tool.name,
-                    "version": tool.version,
-                    "semanticVersion": tool.version,
-                    "informationUri": tool.information_uri,
-                    "rules": descriptors,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": runs.iter().map(|r| run_value(r, tool)).collect::<Vec<_>>(),
     })
 }
 
-/// Writes the SARIF log, pretty-printed, and a newline.
+/// The SARIF log (one run) as a JSON value.
+pub fn sarif_document(findings: &[Finding], rules: &[&RuleMeta], tool: &ToolInfo) -> Value {
+    sarif_log(
+        &[SarifRun {
+            findings,
+            rules,
+            category: None,
+        }],
+        tool,
+    )
+}
+
+/// Writes the SARIF log of one run, pretty-printed, and a newline.
 pub fn render_sarif(
     w: &mut dyn Write,
     findings: &[Finding],
     rules: &[&RuleMeta],
     tool: &ToolInfo,
 ) -> io::Result<()> {
+    render_sarif_runs(
+        w,
+        &[SarifRun {
+            findings,
+            rules,
+            category: None,
+        }],
+        tool,
+    )
+}
+
+/// Writes the SARIF log of several runs, pretty-printed, and a newline.
+pub fn render_sarif_runs(
+    w: &mut dyn Write,
+    runs: &[SarifRun<'_>],
+    tool: &ToolInfo,
+) -> io::Result<()> {
     // Redacted first; serde escapes C0 controls, `escape_json_c1` the rest.
-    let clean: Vec<Finding> = findings
+    let clean: Vec<Vec<Finding>> = runs.iter().map(|r| super::redacted(r.findings)).collect();
+    let runs: Vec<SarifRun<'_>> = runs
         .iter()
-        .map(|f| super::clean_finding(f, false))
+        .zip(&clean)
+        .map(|(r, findings)| SarifRun { findings, ..*r })
         .collect();
-    let text = serde_json::to_string_pretty(&sarif_document(&clean, rules, tool))
-        .map_err(io::Error::from)?;
-    w.write_all(super::escape_json_c1(&text).as_bytes())?;
-    writeln!(w)
+    super::write_json(w, &sarif_log(&runs, tool))
 }
 
 #[cfg(test)]
