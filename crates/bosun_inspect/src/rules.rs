@@ -2,13 +2,15 @@
 //! have the same check. Each rule's `docs` is its page (what, why, a Dockerfile that
 //! builds a bad image and one that builds a good image).
 
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 
 macro_rules! rule {
     ($id:ident, $code:literal, $name:literal, [$($alias:literal),*], $sev:ident, $summary:literal, $docs:literal) => {
         pub const $id: RuleMeta = RuleMeta {
             code: $code,
             name: $name,
+            area: Area::Image,
+            group: "image",
             aliases: &[$($alias),*],
             severity: Severity::$sev,
             fix: FixAvailability::None,
@@ -35,12 +37,12 @@ or mis-mounted volume becomes a host compromise. Dockle's CIS-DI-0001 compares t
 with `root` only and misses `0` and `0:0`; this rule does not.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 CMD ["app"]
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN useradd -u 10001 app
 USER 10001
@@ -68,12 +70,12 @@ The config is readable by anyone who can pull the image (`docker inspect`), and 
 container started from it carries the value in its environment.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 ENV DB_PASSWORD=correct-horse-battery
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 # pass it at run time: docker run -e DB_PASSWORD ...
 # or mount it: RUN --mount=type=secret,id=aws ...
@@ -100,13 +102,13 @@ in the image's history, which `docker history --no-trunc` prints for anyone who 
 the image. An `ENV` that is later overridden also stays in the history.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 ARG DB_PASSWORD=correct-horse-battery
 RUN ./configure-db --password "$DB_PASSWORD"
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN --mount=type=secret,id=db_password ./configure-db --password-file /run/secrets/db_password
 ```
@@ -131,13 +133,13 @@ A layer is an immutable tar: deleting the key in a later layer hides it from the
 container but every puller still downloads it (`docker save` + `tar x` gets it back).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 COPY id_rsa /root/.ssh/id_rsa
 RUN git clone git@example.com:org/repo.git && rm /root/.ssh/id_rsa
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN --mount=type=ssh git clone git@example.com:org/repo.git
 ```
@@ -160,13 +162,13 @@ Azure token caches, Docker `config.json` with `auths`, `.netrc`, `.git-credentia
 These files give whoever pulls the image the same access as the account they belong to.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM python:3.12
 COPY .pypirc /root/.pypirc
 RUN pip install -r requirements.txt && rm /root/.pypirc
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM python:3.12
 RUN --mount=type=secret,id=pypirc,target=/root/.pypirc pip install -r requirements.txt
 ```
@@ -185,12 +187,12 @@ Example values from vendor documentation are not reported.
 Tokens in an image are readable by everyone who can pull it, forever.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM node:22
 RUN echo "//registry.npmjs.org/:_authToken=npm_AbC...xyz" > /root/.npmrc && npm ci
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM node:22
 RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 ```
@@ -209,14 +211,14 @@ any file that contains the value of a secret build argument or ENV from the hist
 Whoever pulls the image reads the file, even when a later layer deletes it.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 ARG DB_PASSWORD
 RUN echo "password=$DB_PASSWORD" > /etc/app.conf
 COPY .env /app/.env
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 # read the password at run time from a mounted secret or the environment
 CMD ["app", "--password-file", "/run/secrets/db_password"]
@@ -240,12 +242,12 @@ A setuid binary runs as its owner (root) whatever user starts it: a setuid `find
 root shell to any user (`find . -exec /bin/sh -p \;`).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN chmod 4755 /usr/bin/find
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true
 ```
@@ -268,12 +270,12 @@ Any process in the container, whatever its user, can replace or plant files ther
 program or configuration read from it can be hijacked.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN mkdir /data && chmod 777 /data
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN install -d -o app -g app -m 0750 /data
 ```
@@ -295,12 +297,12 @@ The history of the repository ships with the image: deleted secrets, internal UR
 the remote's credentials in `.git/config`. It also makes the image bigger.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM python:3.12
 COPY . /app
 ```
 
-```dockerfile,good
+```dockerfile good
 # .dockerignore contains `.git`
 FROM python:3.12
 COPY . /app
@@ -331,12 +333,12 @@ writes outside the container's root; a device node gives a process in the contai
 access to host hardware when the runtime does not drop it.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 # The base image's layer was crafted: it holds ../../etc/cron.d/x and /dev/mem.
 FROM registry.example/crafted:1
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 COPY app /usr/local/bin/app
 ```
@@ -359,12 +361,12 @@ filesystem, with their size.
 They make the image bigger and pin stale package indexes; they have no use at run time.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y curl
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/*
@@ -388,14 +390,14 @@ They are what an attacker uses after getting code execution; a runtime image nee
 of them. This is information: distroless and `scratch` images show none.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM golang:1.23
 COPY . /src
 RUN go build -o /app /src
 CMD ["/app"]
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM golang:1.23 AS build
 COPY . /src
 RUN CGO_ENABLED=0 go build -o /app /src
@@ -421,12 +423,12 @@ Containers should start with the privileges they need; `sudo` in an image means 
 can become root, and its setuid binary is a long-standing source of privilege escalations.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y sudo
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 # run the privileged step at build time, as root, then drop to a user
 USER 10001
@@ -449,12 +451,12 @@ A container is entered with `docker exec`/`kubectl exec`; an ssh server adds a n
 listener, keys and passwords to manage (CIS Docker Benchmark 5.7).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y openssh-server
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 # no ssh server: use `docker exec` or `kubectl exec`
 ```
@@ -476,12 +478,12 @@ Every container from the image shares the same host keys, and everyone who can p
 image has them: they can impersonate any of those servers.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y openssh-server
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y openssh-server && rm -f /etc/ssh/ssh_host_*
 # generate host keys at start: ssh-keygen -A
@@ -504,12 +506,12 @@ password field is empty (anyone can log in as them without a password).
 `su user` or a login service then needs no password.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN useradd app && passwd -d app
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN useradd app
 ```
@@ -532,12 +534,12 @@ Users with the same UID are the same user to the kernel: file permissions meant 
 apply to the other.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN useradd -o -u 1000 a && useradd -o -u 1000 b
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN useradd -u 1000 a && useradd -u 1001 b
 ```
@@ -558,12 +560,12 @@ Flags `/etc/passwd` entries other than `root` with UID 0.
 It is a second root account, a classic backdoor, easy to miss in a user list.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN useradd -o -u 0 admin
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN useradd -u 10001 admin
 ```
@@ -585,11 +587,11 @@ Without one, Docker and Swarm cannot tell a hung service from a healthy one (Kub
 uses its own probes, so this is information).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM nginx:1.27
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM nginx:1.27
 HEALTHCHECK CMD curl -fsS http://localhost/ || exit 1
 ```
@@ -612,11 +614,11 @@ Without them nobody can tell which commit an image was built from, which makes i
 response and vulnerability triage slow.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 LABEL org.opencontainers.image.source="https://github.com/org/app" \
       org.opencontainers.image.revision="$GIT_SHA" \
@@ -640,12 +642,12 @@ Flags `22/tcp` in the config's `ExposedPorts`.
 It means an ssh server is meant to run in the container (see BSI132).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 EXPOSE 22
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 EXPOSE 8080
 ```
@@ -666,12 +668,12 @@ Flags `VOLUME` entries `/sys`, `/dev`, `/proc` and `/var/run/docker.sock`.
 Mounting these from the host gives the container control over the host.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 VOLUME /sys
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 VOLUME /data
 ```
@@ -705,51 +707,6 @@ pub const RULES: &[RuleMeta] = &[
     SENSITIVE_VOLUME,
 ];
 
-/// Where the pages of the image rules live (`docs/image-rules/CODE.md`): the lint
-/// docs generator builds `docs/rules/` from the Dockerfile rule registry only.
-pub fn help_url(code: &str) -> String {
-    let base = bosun_diagnostics::DOCS_BASE_URL.trim_end_matches("/rules");
-    format!("{base}/image-rules/{code}.md")
-}
-
-/// The markdown page of one image rule, as `docs/image-rules/CODE.md` holds it.
-pub fn rule_page(r: &RuleMeta) -> String {
-    let aliases = if r.aliases.is_empty() {
-        String::new()
-    } else {
-        format!("Also known as: {}\n\n", r.aliases.join(", "))
-    };
-    format!(
-        "<!-- generated from crates/bosun_inspect/src/rules.rs; do not edit -->\n# {} {}\n\nDefault severity: `{}`. {}\n\n{}\n\n{}",
-        r.code,
-        r.name,
-        r.severity,
-        aliases.trim_end(),
-        r.summary,
-        r.docs.trim_start()
-    )
-    .replace("\n\n\n", "\n\n")
-}
-
-/// The index page `docs/image-rules/README.md`.
-pub fn index_page() -> String {
-    let mut s = String::from(
-        "<!-- generated from crates/bosun_inspect/src/rules.rs; do not edit -->\n# Image rules (`bosun image`)\n\n| Code | Name | Severity | Aliases | Summary |\n|---|---|---|---|---|\n",
-    );
-    for r in RULES {
-        s.push_str(&format!(
-            "| [{}]({}.md) | `{}` | {} | {} | {} |\n",
-            r.code,
-            r.code,
-            r.name,
-            r.severity,
-            r.aliases.join(", "),
-            r.summary.replace('|', "\\|")
-        ));
-    }
-    s
-}
-
 /// The rule with this code, name or alias.
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
     RULES.iter().find(|r| r.is_named(name))
@@ -760,25 +717,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_unique_sorted_and_docs_complete() {
+    fn codes_are_sorted_and_declarations_complete() {
         for w in RULES.windows(2) {
             assert!(w[0].code < w[1].code, "{} !< {}", w[0].code, w[1].code);
         }
         for r in RULES {
             assert!(r.code.starts_with("BSI1"), "{}", r.code);
-            assert!(r
-                .name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
-            for section in [
-                "## What it does",
-                "## Why is this bad?",
-                "```dockerfile,bad",
-                "```dockerfile,good",
-            ] {
-                assert!(r.docs.contains(section), "{} lacks {section}", r.code);
-            }
+            assert_eq!(r.area, Area::Image, "{}", r.code);
         }
+        let registry =
+            bosun_diagnostics::Registry::new(RULES.iter().map(bosun_diagnostics::Registered::new));
+        assert_eq!(registry.problems(), Vec::<String>::new());
         assert_eq!(find("CIS-DI-0001").map(|r| r.code), Some("BSI100"));
         assert_eq!(find("setuid-setgid-file").map(|r| r.code), Some("BSI120"));
     }

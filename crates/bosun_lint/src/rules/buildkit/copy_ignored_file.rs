@@ -2,11 +2,13 @@
 
 use crate::context::{Context, Dockerignore};
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1007",
     name: "copy-of-ignored-file",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["CopyIgnoredFile"],
     severity: Severity::Warning,
     fix: FixAvailability::None,

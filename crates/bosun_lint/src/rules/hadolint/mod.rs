@@ -48,6 +48,8 @@ macro_rules! rule {
             &bosun_diagnostics::RuleMeta {
                 code: $code,
                 name: $name,
+                area: bosun_diagnostics::Area::Lint,
+                group: "hadolint",
                 aliases: $crate::rules::hadolint::buildkit_aliases($code),
                 severity: bosun_diagnostics::Severity::$sev,
                 fix: bosun_diagnostics::FixAvailability::$fix,
@@ -62,6 +64,8 @@ macro_rules! rule {
             &bosun_diagnostics::RuleMeta {
                 code: $code,
                 name: $name,
+                area: bosun_diagnostics::Area::Lint,
+                group: "hadolint",
                 aliases: $crate::rules::hadolint::buildkit_aliases($code),
                 severity: bosun_diagnostics::Severity::$sev,
                 fix: bosun_diagnostics::FixAvailability::$fix,

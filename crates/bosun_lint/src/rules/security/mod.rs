@@ -39,6 +39,8 @@ macro_rules! security_rule {
         pub static $meta: bosun_diagnostics::RuleMeta = bosun_diagnostics::RuleMeta {
             code: $code,
             name: $name,
+            area: bosun_diagnostics::Area::Lint,
+            group: "security",
             aliases: &[$($alias),*],
             severity: bosun_diagnostics::Severity::$sev,
             fix: bosun_diagnostics::FixAvailability::$fix,
