@@ -27,6 +27,9 @@ pub enum Command {
     /// Decide whether an image may be promoted: run what the policies need, print the
     /// verdict with every reason (exit 0 pass, 1 deny).
     Gate(GateArgs),
+    /// Gate an image by digest, copy it (manifest or index and every blob) to another
+    /// registry or layout by digest, and sign the copy; a denied image is not copied.
+    Promote(PromoteArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print one rule's page.
@@ -176,6 +179,13 @@ pub struct SbomArgs {
     /// Write FORMAT to FILE (repeatable): -o cyclonedx-json=bom.json -o spdx-json=sbom.spdx.json.
     #[arg(long = "output", short = 'o', value_name = "FORMAT=FILE")]
     pub outputs: Vec<String>,
+    /// Sign the SBOM (CycloneDX 1.6) as an in-toto attestation (predicate type https://cyclonedx.org/bom) and attach it to the image's
+    /// digest in its registry or OCI layout (needs --key).
+    #[arg(long)]
+    pub attest: bool,
+    /// With --attest: the private key; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
     #[command(flatten)]
     pub source: SourceArgs,
 }
@@ -194,21 +204,48 @@ pub struct GateArgs {
     /// Policy files: TOML (`*.toml`) or Rego (`*.rego`, `package bosun`, rule `deny`).
     #[arg(long = "policy", required = true)]
     pub policies: Vec<PathBuf>,
-    /// Public keys to verify the image's signatures with (besides the policy's
-    /// `signatures.required_keys`).
-    #[arg(long = "key")]
-    pub keys: Vec<PathBuf>,
     /// Also lint this Dockerfile; its findings join the report (and `deny_secrets`).
     #[arg(long)]
     pub dockerfile: Option<PathBuf>,
-    /// Sign the verdict as an attestation (with --key naming the private key).
+    /// Vulnerability database for `[vulnerabilities]` (default: vuln.db in the user's
+    /// cache folder, as for `bosun vuln`).
+    #[arg(long, env = "BOSUN_DB")]
+    pub db: Option<PathBuf>,
+    /// Sign the verdict (pass or deny) as an in-toto attestation of type
+    /// https://bosun.dev/gate/v1 and attach it to the gated digest (needs --key).
     #[arg(long)]
     pub attest: bool,
+    /// With --attest: the private key that signs the verdict; password from
+    /// BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
     /// Output: text (the verdict and every reason) or json (verdict and report).
     #[arg(long, short = 'f', value_enum, default_value_t = GateFormat::Text)]
     pub format: GateFormat,
     #[command(flatten)]
     pub source: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// The image to promote: REF or docker://REF (registry), or oci:DIR[:TAG].
+    pub src: String,
+    /// Where to copy it: REF or docker://REF (the tag to set), or oci:DIR[:TAG].
+    pub dst: String,
+    /// Policy files: TOML (`*.toml`) or Rego (`*.rego`), as for `bosun gate`.
+    #[arg(long = "policy", required = true)]
+    pub policies: Vec<PathBuf>,
+    /// Private key that signs the copy; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Vulnerability database for `[vulnerabilities]` (default: as for `bosun vuln`).
+    #[arg(long, env = "BOSUN_DB")]
+    pub db: Option<PathBuf>,
+    /// Platform the gate examines in a multi-platform index (the whole index is copied).
+    #[arg(long)]
+    pub platform: Option<String>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -417,6 +454,13 @@ pub struct VulnArgs {
     /// Colour: auto (on a terminal, unless NO_COLOR), always, never.
     #[arg(long, default_value = "auto")]
     pub color: String,
+    /// Sign the findings as an in-toto attestation (cosign's vuln predicate, https://cosign.sigstore.dev/attestation/vuln/v1) and attach it to the image's
+    /// digest in its registry or OCI layout (needs --key).
+    #[arg(long)]
+    pub attest: bool,
+    /// With --attest: the private key; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
     #[command(flatten)]
     pub source: SourceArgs,
 }

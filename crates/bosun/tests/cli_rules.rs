@@ -15,10 +15,7 @@ fn rules_json_lists_every_rule_once() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let arr = v.as_array().unwrap();
-    assert_eq!(
-        arr.len(),
-        bosun_lint::rules::RULES.len() + bosun_inspect::RULES.len()
-    );
+    assert_eq!(arr.len(), bosun_rules::registry().len());
     let mut codes = HashSet::new();
     for r in arr {
         for key in [
@@ -32,6 +29,7 @@ fn rules_json_lists_every_rule_once() {
     }
     assert!(codes.contains("DL1000"));
     assert!(codes.contains("BSI100"));
+    assert!(codes.contains("BSA001"));
 }
 
 fn json_codes(args: &[&str]) -> Vec<(String, String, String)> {
@@ -57,6 +55,16 @@ fn rules_filter_by_area_and_group() {
     let image_codes: Vec<&str> = image.iter().map(|(c, _, _)| c.as_str()).collect();
     let expected: Vec<&str> = bosun_inspect::RULES.iter().map(|r| r.code).collect();
     assert_eq!(image_codes, expected);
+    let audit = json_codes(&["rules", "--area", "audit", "--format", "json"]);
+    let audit_codes: Vec<&str> = audit.iter().map(|(c, _, _)| c.as_str()).collect();
+    let expected_audit: Vec<&str> = bosun_rules::registry()
+        .select("audit")
+        .unwrap()
+        .iter()
+        .map(|r| r.meta.code)
+        .collect();
+    assert_eq!(expected_audit.len(), 17);
+    assert_eq!(audit_codes, expected_audit);
     let buildkit = json_codes(&["rules", "--area", "BuildKit", "--format", "json"]);
     assert_eq!(buildkit.len(), bosun_lint::rules::buildkit::RULES.len());
     assert!(buildkit
@@ -97,6 +105,8 @@ fn rule_answers_every_area_and_alias() {
         ("StageNameCasing", "# BK1001 `"),
         ("dl3008", "# DL3008 `apt-get-install-unpinned`"),
         ("BSN1001", "# BSN1001 `"),
+        ("BSA001", "# BSA001 `runs-as-root`"),
+        ("KSV012", "# BSA001 `runs-as-root`"),
     ] {
         let o = bosun(&["rule", name]);
         assert_eq!(o.status.code(), Some(0), "{name}");

@@ -148,7 +148,7 @@ fn goapp_has_exactly_the_go_vulndb_advisories_of_its_stdlib() {
         .iter()
         .map(|f| f["location"]["purl"].as_str().unwrap())
         .collect();
-    assert_eq!(purls, BTreeSet::from(["pkg:golang/stdlib@go1.19.8"]));
+    assert_eq!(purls, BTreeSet::from(["pkg:golang/stdlib@1.19.8"]));
     assert!(findings
         .iter()
         .all(|f| f["code"].as_str().unwrap().starts_with("GO-")));

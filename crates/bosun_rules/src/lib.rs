@@ -1,6 +1,6 @@
 //! The one registry of every rule bosun has, whatever command runs it: the Dockerfile
-//! rules of `bosun_lint`, the image rules of `bosun_inspect` (and the runtime rules of
-//! `bosun audit` when they land). `bosun rules`, `bosun rule CODE` and the generated
+//! rules of `bosun_lint`, the image rules of `bosun_inspect` and the runtime rules of
+//! `bosun_audit`. `bosun rules`, `bosun rule CODE` and the generated
 //! `docs/rules/` read it.
 //!
 //! Each area declares its rules in the one shape, [`bosun_diagnostics::RuleMeta`], and
@@ -23,7 +23,8 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
         bosun_lint::rules::RULES
             .iter()
             .map(|r| r.registered())
-            .chain(bosun_inspect::RULES.iter().map(Registered::new)),
+            .chain(bosun_inspect::RULES.iter().map(Registered::new))
+            .chain(bosun_audit::RULES.iter().map(|r| Registered::new(&r.meta))),
     )
 });
 

@@ -8,6 +8,7 @@ pub mod key;
 pub mod lint;
 pub mod output;
 pub mod parse;
+pub mod promote;
 pub mod rules;
 pub mod sbom;
 pub mod vuln;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Image(args) => image::run(&args),
         Command::Gate(args) => gate::run(&args),
         Command::Sbom(args) => sbom::run(&args),
+        Command::Promote(args) => promote::run(&args),
         Command::Rules(args) => rules::run_rules(&args),
         Command::Rule(args) => rules::run_rule(&args),
         Command::Sign(args) => attach::sign(&args),

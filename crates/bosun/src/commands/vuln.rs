@@ -5,7 +5,7 @@
 use crate::cli::{VulnArgs, VulnFormat};
 use crate::commands::db::db_path;
 use crate::commands::output::{fails, failure_threshold, use_color, write_frameless_text};
-use crate::commands::sbom::catalog_target;
+use crate::commands::sbom::{attest_key, catalog_target_subject};
 use crate::ExitStatus;
 use bosun_diagnostics::render::{self, ToolInfo};
 use bosun_diagnostics::{Finding, Location, Severity};
@@ -24,9 +24,10 @@ const NAME_INFORMATIONAL: &str = "package-notice";
 pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     let threshold = failure_threshold(args.failure_threshold.as_deref())?;
     let color = use_color(&args.color)?;
+    let key = attest_key(args.attest, args.key.as_deref())?;
     // The database first: a missing one fails before minutes of cataloguing.
     let store = Store::open(&db_path(args.db.as_deref())?)?;
-    let inv = inventory(args)?;
+    let (inv, subject) = inventory(args)?;
     let result = scan(&store, &inv.packages, inv.distro.as_ref(), &SchemeOrder)?;
 
     let image = (inv.target.kind == "image").then(|| inv.target.name.clone());
@@ -37,11 +38,7 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
             continue;
         }
         let pkg = &inv.packages[m.package];
-        let purl = if pkg.purl.is_empty() {
-            format!("{}@{}", pkg.name, pkg.version)
-        } else {
-            pkg.purl.clone()
-        };
+        let purl = package_id(pkg);
         if !seen.insert((m.vuln.id.clone(), purl.clone())) {
             continue;
         }
@@ -53,6 +50,28 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
         findings.push(finding(&m.vuln, &pkg.name, &pkg.version, location));
     }
     findings.sort_by_key(|f| (f.sort_key(), f.message.clone()));
+
+    if let Some(key) = &key {
+        let mut results = Vec::new();
+        render::render_json(&mut results, &findings)?;
+        let predicate = serde_json::json!({
+            "invocation": {"uri": "", "event_id": "", "builder.id": ""},
+            "scanner": {
+                "uri": "https://bosun.dev",
+                "version": env!("CARGO_PKG_VERSION"),
+                "result": serde_json::from_slice::<serde_json::Value>(&results)?,
+            },
+            "metadata": {},
+        });
+        crate::commands::attach::attest_image(
+            &args.target,
+            &crate::commands::image::open_options(&args.source)?.registry,
+            key,
+            subject.as_ref(),
+            &bosun_sign::intoto::parse_predicate_type("vuln")?,
+            predicate,
+        )?;
+    }
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -79,17 +98,28 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
+/// How a vulnerability names its package: the purl, else `name@version`; one finding
+/// per (advisory, this).
+pub(crate) fn package_id(pkg: &bosun_sbom::Package) -> String {
+    if pkg.purl.is_empty() {
+        format!("{}@{}", pkg.name, pkg.version)
+    } else {
+        pkg.purl.clone()
+    }
+}
+
 /// An SBOM file (detected by content: a JSON document) or anything `bosun sbom`
 /// catalogues.
-fn inventory(args: &VulnArgs) -> anyhow::Result<Inventory> {
+fn inventory(args: &VulnArgs) -> anyhow::Result<(Inventory, Option<bosun_oci::Digest>)> {
     let path = Path::new(&args.target);
     if !args.target.starts_with("dir:") && path.is_file() && looks_like_json(path)? {
         let bytes = std::fs::read(path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        return bosun_sbom::read::read(&bytes)
-            .map_err(|e| anyhow::anyhow!("cannot read SBOM {}: {e}", path.display()));
+        let inv = bosun_sbom::read::read(&bytes)
+            .map_err(|e| anyhow::anyhow!("cannot read SBOM {}: {e}", path.display()))?;
+        return Ok((inv, None));
     }
-    catalog_target(&args.target, &args.source)
+    catalog_target_subject(&args.target, &args.source)
 }
 
 /// True when the first non-blank byte is `{` (an image archive is a tar file).
@@ -107,7 +137,7 @@ fn looks_like_json(path: &Path) -> anyhow::Result<bool> {
 
 /// Severity from the best CVSS score: critical, high → error, low; medium and
 /// unscored → warning; informational notices → info.
-fn severity(v: &VulnMatch) -> Severity {
+pub(crate) fn severity(v: &VulnMatch) -> Severity {
     if v.informational.is_some() {
         return Severity::Info;
     }

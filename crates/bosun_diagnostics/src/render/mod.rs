@@ -247,6 +247,17 @@ pub(crate) fn clean_finding(f: &Finding, escape: bool) -> Finding {
             image: image.as_deref().map(c),
             path: path.as_deref().map(c),
         },
+        Location::Workload {
+            source,
+            workload,
+            field,
+            span,
+        } => Location::Workload {
+            source: c(source),
+            workload: c(workload),
+            field: c(field),
+            span: *span,
+        },
     };
     if let Some(fix) = &mut out.fix {
         fix.title = c(&fix.title);

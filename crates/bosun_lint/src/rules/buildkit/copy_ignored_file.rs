@@ -19,8 +19,11 @@ Flags a `COPY` or `ADD` source from the build context that the `.dockerignore` e
 (the path or one of its parent directories matches, and no later `!` pattern brings it
 back). Sources from another stage or image (`--from`), heredocs, URLs and sources with
 variables are not checked; neither is a source under a directory that a `!` pattern may
-partly re-include. This is BuildKit's `CopyIgnoredFile` check; it needs the
-`.dockerignore` of the build context.
+partly re-include. This is BuildKit's experimental `CopyIgnoredFile` check; it needs
+the `.dockerignore` of the build context. Like BuildKit, bosun runs it only when asked:
+with `# check=experimental=CopyIgnoredFile` (or `experimental=all`) at the top of the
+Dockerfile, or by selecting it (`--select CopyIgnoredFile`); `# check=skip=` does not
+turn an experimental check off.
 
 ## Why is this bad?
 
@@ -30,12 +33,14 @@ than it says) although the file exists next to the Dockerfile.
 ## Example
 
 ```dockerfile bad
+# check=experimental=CopyIgnoredFile
 # .dockerignore: *.md, secrets
 FROM alpine:3.20
 COPY README.md /docs/
 ```
 
 ```dockerfile good
+# check=experimental=CopyIgnoredFile
 # .dockerignore: *.md, secrets
 FROM alpine:3.20
 COPY app.conf /etc/app/
@@ -161,6 +166,9 @@ fn root_ignored(patterns: &[Pattern]) -> bool {
 }
 
 fn check(ctx: &mut Context<'_>) {
+    if !super::experimental_enabled(ctx, &META) {
+        return;
+    }
     let Dockerignore::Present(text) = &ctx.build.dockerignore else {
         return;
     };

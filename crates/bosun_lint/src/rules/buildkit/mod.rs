@@ -4,7 +4,7 @@
 //!
 //! Checks that are the same check as a hadolint rule are not repeated here: the
 //! BuildKit name is an alias of the DL rule (MaintainerDeprecated = DL4000,
-//! SecretsUsedInArgOrEnv = DL3064-like, DuplicateStageName = DL3024,
+//! DuplicateStageName = DL3024,
 //! ReservedStageName = DL3063, JSONArgsRecommended = DL3025, WorkdirRelativePath =
 //! DL3000, RedundantTargetPlatform = DL3065, MultipleInstructionsDisallowed = DL4003 /
 //! DL4004 / DL3012).
@@ -24,6 +24,7 @@ pub mod invalid_default_arg_in_from;
 pub mod invalid_definition_description;
 pub mod legacy_key_value_format;
 pub mod no_empty_continuation;
+pub mod secrets_used_in_arg_or_env;
 pub mod stage_name_casing;
 pub mod undefined_arg_in_from;
 pub mod undefined_var;
@@ -50,6 +51,7 @@ pub static RULES: &[&Rule] = &[
     &invalid_definition_description::RULE,
     &invalid_base_image_platform::RULE,
     &undefined_var::RULE,
+    &secrets_used_in_arg_or_env::RULE,
 ];
 
 /// BuildKit checks that are the same check as a rule of another area: the BuildKit name
@@ -58,7 +60,6 @@ pub static RULES: &[&Rule] = &[
 /// as an alias.
 pub const EQUIVALENTS: &[(&str, &[&str])] = &[
     ("MaintainerDeprecated", &["DL4000"]),
-    ("SecretsUsedInArgOrEnv", &["DL3064"]),
     ("DuplicateStageName", &["DL3024"]),
     ("ReservedStageName", &["DL3063"]),
     ("JSONArgsRecommended", &["DL3025"]),
@@ -69,6 +70,25 @@ pub const EQUIVALENTS: &[(&str, &[&str])] = &[
         &["DL4003", "DL4004", "DL3012"],
     ),
 ];
+
+/// BuildKit's experimental checks: they run only when the file's
+/// `# check=experimental=` (or the run's `select`) asks for them, and `# check=skip=`
+/// does not apply to them (BuildKit's linter consults only the experimental list).
+pub const EXPERIMENTAL: &[&str] = &["CopyIgnoredFile", "InvalidDefinitionDescription"];
+
+/// True when `meta` is one of BuildKit's experimental checks.
+pub fn is_experimental(meta: &bosun_diagnostics::RuleMeta) -> bool {
+    EXPERIMENTAL.iter().any(|n| meta.is_named(n))
+}
+
+/// True when the experimental check `meta` is enabled for this file and run.
+pub(crate) fn experimental_enabled(
+    ctx: &crate::context::Context<'_>,
+    meta: &bosun_diagnostics::RuleMeta,
+) -> bool {
+    crate::pragma::check_directive(ctx.dockerfile).enables(meta)
+        || ctx.options.select.iter().any(|s| meta.is_named(s.trim()))
+}
 
 /// The codes of the rules that implement the BuildKit check `name` in another area
 /// (empty when `name` is not such a check). Case-insensitive.

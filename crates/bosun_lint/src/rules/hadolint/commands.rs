@@ -237,13 +237,18 @@ fn check_dl3010(ctx: &mut Context<'_>) {
             continue;
         }
         if ins.is("COPY") && ins.flag("from").is_none() && ins.heredocs.is_empty() {
+            // A quoted Windows path with a space (`"C:\Program Files\app.tar"`) is two
+            // words to BuildKit's COPY: strip a quote at either end of each word.
+            let bare = |t: &str| -> String { unquote(t).trim_matches(['"', '\'']).to_string() };
             if let Some((dest, sources)) = ins.words.split_last() {
-                let d = unquote(&dest.text);
+                let d = bare(&dest.text);
+                let d = d.as_str();
                 if is_archive(d) {
                     archives.push((basename(d).to_string(), dest.range));
                 } else {
                     for s in sources {
-                        let s = unquote(&s.text);
+                        let s = bare(&s.text);
+                        let s = s.as_str();
                         if is_archive(s) && !s.contains("://") {
                             archives.push((
                                 basename(s).to_string(),

@@ -115,7 +115,7 @@ security_rule!(
     BSN3001_META,
     "BSN3001",
     "secret-in-arg-or-env",
-    ["SecretsUsedInArgOrEnv"],
+    [],
     Error,
     None,
     "Do not put secrets in ARG or ENV.",
@@ -156,7 +156,8 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
 
 ## References
 
-- BuildKit check `SecretsUsedInArgOrEnv`; hadolint `DL3064`; Trivy `DS-0031`
+- hadolint `DL3064` and BuildKit's `SecretsUsedInArgOrEnv` (`BK1015`) judge the name
+  alone; Trivy `DS-0031`
 "#,
     check_bsn3001
 );
