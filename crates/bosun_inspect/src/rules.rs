@@ -4,30 +4,16 @@
 
 use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 
-macro_rules! rule {
-    ($id:ident, $code:literal, $name:literal, [$($alias:literal),*], $sev:ident, $summary:literal, $docs:literal) => {
-        pub const $id: RuleMeta = RuleMeta {
-            code: $code,
-            name: $name,
-            area: Area::Image,
-            group: "image",
-            aliases: &[$($alias),*],
-            severity: Severity::$sev,
-            fix: FixAvailability::None,
-            summary: $summary,
-            docs: $docs,
-        };
-    };
-}
-
-rule!(
-    ROOT_USER,
-    "BSI100",
-    "image-runs-as-root",
-    ["CIS-DI-0001", "DS-0002", "DS002"],
-    Warning,
-    "The image's default user is root (User empty, `root`, `0`, `0:0`, `root:root`, ...).",
-    r#"## What it does
+pub static ROOT_USER: RuleMeta = RuleMeta {
+    code: "BSI100",
+    name: "image-runs-as-root",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0001", "DS-0002", "DS002"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "The image's default user is root (User empty, `root`, `0`, `0:0`, `root:root`, ...).",
+    docs: r#"## What it does
 Flags an image whose config `User` is empty or names root: `root`, `0`, or any `user:group`
 form whose user part is `root` or `0` (`0:0`, `root:root`, `0:root`).
 
@@ -48,17 +34,19 @@ RUN useradd -u 10001 app
 USER 10001
 CMD ["app"]
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SECRET_IN_CONFIG,
-    "BSI101",
-    "secret-in-image-config",
-    ["CIS-DI-0010", "DS-0031", "DS031"],
-    Error,
-    "A secret value is set in the image config (Env, Labels, Cmd or Entrypoint).",
-    r#"## What it does
+pub static SECRET_IN_CONFIG: RuleMeta = RuleMeta {
+    code: "BSI101",
+    name: "secret-in-image-config",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010", "DS-0031", "DS031"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A secret value is set in the image config (Env, Labels, Cmd or Entrypoint).",
+    docs: r#"## What it does
 Flags environment variables and labels whose name says they hold a secret (`*_PASSWORD`,
 `*_TOKEN`, `*_SECRET`, `*_KEY`, `AWS_SECRET_ACCESS_KEY`, ...) and that have a literal
 value, values with credentials in a URL (`postgres://user:pass@host`), and tokens in
@@ -80,17 +68,19 @@ FROM debian:bookworm
 # pass it at run time: docker run -e DB_PASSWORD ...
 # or mount it: RUN --mount=type=secret,id=aws ...
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SECRET_IN_HISTORY,
-    "BSI102",
-    "secret-in-image-history",
-    ["CIS-DI-0010", "DS-0031", "DS031"],
-    Error,
-    "A build argument or ENV value that holds a secret is recorded in the image history.",
-    r#"## What it does
+pub static SECRET_IN_HISTORY: RuleMeta = RuleMeta {
+    code: "BSI102",
+    name: "secret-in-image-history",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010", "DS-0031", "DS031"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A build argument or ENV value that holds a secret is recorded in the image history.",
+    docs: r#"## What it does
 Reads every history entry's `created_by`: the build arguments builders record before
 `RUN` commands (`|1 DB_PASSWORD=... /bin/sh -c ...`), `ARG` and `ENV` instructions
 (classic `#(nop) ENV ...`, BuildKit's `ENV ...`, Buildah's), and flags secret-named
@@ -112,17 +102,20 @@ RUN ./configure-db --password "$DB_PASSWORD"
 FROM debian:bookworm
 RUN --mount=type=secret,id=db_password ./configure-db --password-file /run/secrets/db_password
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    PRIVATE_KEY_IN_LAYER,
-    "BSI110",
-    "private-key-in-layer",
-    ["CIS-DI-0010"],
-    Critical,
-    "A private key (PEM, OpenSSH, PGP, PuTTY) is in a layer, even if a later layer deletes it.",
-    r#"## What it does
+pub static PRIVATE_KEY_IN_LAYER: RuleMeta = RuleMeta {
+    code: "BSI110",
+    name: "private-key-in-layer",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010"],
+    severity: Severity::Critical,
+    fix: FixAvailability::None,
+    summary:
+        "A private key (PEM, OpenSSH, PGP, PuTTY) is in a layer, even if a later layer deletes it.",
+    docs: r#"## What it does
 Finds private keys in every layer's files: PEM (`-----BEGIN ... PRIVATE KEY-----`),
 OpenSSH, PGP private key blocks and PuTTY keys. Says whether the file is still in the final
 filesystem, or was deleted or overwritten by a later layer. Well-known example keys and
@@ -143,17 +136,19 @@ RUN git clone git@example.com:org/repo.git && rm /root/.ssh/id_rsa
 FROM debian:bookworm
 RUN --mount=type=ssh git clone git@example.com:org/repo.git
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    CREDENTIAL_FILE_IN_LAYER,
-    "BSI111",
-    "credential-file-in-layer",
-    ["CIS-DI-0010"],
-    Error,
-    "A credentials file (cloud, registry, package index, git, netrc) with a secret is in a layer.",
-    r#"## What it does
+pub static CREDENTIAL_FILE_IN_LAYER: RuleMeta = RuleMeta {
+    code: "BSI111",
+    name: "credential-file-in-layer",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A credentials file (cloud, registry, package index, git, netrc) with a secret is in a layer.",
+    docs: r#"## What it does
 Finds credential files that hold a secret: AWS `credentials`, GCP service-account JSON,
 Azure token caches, Docker `config.json` with `auths`, `.netrc`, `.git-credentials`,
 `.pypirc`, `.npmrc` with an auth token. Reports files deleted in later layers too.
@@ -172,12 +167,19 @@ RUN pip install -r requirements.txt && rm /root/.pypirc
 FROM python:3.12
 RUN --mount=type=secret,id=pypirc,target=/root/.pypirc pip install -r requirements.txt
 ```
-"#
-);
+"#,
+};
 
-rule!(TOKEN_IN_LAYER, "BSI112", "secret-token-in-layer", ["CIS-DI-0010"], Error,
-"A token in a known format (GitHub, GitLab, Slack, Stripe, npm, PyPI, AWS, ...) is in a layer file.",
-r#"## What it does
+pub static TOKEN_IN_LAYER: RuleMeta = RuleMeta {
+    code: "BSI112",
+    name: "secret-token-in-layer",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A token in a known format (GitHub, GitLab, Slack, Stripe, npm, PyPI, AWS, ...) is in a layer file.",
+    docs: r#"## What it does
 Finds tokens whose format identifies them (GitHub `ghp_`/`github_pat_`, GitLab `glpat-`,
 Slack `xox?-`, Stripe `sk_live_`, npm `npm_`, PyPI `pypi-`, AWS access key ids and secret
 keys, ...) in the text files of every layer that could hold configuration or code.
@@ -196,11 +198,19 @@ RUN echo "//registry.npmjs.org/:_authToken=npm_AbC...xyz" > /root/.npmrc && npm 
 FROM node:22
 RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 ```
-"#);
+"#,
+};
 
-rule!(PASSWORD_IN_LAYER, "BSI113", "password-in-layer", ["CIS-DI-0010"], Error,
-"A password is written in a layer file (`.env`, `password=` assignments, URL credentials, build-arg values).",
-r#"## What it does
+pub static PASSWORD_IN_LAYER: RuleMeta = RuleMeta {
+    code: "BSI113",
+    name: "password-in-layer",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A password is written in a layer file (`.env`, `password=` assignments, URL credentials, build-arg values).",
+    docs: r#"## What it does
 Finds passwords in text files of every layer: `.env` files with secret-named variables or
 URLs with credentials (`postgres://user:pass@db`), `password=`/`secret:` assignments in
 configuration files whose value looks random enough to be real (judged by length, entropy
@@ -223,16 +233,20 @@ FROM debian:bookworm
 # read the password at run time from a mounted secret or the environment
 CMD ["app", "--password-file", "/run/secrets/db_password"]
 ```
-"#);
+"#,
+};
 
-rule!(
-    SETUID_FILE,
-    "BSI120",
-    "setuid-setgid-file",
-    ["CIS-DI-0008"],
-    Error,
-    "A file in the final filesystem has the setuid or setgid bit; unusual ones are errors.",
-    r#"## What it does
+pub static SETUID_FILE: RuleMeta = RuleMeta {
+    code: "BSI120",
+    name: "setuid-setgid-file",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0008"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary:
+        "A file in the final filesystem has the setuid or setgid bit; unusual ones are errors.",
+    docs: r#"## What it does
 Lists files with the setuid or setgid bit in the final filesystem. The ones Debian, Ubuntu,
 Alpine and Red Hat base packages ship (`passwd`, `su`, `mount`, `chsh`, ...) are reported
 at `info`; any other one (a setuid `find`, `bash`, `python`) is an `error`.
@@ -251,17 +265,19 @@ RUN chmod 4755 /usr/bin/find
 FROM debian:bookworm
 RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    WORLD_WRITABLE,
-    "BSI121",
-    "world-writable-path",
-    [],
-    Warning,
-    "A file, or a directory without the sticky bit, is writable by every user.",
-    r#"## What it does
+pub static WORLD_WRITABLE: RuleMeta = RuleMeta {
+    code: "BSI121",
+    name: "world-writable-path",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "A file, or a directory without the sticky bit, is writable by every user.",
+    docs: r#"## What it does
 Flags regular files with mode `o+w` and directories with `o+w` but no sticky bit in the
 final filesystem (`/tmp`-style directories with the sticky bit are fine).
 
@@ -279,17 +295,19 @@ RUN mkdir /data && chmod 777 /data
 FROM debian:bookworm
 RUN install -d -o app -g app -m 0750 /data
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    GIT_DIRECTORY,
-    "BSI122",
-    "git-directory-in-image",
-    ["DKL-LI-0003"],
-    Low,
-    "A `.git` directory is in the final filesystem.",
-    r#"## What it does
+pub static GIT_DIRECTORY: RuleMeta = RuleMeta {
+    code: "BSI122",
+    name: "git-directory-in-image",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-LI-0003"],
+    severity: Severity::Low,
+    fix: FixAvailability::None,
+    summary: "A `.git` directory is in the final filesystem.",
+    docs: r#"## What it does
 Flags `.git` directories left in the final filesystem.
 
 ## Why is this bad?
@@ -307,17 +325,19 @@ COPY . /app
 FROM python:3.12
 COPY . /app
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    HOSTILE_LAYER_ENTRIES,
-    "BSI124",
-    "hostile-layer-entries",
-    [],
-    Error,
-    "A layer carries entries no image builder writes: paths that climb out of the root, absolute paths, hard links out of the root, or device nodes.",
-    r#"## What it does
+pub static HOSTILE_LAYER_ENTRIES: RuleMeta = RuleMeta {
+    code: "BSI124",
+    name: "hostile-layer-entries",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A layer carries entries no image builder writes: paths that climb out of the root, absolute paths, hard links out of the root, or device nodes.",
+    docs: r#"## What it does
 Flags each layer whose tar holds entries that a container runtime must refuse or sanitise:
 a path with `..` that climbs above the root (`../../etc/cron.d/x`), an absolute path
 (`/etc/passwd` written as such), a hard link whose target climbs out of the root, or a
@@ -342,17 +362,19 @@ FROM registry.example/crafted:1
 FROM debian:bookworm
 COPY app /usr/local/bin/app
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    PACKAGE_CACHE,
-    "BSI123",
-    "package-cache-left",
-    ["DKL-DI-0005"],
-    Low,
-    "Package-manager caches or apt lists were left in the final filesystem.",
-    r#"## What it does
+pub static PACKAGE_CACHE: RuleMeta = RuleMeta {
+    code: "BSI123",
+    name: "package-cache-left",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-DI-0005"],
+    severity: Severity::Low,
+    fix: FixAvailability::None,
+    summary: "Package-manager caches or apt lists were left in the final filesystem.",
+    docs: r#"## What it does
 Flags non-empty `var/lib/apt/lists`, `var/cache/apt/*.bin`, `var/cache/apk`,
 `var/cache/yum`, `var/cache/dnf`, `root/.cache/pip` and `root/.npm/_cacache` in the final
 filesystem, with their size.
@@ -371,17 +393,20 @@ FROM debian:bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/*
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    TOOLS_PRESENT,
-    "BSI130",
-    "tools-present",
-    [],
-    Info,
-    "Shells, package managers, compilers or network/admin tools are in the final filesystem.",
-    r#"## What it does
+pub static TOOLS_PRESENT: RuleMeta = RuleMeta {
+    code: "BSI130",
+    name: "tools-present",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary:
+        "Shells, package managers, compilers or network/admin tools are in the final filesystem.",
+    docs: r#"## What it does
 Lists the shells, package managers, compilers and network or debugging tools in the final
 filesystem, one finding per kind.
 
@@ -405,17 +430,19 @@ FROM scratch
 COPY --from=build /app /app
 CMD ["/app"]
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SUDO_PRESENT,
-    "BSI131",
-    "sudo-installed",
-    ["DKL-DI-0001", "DS-0010"],
-    Warning,
-    "`sudo` is installed in the image.",
-    r#"## What it does
+pub static SUDO_PRESENT: RuleMeta = RuleMeta {
+    code: "BSI131",
+    name: "sudo-installed",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-DI-0001", "DS-0010"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "`sudo` is installed in the image.",
+    docs: r#"## What it does
 Flags `sudo` (or `doas`) in the final filesystem.
 
 ## Why is this bad?
@@ -433,17 +460,19 @@ FROM debian:bookworm
 # run the privileged step at build time, as root, then drop to a user
 USER 10001
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SSH_SERVER,
-    "BSI132",
-    "ssh-server-installed",
-    [],
-    Warning,
-    "An ssh server (`sshd`, `dropbear`) is installed in the image.",
-    r#"## What it does
+pub static SSH_SERVER: RuleMeta = RuleMeta {
+    code: "BSI132",
+    name: "ssh-server-installed",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "An ssh server (`sshd`, `dropbear`) is installed in the image.",
+    docs: r#"## What it does
 Flags `usr/sbin/sshd` or `dropbear` in the final filesystem.
 
 ## Why is this bad?
@@ -460,17 +489,19 @@ RUN apt-get update && apt-get install -y openssh-server
 FROM debian:bookworm
 # no ssh server: use `docker exec` or `kubectl exec`
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SSH_HOST_KEYS,
-    "BSI133",
-    "ssh-host-keys-baked",
-    [],
-    Error,
-    "ssh host private keys (`etc/ssh/ssh_host_*_key`) are baked into the image.",
-    r#"## What it does
+pub static SSH_HOST_KEYS: RuleMeta = RuleMeta {
+    code: "BSI133",
+    name: "ssh-host-keys-baked",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "ssh host private keys (`etc/ssh/ssh_host_*_key`) are baked into the image.",
+    docs: r#"## What it does
 Flags `etc/ssh/ssh_host_*_key` files in any layer.
 
 ## Why is this bad?
@@ -488,17 +519,19 @@ FROM debian:bookworm
 RUN apt-get update && apt-get install -y openssh-server && rm -f /etc/ssh/ssh_host_*
 # generate host keys at start: ssh-keygen -A
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    EMPTY_PASSWORD,
-    "BSI140",
-    "empty-password",
-    ["DKL-LI-0001"],
-    Error,
-    "A user in `/etc/shadow` (or `/etc/passwd`) has an empty password.",
-    r#"## What it does
+pub static EMPTY_PASSWORD: RuleMeta = RuleMeta {
+    code: "BSI140",
+    name: "empty-password",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-LI-0001"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A user in `/etc/shadow` (or `/etc/passwd`) has an empty password.",
+    docs: r#"## What it does
 Reads `/etc/shadow` and `/etc/passwd` of the final filesystem and flags users whose
 password field is empty (anyone can log in as them without a password).
 
@@ -515,17 +548,19 @@ RUN useradd app && passwd -d app
 FROM debian:bookworm
 RUN useradd app
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    DUPLICATE_ID,
-    "BSI141",
-    "duplicate-uid-gid",
-    ["DKL-LI-0002"],
-    Warning,
-    "Two users share a UID, or two groups share a GID.",
-    r#"## What it does
+pub static DUPLICATE_ID: RuleMeta = RuleMeta {
+    code: "BSI141",
+    name: "duplicate-uid-gid",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-LI-0002"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Two users share a UID, or two groups share a GID.",
+    docs: r#"## What it does
 Reads `/etc/passwd` and `/etc/group` of the final filesystem and flags UIDs and GIDs used
 by more than one name.
 
@@ -543,17 +578,19 @@ RUN useradd -o -u 1000 a && useradd -o -u 1000 b
 FROM debian:bookworm
 RUN useradd -u 1000 a && useradd -u 1001 b
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    NON_ROOT_UID0,
-    "BSI142",
-    "non-root-uid-0",
-    [],
-    Error,
-    "A user other than root has UID 0.",
-    r#"## What it does
+pub static NON_ROOT_UID0: RuleMeta = RuleMeta {
+    code: "BSI142",
+    name: "non-root-uid-0",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A user other than root has UID 0.",
+    docs: r#"## What it does
 Flags `/etc/passwd` entries other than `root` with UID 0.
 
 ## Why is this bad?
@@ -569,17 +606,19 @@ RUN useradd -o -u 0 admin
 FROM debian:bookworm
 RUN useradd -u 10001 admin
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    NO_HEALTHCHECK,
-    "BSI150",
-    "no-healthcheck",
-    ["CIS-DI-0006", "DS-0026", "DS026"],
-    Info,
-    "The image defines no HEALTHCHECK.",
-    r#"## What it does
+pub static NO_HEALTHCHECK: RuleMeta = RuleMeta {
+    code: "BSI150",
+    name: "no-healthcheck",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0006", "DS-0026", "DS026"],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "The image defines no HEALTHCHECK.",
+    docs: r#"## What it does
 Flags an image config without a `Healthcheck`, or with `HEALTHCHECK NONE`.
 
 ## Why is this bad?
@@ -595,17 +634,19 @@ FROM nginx:1.27
 FROM nginx:1.27
 HEALTHCHECK CMD curl -fsS http://localhost/ || exit 1
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    MISSING_OCI_LABELS,
-    "BSI151",
-    "missing-oci-labels",
-    [],
-    Info,
-    "The image lacks the standard OCI labels (source, revision, version, ...).",
-    r#"## What it does
+pub static MISSING_OCI_LABELS: RuleMeta = RuleMeta {
+    code: "BSI151",
+    name: "missing-oci-labels",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "The image lacks the standard OCI labels (source, revision, version, ...).",
+    docs: r#"## What it does
 Flags an image without `org.opencontainers.image.source`, `.revision`, `.version` or
 `.created` labels (or their annotations), listing the missing ones.
 
@@ -625,17 +666,19 @@ LABEL org.opencontainers.image.source="https://github.com/org/app" \
       org.opencontainers.image.version="1.4.2" \
       org.opencontainers.image.created="2026-01-01T00:00:00Z"
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SSH_PORT_EXPOSED,
-    "BSI152",
-    "ssh-port-exposed",
-    ["DS-0004", "DS004", "CKV_DOCKER_1"],
-    Warning,
-    "The image exposes port 22.",
-    r#"## What it does
+pub static SSH_PORT_EXPOSED: RuleMeta = RuleMeta {
+    code: "BSI152",
+    name: "ssh-port-exposed",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DS-0004", "DS004", "CKV_DOCKER_1"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "The image exposes port 22.",
+    docs: r#"## What it does
 Flags `22/tcp` in the config's `ExposedPorts`.
 
 ## Why is this bad?
@@ -651,17 +694,19 @@ EXPOSE 22
 FROM debian:bookworm
 EXPOSE 8080
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SENSITIVE_VOLUME,
-    "BSI153",
-    "sensitive-volume",
-    ["DKL-DI-0002"],
-    Error,
-    "The image declares `/sys`, `/dev` or `/proc` (or the docker socket) as a VOLUME.",
-    r#"## What it does
+pub static SENSITIVE_VOLUME: RuleMeta = RuleMeta {
+    code: "BSI153",
+    name: "sensitive-volume",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-DI-0002"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "The image declares `/sys`, `/dev` or `/proc` (or the docker socket) as a VOLUME.",
+    docs: r#"## What it does
 Flags `VOLUME` entries `/sys`, `/dev`, `/proc` and `/var/run/docker.sock`.
 
 ## Why is this bad?
@@ -677,39 +722,39 @@ VOLUME /sys
 FROM debian:bookworm
 VOLUME /data
 ```
-"#
-);
+"#,
+};
 
 /// Every image rule, in code order.
-pub const RULES: &[RuleMeta] = &[
-    ROOT_USER,
-    SECRET_IN_CONFIG,
-    SECRET_IN_HISTORY,
-    PRIVATE_KEY_IN_LAYER,
-    CREDENTIAL_FILE_IN_LAYER,
-    TOKEN_IN_LAYER,
-    PASSWORD_IN_LAYER,
-    SETUID_FILE,
-    WORLD_WRITABLE,
-    GIT_DIRECTORY,
-    PACKAGE_CACHE,
-    HOSTILE_LAYER_ENTRIES,
-    TOOLS_PRESENT,
-    SUDO_PRESENT,
-    SSH_SERVER,
-    SSH_HOST_KEYS,
-    EMPTY_PASSWORD,
-    DUPLICATE_ID,
-    NON_ROOT_UID0,
-    NO_HEALTHCHECK,
-    MISSING_OCI_LABELS,
-    SSH_PORT_EXPOSED,
-    SENSITIVE_VOLUME,
+pub static RULES: &[&RuleMeta] = &[
+    &ROOT_USER,
+    &SECRET_IN_CONFIG,
+    &SECRET_IN_HISTORY,
+    &PRIVATE_KEY_IN_LAYER,
+    &CREDENTIAL_FILE_IN_LAYER,
+    &TOKEN_IN_LAYER,
+    &PASSWORD_IN_LAYER,
+    &SETUID_FILE,
+    &WORLD_WRITABLE,
+    &GIT_DIRECTORY,
+    &PACKAGE_CACHE,
+    &HOSTILE_LAYER_ENTRIES,
+    &TOOLS_PRESENT,
+    &SUDO_PRESENT,
+    &SSH_SERVER,
+    &SSH_HOST_KEYS,
+    &EMPTY_PASSWORD,
+    &DUPLICATE_ID,
+    &NON_ROOT_UID0,
+    &NO_HEALTHCHECK,
+    &MISSING_OCI_LABELS,
+    &SSH_PORT_EXPOSED,
+    &SENSITIVE_VOLUME,
 ];
 
 /// The rule with this code, name or alias.
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
-    RULES.iter().find(|r| r.is_named(name))
+    RULES.iter().copied().find(|r| r.is_named(name))
 }
 
 #[cfg(test)]
@@ -725,8 +770,12 @@ mod tests {
             assert!(r.code.starts_with("BSI1"), "{}", r.code);
             assert_eq!(r.area, Area::Image, "{}", r.code);
         }
-        let registry =
-            bosun_diagnostics::Registry::new(RULES.iter().map(bosun_diagnostics::Registered::new));
+        let registry = bosun_diagnostics::Registry::new(
+            RULES
+                .iter()
+                .copied()
+                .map(bosun_diagnostics::Registered::new),
+        );
         assert_eq!(registry.problems(), Vec::<String>::new());
         assert_eq!(find("CIS-DI-0001").map(|r| r.code), Some("BSI100"));
         assert_eq!(find("setuid-setgid-file").map(|r| r.code), Some("BSI120"));

@@ -23,7 +23,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
         bosun_lint::rules::RULES
             .iter()
             .map(|r| r.registered())
-            .chain(bosun_inspect::RULES.iter().map(Registered::new))
+            .chain(bosun_inspect::RULES.iter().copied().map(Registered::new))
             .chain(bosun_audit::RULES.iter().map(|r| Registered::new(&r.meta))),
     )
 });
