@@ -49,6 +49,9 @@ pub enum Command {
     /// Find known vulnerabilities in an image, a directory or an SBOM file, from the
     /// local database (`bosun db import` / `bosun db update`).
     Vuln(VulnArgs),
+    /// Audit how containers run: a live engine's containers (`--host`, `DOCKER_HOST`),
+    /// or Compose files and Kubernetes manifests (files or folders).
+    Audit(AuditArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,6 +108,25 @@ pub struct LintArgs {
     /// Do not run these rules (codes, names or aliases).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Compose files, Kubernetes manifests (multi-document YAML, Helm output), or
+    /// folders to search for `*.yml`/`*.yaml`. Without paths, the engine is audited.
+    pub paths: Vec<PathBuf>,
+    /// The engine to audit: unix:///PATH or tcp://HOST:PORT (default: DOCKER_HOST,
+    /// else unix:///var/run/docker.sock). With paths, the engine is audited too.
+    #[arg(long, short = 'H', value_name = "HOST")]
+    pub host: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Seconds to wait for a connection to a tcp:// engine (default 30).
+    #[arg(long, env = "BOSUN_CONNECT_TIMEOUT", value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for the next byte of an engine's answer (default 30).
+    #[arg(long, env = "BOSUN_IDLE_TIMEOUT", value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -391,6 +413,20 @@ pub enum DbCommand {
     Update(DbUpdateArgs),
     /// Show counts per source and ecosystem, and the age of the data.
     Status(DbStatusArgs),
+    /// Push the database as an OCI artifact (one layer,
+    /// application/vnd.bosun.vulndb.v1+sqlite) to REF (registry) or oci:DIR[:TAG].
+    Push(DbTransferArgs),
+    /// Pull the database artifact from REF or oci:DIR[:TAG]: the digest is verified
+    /// and the schema checked before the local database is replaced (atomically).
+    Pull(DbTransferArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbTransferArgs {
+    /// REF or docker://REF (registry), or oci:DIR[:TAG] (OCI layout).
+    pub reference: String,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -429,6 +465,9 @@ pub enum VulnFormat {
     Table,
     Json,
     Sarif,
+    /// The packages as CycloneDX 1.6 components plus a `vulnerabilities` list.
+    #[value(name = "cyclonedx-json")]
+    CyclonedxJson,
 }
 
 #[derive(Debug, Args)]
@@ -451,6 +490,24 @@ pub struct VulnArgs {
     /// Leave out vulnerabilities that no released version fixes.
     #[arg(long)]
     pub ignore_unfixed: bool,
+    /// Keep only these severities, as trivy: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL
+    /// (comma-separated, any case); `HIGH+` keeps high and above.
+    #[arg(long, short = 's')]
+    pub severity: Option<String>,
+    /// Ignore file (TOML `[[ignore]]` entries with id, optional package, reason and
+    /// expires = YYYY-MM-DD); default: `.bosun-ignore.toml` in the current folder
+    /// when present. Expired entries suppress nothing and are reported.
+    #[arg(long)]
+    pub ignore_file: Option<PathBuf>,
+    /// OpenVEX document (repeatable): `not_affected` and `fixed` statements
+    /// suppress the findings they name.
+    #[arg(long)]
+    pub vex: Vec<PathBuf>,
+    /// The base image (any image reference `bosun sbom` takes): layers it shares
+    /// with the target are the base's. Default: from the target's annotations and
+    /// history.
+    #[arg(long)]
+    pub base: Option<String>,
     /// Colour: auto (on a terminal, unless NO_COLOR), always, never.
     #[arg(long, default_value = "auto")]
     pub color: String,

@@ -170,6 +170,56 @@ fn promote_between_repositories_and_layouts_of_an_anonymous_registry() {
     expect(&verify(&dst), 0, "the copy is signed");
     expect(&verify(&src), 1, "the source is not signed by promote");
 
+    // A policy that requires the release key (a path relative to the policy file):
+    // the signed copy passes on to another repository, the unsigned source does not.
+    let signed_policy = t.path().join("signed.toml");
+    std::fs::write(
+        &signed_policy,
+        "[signatures]\nrequired_keys = [\"release.pub\"]\n",
+    )
+    .unwrap();
+    let sp = signed_policy.to_str().unwrap();
+    let o = bosun(
+        &[
+            &[
+                "promote",
+                &dst,
+                &format!("{host}/release/app:1"),
+                "--policy",
+                sp,
+                "--key",
+                k,
+            ][..],
+            &flags,
+        ]
+        .concat(),
+        Some(PASSWORD),
+    );
+    expect(&o, 0, "promote the signed copy");
+    let o = bosun(
+        &[
+            &[
+                "promote",
+                &src,
+                &format!("{host}/release/unsigned:1"),
+                "--policy",
+                sp,
+                "--key",
+                k,
+            ][..],
+            &flags,
+        ]
+        .concat(),
+        Some(PASSWORD),
+    );
+    expect(&o, 1, "promote the unsigned source");
+    assert_eq!(
+        text(&o.stdout),
+        format!(
+            "DENY docker://{host}/staging/app@{digest} (1 reason)\n  - signatures.required_keys: no valid signature by release.pub over {digest}\n"
+        )
+    );
+
     // A failing image (root): refused, nothing at the destination.
     let bad = image("bad", None, "amd64");
     let bad_src = format!("{host}/staging/bad:1");

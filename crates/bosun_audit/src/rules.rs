@@ -1,42 +1,26 @@
 //! The runtime rules, `BSA0xx`: each runs on every source where its setting exists
 //! (see the table in the crate docs). Each rule's `docs` is its page, with a Compose
-//! service that triggers it (`yaml,bad`) and one that does not (`yaml,good`); a test
+//! service that triggers it (`yaml bad`) and one that does not (`yaml good`); a test
 //! runs both.
 
 use bosun_diagnostics::{Area, Finding, FixAvailability, RuleMeta, Severity};
 
 use crate::model::{Mount, MountKind, SourceKind, Workload};
 
-/// One runtime rule: its declaration and its check over one workload.
-pub struct AuditRule {
-    pub meta: RuleMeta,
-    pub check: fn(&RuleMeta, &Workload, &mut Vec<Finding>),
-}
+/// A rule's check over one workload.
+pub type Check = fn(&RuleMeta, &Workload, &mut Vec<Finding>);
 
-macro_rules! rule {
-    ($id:ident, $code:literal, $name:literal, [$($alias:literal),*], $sev:ident, $summary:literal, $docs:literal) => {
-        pub const $id: RuleMeta = RuleMeta {
-            code: $code,
-            name: $name,
-            area: Area::Audit,
-            group: "runtime",
-            aliases: &[$($alias),*],
-            severity: Severity::$sev,
-            fix: FixAvailability::None,
-            summary: $summary,
-            docs: $docs,
-        };
-    };
-}
-
-rule!(
-    ROOT_USER,
-    "BSA001",
-    "runs-as-root",
-    ["KSV012"],
-    Warning,
-    "The container runs as root: `user` is root, or is not set and the image does not set one.",
-    r#"## What it does
+pub static ROOT_USER: RuleMeta = RuleMeta {
+    code: "BSA001",
+    name: "runs-as-root",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV012"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary:
+        "The container runs as root: `user` is root, or is not set and the image does not set one.",
+    docs: r#"## What it does
 Flags a container whose user is root: `root`, `0`, `0:0`, `root:root`, or no user at all
 (then the image's user applies, and an image without `USER` runs as root). For a live
 engine the image's own `User` is read too, as Docker Bench's
@@ -48,29 +32,31 @@ Root in the container is root on the host's kernel: any escape or writable host 
 host compromise.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     image: nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     image: nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000
     user: "10001"
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    PRIVILEGED,
-    "BSA002",
-    "privileged-container",
-    ["KSV017"],
-    Critical,
-    "The container runs privileged (every capability, every device, no confinement).",
-    r#"## What it does
+pub static PRIVILEGED: RuleMeta = RuleMeta {
+    code: "BSA002",
+    name: "privileged-container",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV017"],
+    severity: Severity::Critical,
+    fix: FixAvailability::None,
+    summary: "The container runs privileged (every capability, every device, no confinement).",
+    docs: r#"## What it does
 Flags `privileged: true` (Compose, Kubernetes `securityContext.privileged`) and
 `HostConfig.Privileged` of a live engine.
 
@@ -80,23 +66,30 @@ seccomp or AppArmor: it is root on the host in all but name (Docker Bench 5.4, P
 Security Standards baseline).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     privileged: true
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     cap_add: [NET_BIND_SERVICE]
 ```
-"#
-);
+"#,
+};
 
-rule!(DANGEROUS_CAP, "BSA003", "dangerous-capability-added", ["KSV005", "KSV022"], Error,
-    "A capability beyond the Pod Security Standards baseline is added (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL, ...).",
-    r#"## What it does
+pub static DANGEROUS_CAP: RuleMeta = RuleMeta {
+    code: "BSA003",
+    name: "dangerous-capability-added",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV005", "KSV022"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A capability beyond the Pod Security Standards baseline is added (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL, ...).",
+    docs: r#"## What it does
 Flags every added capability outside the Pod Security Standards baseline set
 (`AUDIT_WRITE`, `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `FSETID`, `KILL`, `MKNOD`,
 `NET_BIND_SERVICE`, `SETFCAP`, `SETGID`, `SETPCAP`, `SETUID`, `SYS_CHROOT`): `ALL`,
@@ -108,28 +101,31 @@ and case ignored).
 processes' memory; `NET_ADMIN` rewrites the network.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     cap_add: [SYS_ADMIN]
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     cap_drop: [ALL]
     cap_add: [NET_BIND_SERVICE]
 ```
-"#);
+"#,
+};
 
-rule!(
-    CAPS_NOT_DROPPED,
-    "BSA004",
-    "capabilities-not-dropped",
-    ["KSV003"],
-    Warning,
-    "Not every capability is dropped (`cap_drop: [ALL]`, `capabilities.drop: [ALL]`).",
-    r#"## What it does
+pub static CAPS_NOT_DROPPED: RuleMeta = RuleMeta {
+    code: "BSA004",
+    name: "capabilities-not-dropped",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV003"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Not every capability is dropped (`cap_drop: [ALL]`, `capabilities.drop: [ALL]`).",
+    docs: r#"## What it does
 Flags a container that does not drop `ALL` capabilities. A live engine may report the
 dropped default set one by one instead of `ALL`; dropping each of Docker's 14 defaults
 counts as `ALL`. A privileged container is reported by BSA002 instead.
@@ -139,28 +135,30 @@ The engine's default set still includes `NET_RAW` (spoofing), `MKNOD`, `SETUID`/
 and `DAC_OVERRIDE`; few services need any of them (Pod Security Standards, restricted).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     user: "10001"
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     cap_drop: [ALL]
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    HOST_NAMESPACE,
-    "BSA005",
-    "host-namespace-shared",
-    ["KSV008", "KSV009", "KSV010"],
-    Error,
-    "The container shares a host namespace: network, PID, IPC or UTS.",
-    r#"## What it does
+pub static HOST_NAMESPACE: RuleMeta = RuleMeta {
+    code: "BSA005",
+    name: "host-namespace-shared",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV008", "KSV009", "KSV010"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "The container shares a host namespace: network, PID, IPC or UTS.",
+    docs: r#"## What it does
 Flags `network_mode: host`, `pid: host`, `ipc: host`, `uts: host` (Compose, engine
 `HostConfig`) and `hostNetwork`, `hostPID`, `hostIPC` (Kubernetes).
 
@@ -170,23 +168,30 @@ it can sniff and bind host interfaces, signal and trace host processes (Docker B
 5.9, 5.15, 5.16, 5.20; Pod Security Standards baseline).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     network_mode: host
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     networks: [front]
 ```
-"#
-);
+"#,
+};
 
-rule!(ENGINE_SOCKET, "BSA006", "engine-socket-mounted", [], Critical,
-    "The container engine's socket (Docker, podman, containerd, CRI-O) is mounted into the container.",
-    r#"## What it does
+pub static ENGINE_SOCKET: RuleMeta = RuleMeta {
+    code: "BSA006",
+    name: "engine-socket-mounted",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &[],
+    severity: Severity::Critical,
+    fix: FixAvailability::None,
+    summary: "The container engine's socket (Docker, podman, containerd, CRI-O) is mounted into the container.",
+    docs: r#"## What it does
 Flags a host mount whose source is a container engine's socket (`docker.sock`,
 `podman.sock`, `containerd.sock`, `crio.sock`, ... wherever it lives on the host) or its
 runtime folder (`/var/run/docker`, `/run/containerd`, ...), wherever it is mounted to,
@@ -198,24 +203,32 @@ the socket is root on the host (Docker Bench 5.31). A read-only mount does not h
 socket is written through `connect`, not `write`.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     volumes:
       - /var/run/docker.sock:/var/run/docker.sock
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     volumes:
       - data:/data
 ```
-"#);
+"#,
+};
 
-rule!(SENSITIVE_PATH, "BSA007", "sensitive-host-path-mounted", ["KSV023"], Error,
-    "A sensitive host folder is mounted: `/`, `/etc`, `/proc`, `/sys`, `/var/run`, `/root`, `/boot`, ...",
-    r#"## What it does
+pub static SENSITIVE_PATH: RuleMeta = RuleMeta {
+    code: "BSA007",
+    name: "sensitive-host-path-mounted",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV023"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A sensitive host folder is mounted: `/`, `/etc`, `/proc`, `/sys`, `/var/run`, `/root`, `/boot`, ...",
+    docs: r#"## What it does
 Flags host mounts of `/`, `/boot`, `/dev`, `/etc`, `/lib`, `/proc`, `/root`, `/run`,
 `/sys`, `/usr`, `/var/run`, `/var/lib/docker`, `/var/lib/kubelet` (trailing `/` and
 repeated `/` ignored), read-only or not.
@@ -225,29 +238,32 @@ These folders hold the host's credentials, configuration, kernel interfaces and 
 containers' data (Docker Bench 5.5).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     volumes:
       - /etc:/host-etc:ro
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     volumes:
       - ./config:/etc/app:ro
 ```
-"#);
+"#,
+};
 
-rule!(
-    WRITABLE_HOST_PATH,
-    "BSA008",
-    "writable-host-path",
-    [],
-    Warning,
-    "A host path is mounted writable.",
-    r#"## What it does
+pub static WRITABLE_HOST_PATH: RuleMeta = RuleMeta {
+    code: "BSA008",
+    name: "writable-host-path",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "A host path is mounted writable.",
+    docs: r#"## What it does
 Flags a bind mount (Compose, engine) or a `hostPath` volume (Kubernetes) that is not
 read-only. Mounts already reported as an engine socket or a sensitive folder are not
 reported again.
@@ -257,25 +273,32 @@ The container can change files on the host; a compromised container leaves somet
 behind for the host or the next container to run.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     volumes:
       - ./data:/data
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     volumes:
       - ./data:/data:ro
 ```
-"#
-);
+"#,
+};
 
-rule!(WRITABLE_ROOTFS, "BSA009", "writable-root-filesystem", ["KSV014"], Warning,
-    "The root filesystem is writable (`read_only`, `readOnlyRootFilesystem`, `--read-only` not set).",
-    r#"## What it does
+pub static WRITABLE_ROOTFS: RuleMeta = RuleMeta {
+    code: "BSA009",
+    name: "writable-root-filesystem",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV014"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "The root filesystem is writable (`read_only`, `readOnlyRootFilesystem`, `--read-only` not set).",
+    docs: r#"## What it does
 Flags a container whose root filesystem is not read-only.
 
 ## Why is this bad?
@@ -284,23 +307,31 @@ read-only root, writes go only to the volumes and tmpfs the service declares (Do
 Bench 5.12, Pod Security Standards restricted).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     user: "10001"
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     read_only: true
     tmpfs: [/tmp]
 ```
-"#);
+"#,
+};
 
-rule!(PRIVILEGE_ESCALATION, "BSA010", "privilege-escalation-allowed", ["KSV001"], Warning,
-    "Privilege escalation is not blocked (`no-new-privileges`, `allowPrivilegeEscalation: false` missing).",
-    r#"## What it does
+pub static PRIVILEGE_ESCALATION: RuleMeta = RuleMeta {
+    code: "BSA010",
+    name: "privilege-escalation-allowed",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV001"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Privilege escalation is not blocked (`no-new-privileges`, `allowPrivilegeEscalation: false` missing).",
+    docs: r#"## What it does
 Flags a container without `security_opt: [no-new-privileges:true]` (Compose, engine) or
 `allowPrivilegeEscalation: false` (Kubernetes).
 
@@ -309,27 +340,30 @@ Without it, a setuid binary in the image (or one the attacker drops) gains privi
 the process did not start with (Docker Bench 5.25, Pod Security Standards restricted).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     user: "10001"
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     security_opt: [no-new-privileges:true]
 ```
-"#);
+"#,
+};
 
-rule!(
-    UNCONFINED,
-    "BSA011",
-    "unconfined-profile",
-    ["KSV104"],
-    Error,
-    "Seccomp or AppArmor is unconfined (or, in Kubernetes, no seccomp profile is set).",
-    r#"## What it does
+pub static UNCONFINED: RuleMeta = RuleMeta {
+    code: "BSA011",
+    name: "unconfined-profile",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV104"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "Seccomp or AppArmor is unconfined (or, in Kubernetes, no seccomp profile is set).",
+    docs: r#"## What it does
 Flags `seccomp:unconfined` / `seccomp=unconfined` and `apparmor:unconfined` (Compose,
 engine), `seccompProfile.type: Unconfined`, `appArmorProfile.type: Unconfined` and the
 older annotations (Kubernetes). A Kubernetes container with no seccomp profile at all is
@@ -340,28 +374,30 @@ Seccomp blocks the system calls most kernel exploits need; AppArmor confines fil
 (Docker Bench 5.1, 5.21; Pod Security Standards).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     security_opt: [seccomp:unconfined]
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     security_opt: [no-new-privileges:true]
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    NO_LIMITS,
-    "BSA012",
-    "no-resource-limits",
-    [],
-    Warning,
-    "No memory, CPU or PID limit (PIDs where the source can set one: engine and Compose).",
-    r#"## What it does
+pub static NO_LIMITS: RuleMeta = RuleMeta {
+    code: "BSA012",
+    name: "no-resource-limits",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "No memory, CPU or PID limit (PIDs where the source can set one: engine and Compose).",
+    docs: r#"## What it does
 Flags a container without a memory limit, a CPU limit, or (engine and Compose, which can
 set one) a PID limit, naming each that is missing. Compose: `deploy.resources.limits`,
 `mem_limit`, `cpus`, `pids_limit`; Kubernetes: `resources.limits.memory` and `.cpu`;
@@ -372,30 +408,33 @@ One runaway or hostile container starves the host and every other container (a f
 needs no privileges) (Docker Bench 5.10, 5.11, 5.28).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     mem_limit: 256m
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     deploy:
       resources:
         limits: {memory: 256M, cpus: "1", pids: 100}
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    RESTART_ALWAYS,
-    "BSA013",
-    "restart-always-unlimited",
-    [],
-    Low,
-    "The restart policy is `always` or `unless-stopped` with no retry limit (engine, Compose).",
-    r#"## What it does
+pub static RESTART_ALWAYS: RuleMeta = RuleMeta {
+    code: "BSA013",
+    name: "restart-always-unlimited",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &[],
+    severity: Severity::Low,
+    fix: FixAvailability::None,
+    summary:
+        "The restart policy is `always` or `unless-stopped` with no retry limit (engine, Compose).",
+    docs: r#"## What it does
 Flags `restart: always` / `unless-stopped` (Compose) and the engine's `RestartPolicy`
 `always` / `unless-stopped`; `on-failure` with a retry count is what Docker Bench asks for.
 
@@ -404,28 +443,30 @@ A container that crashes in a loop (or is crashed on purpose) is restarted forev
 hiding the failure and burning resources (Docker Bench 5.14).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     restart: always
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     restart: on-failure:5
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    PRIVILEGED_PORT,
-    "BSA014",
-    "privileged-port-on-all-interfaces",
-    [],
-    Warning,
-    "A privileged host port (below 1024) is published on every interface.",
-    r#"## What it does
+pub static PRIVILEGED_PORT: RuleMeta = RuleMeta {
+    code: "BSA014",
+    name: "privileged-port-on-all-interfaces",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "A privileged host port (below 1024) is published on every interface.",
+    docs: r#"## What it does
 Flags a published port whose host port is below 1024 and that has no host address (or
 `0.0.0.0` / `::`): Compose `ports`, the engine's `PortBindings`, Kubernetes `hostPort`.
 
@@ -435,28 +476,30 @@ interface exposes the service beyond the network it was meant for (Docker Bench 
 5.13).
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     ports: ["80:8080"]
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     ports: ["127.0.0.1:8080:8080"]
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    IMAGE_LATEST,
-    "BSA015",
-    "image-tag-latest",
-    ["KSV013"],
-    Warning,
-    "The image is `latest` or has no tag (and no digest).",
-    r#"## What it does
+pub static IMAGE_LATEST: RuleMeta = RuleMeta {
+    code: "BSA015",
+    name: "image-tag-latest",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &["KSV013"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "The image is `latest` or has no tag (and no digest).",
+    docs: r#"## What it does
 Flags an image reference with the tag `latest`, or with neither a tag nor a digest.
 
 ## Why is this bad?
@@ -464,28 +507,30 @@ What runs changes whenever someone pushes, and nobody can tell which build a con
 runs.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     image: nginx
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     image: nginx:1.27@sha256:0000000000000000000000000000000000000000000000000000000000000000
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    IMAGE_NOT_PINNED,
-    "BSA016",
-    "image-not-pinned-by-digest",
-    [],
-    Low,
-    "The image is named by a tag, not pinned by digest.",
-    r#"## What it does
+pub static IMAGE_NOT_PINNED: RuleMeta = RuleMeta {
+    code: "BSA016",
+    name: "image-not-pinned-by-digest",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &[],
+    severity: Severity::Low,
+    fix: FixAvailability::None,
+    summary: "The image is named by a tag, not pinned by digest.",
+    docs: r#"## What it does
 Flags an image reference without `@sha256:...` (an image named only by a tag other than
 `latest`; `latest` is BSA015's).
 
@@ -494,28 +539,30 @@ A tag can be moved: the image that runs tomorrow may not be the one that was rev
 scanned and signed today.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     image: nginx:1.27
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     image: nginx:1.27@sha256:0000000000000000000000000000000000000000000000000000000000000000
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    ENV_SECRET,
-    "BSA017",
-    "secret-in-environment",
-    [],
-    Error,
-    "A secret-looking value is set in the environment (the value is never shown).",
-    r#"## What it does
+pub static ENV_SECRET: RuleMeta = RuleMeta {
+    code: "BSA017",
+    name: "secret-in-environment",
+    area: Area::Audit,
+    group: "runtime",
+    aliases: &[],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A secret-looking value is set in the environment (the value is never shown).",
+    docs: r#"## What it does
 Runs bosun's secret detectors (`bosun_secrets`: variable names such as `*_PASSWORD`,
 `*_TOKEN`, `AWS_SECRET_ACCESS_KEY` with a literal value, and known token formats) over
 every environment variable the container sets. Values are redacted everywhere.
@@ -525,100 +572,70 @@ The environment is readable by anyone who can inspect the container or read the 
 is inherited by every child process and crash report.
 
 ## Example
-```yaml,bad
+```yaml bad
 services:
   web:
     environment:
       DB_PASSWORD: correct-horse-battery
 ```
 
-```yaml,good
+```yaml good
 services:
   web:
     environment:
       DB_PASSWORD_FILE: /run/secrets/db_password
     secrets: [db_password]
 ```
-"#
-);
+"#,
+};
 
-/// Every runtime rule, in code order.
-pub static RULES: &[AuditRule] = &[
-    AuditRule {
-        meta: ROOT_USER,
-        check: root_user,
-    },
-    AuditRule {
-        meta: PRIVILEGED,
-        check: privileged,
-    },
-    AuditRule {
-        meta: DANGEROUS_CAP,
-        check: dangerous_cap,
-    },
-    AuditRule {
-        meta: CAPS_NOT_DROPPED,
-        check: caps_not_dropped,
-    },
-    AuditRule {
-        meta: HOST_NAMESPACE,
-        check: host_namespace,
-    },
-    AuditRule {
-        meta: ENGINE_SOCKET,
-        check: engine_socket,
-    },
-    AuditRule {
-        meta: SENSITIVE_PATH,
-        check: sensitive_path,
-    },
-    AuditRule {
-        meta: WRITABLE_HOST_PATH,
-        check: writable_host_path,
-    },
-    AuditRule {
-        meta: WRITABLE_ROOTFS,
-        check: writable_rootfs,
-    },
-    AuditRule {
-        meta: PRIVILEGE_ESCALATION,
-        check: privilege_escalation,
-    },
-    AuditRule {
-        meta: UNCONFINED,
-        check: unconfined,
-    },
-    AuditRule {
-        meta: NO_LIMITS,
-        check: no_limits,
-    },
-    AuditRule {
-        meta: RESTART_ALWAYS,
-        check: restart_always,
-    },
-    AuditRule {
-        meta: PRIVILEGED_PORT,
-        check: privileged_port,
-    },
-    AuditRule {
-        meta: IMAGE_LATEST,
-        check: image_latest,
-    },
-    AuditRule {
-        meta: IMAGE_NOT_PINNED,
-        check: image_not_pinned,
-    },
-    AuditRule {
-        meta: ENV_SECRET,
-        check: env_secret,
-    },
+/// Every runtime rule, in code order (the one registry lists this slice).
+pub static RULES: &[&RuleMeta] = &[
+    &ROOT_USER,
+    &PRIVILEGED,
+    &DANGEROUS_CAP,
+    &CAPS_NOT_DROPPED,
+    &HOST_NAMESPACE,
+    &ENGINE_SOCKET,
+    &SENSITIVE_PATH,
+    &WRITABLE_HOST_PATH,
+    &WRITABLE_ROOTFS,
+    &PRIVILEGE_ESCALATION,
+    &UNCONFINED,
+    &NO_LIMITS,
+    &RESTART_ALWAYS,
+    &PRIVILEGED_PORT,
+    &IMAGE_LATEST,
+    &IMAGE_NOT_PINNED,
+    &ENV_SECRET,
+];
+
+/// Each rule's check, in code order.
+pub static CHECKS: &[(&RuleMeta, Check)] = &[
+    (&ROOT_USER, root_user),
+    (&PRIVILEGED, privileged),
+    (&DANGEROUS_CAP, dangerous_cap),
+    (&CAPS_NOT_DROPPED, caps_not_dropped),
+    (&HOST_NAMESPACE, host_namespace),
+    (&ENGINE_SOCKET, engine_socket),
+    (&SENSITIVE_PATH, sensitive_path),
+    (&WRITABLE_HOST_PATH, writable_host_path),
+    (&WRITABLE_ROOTFS, writable_rootfs),
+    (&PRIVILEGE_ESCALATION, privilege_escalation),
+    (&UNCONFINED, unconfined),
+    (&NO_LIMITS, no_limits),
+    (&RESTART_ALWAYS, restart_always),
+    (&PRIVILEGED_PORT, privileged_port),
+    (&IMAGE_LATEST, image_latest),
+    (&IMAGE_NOT_PINNED, image_not_pinned),
+    (&ENV_SECRET, env_secret),
 ];
 
 /// Every rule over one workload, findings in rule order.
 pub fn check(w: &Workload) -> Vec<Finding> {
     let mut out = Vec::new();
-    for r in RULES {
-        (r.check)(&r.meta, w, &mut out);
+    for (meta, check) in CHECKS {
+        check(meta, w, &mut out);
     }
     out
 }

@@ -4,7 +4,7 @@ use bosun_audit::{audit, declarations, RULES};
 
 fn block<'a>(docs: &'a str, tag: &str) -> &'a str {
     let start = docs
-        .find(&format!("```yaml,{tag}\n"))
+        .find(&format!("```yaml {tag}\n"))
         .unwrap_or_else(|| panic!("no yaml,{tag} block"))
         + tag.len()
         + 9;
@@ -22,7 +22,7 @@ fn codes(text: &str) -> Vec<String> {
 fn bad_examples_trigger_and_good_ones_do_not() {
     assert_eq!(RULES.len(), 17);
     for r in RULES {
-        let m = &r.meta;
+        let m = r;
         assert!(
             codes(block(m.docs, "bad")).iter().any(|c| c == m.code),
             "{}: bad example does not trigger",
@@ -39,6 +39,8 @@ fn bad_examples_trigger_and_good_ones_do_not() {
 #[test]
 fn codes_are_unique_and_in_order() {
     for (i, r) in RULES.iter().enumerate() {
-        assert_eq!(r.meta.code, format!("BSA{:03}", i + 1));
+        assert_eq!(r.code, format!("BSA{:03}", i + 1));
+        assert_eq!(bosun_audit::rules::CHECKS[i].0.code, r.code);
     }
+    assert_eq!(bosun_audit::rules::CHECKS.len(), RULES.len());
 }

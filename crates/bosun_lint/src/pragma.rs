@@ -27,36 +27,9 @@ use crate::registry::{find_rule, Rule};
 use bosun_diagnostics::{Area, Finding, Location, RuleMeta, Severity, Span};
 use bosun_dockerfile::{Dockerfile, Instruction, TextRange};
 
-/// Checks whose name BuildKit knows; `# check=skip=all` suppresses rules carrying one of
-/// these names as an alias.
-pub const BUILDKIT_CHECKS: &[&str] = &[
-    "StageNameCasing",
-    "FromAsCasing",
-    "NoEmptyContinuation",
-    "ConsistentInstructionCasing",
-    "DuplicateStageName",
-    "ReservedStageName",
-    "JSONArgsRecommended",
-    "MaintainerDeprecated",
-    "UndefinedArgInFrom",
-    "WorkdirRelativePath",
-    "UndefinedVar",
-    "MultipleInstructionsDisallowed",
-    "LegacyKeyValueFormat",
-    "InvalidBaseImagePlatform",
-    "RedundantTargetPlatform",
-    "SecretsUsedInArgOrEnv",
-    "InvalidDefaultArgInFrom",
-    "FromPlatformFlagConstDisallowed",
-    "CopyIgnoredFile",
-    "InvalidDefinitionDescription",
-    "ExposeProtoCasing",
-    "ExposeInvalidFormat",
-];
-
 /// True when `meta` is one of BuildKit's checks (it carries a BuildKit check name).
 pub fn is_buildkit_check(meta: &RuleMeta) -> bool {
-    BUILDKIT_CHECKS.iter().any(|c| named(meta, c))
+    crate::rules::buildkit::check_names().any(|c| named(meta, c))
 }
 
 fn named(meta: &RuleMeta, name: &str) -> bool {

@@ -12,8 +12,8 @@
 //! Scripts that are not POSIX shell (Windows `cmd`/PowerShell shells, heredocs with a
 //! non-shell shebang) and exec-form RUNs (no shell runs them) are skipped.
 
-use crate::rules::hadolint::facts::{facts, ShellSpec};
 use bosun_diagnostics::{Finding, Location, Severity};
+use bosun_dockerfile::model::{Model, ShellState};
 use bosun_dockerfile::{Dockerfile, LogicalLine};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -66,7 +66,7 @@ struct MappedLine<'a> {
     origin: &'a Origin<'a>,
 }
 
-fn dialect(shell: &ShellSpec) -> &'static str {
+fn dialect(shell: &ShellState) -> &'static str {
     match shell.program().trim_end_matches(".exe") {
         "bash" | "zsh" => "bash",
         "dash" => "dash",
@@ -128,11 +128,11 @@ pub fn check_dockerfile(
     df: &Dockerfile,
     exclude: &[String],
 ) -> Result<Vec<Finding>, ShellcheckError> {
-    let f = facts(df);
+    let f = Model::new(df);
     // (where the text comes from, the text, its shell, the RUN's instruction index and
     // whether it is an ONBUILD trigger)
-    let mut origins: Vec<(Origin<'_>, &str, &ShellSpec, usize, bool)> = Vec::new();
-    for run in &f.runs {
+    let mut origins: Vec<(Origin<'_>, &str, &ShellState, usize, bool)> = Vec::new();
+    for run in f.runs() {
         if run.exec_form
             || run.shell.is_non_posix()
             || !SHELLS.contains(&run.shell.program().trim_end_matches(".exe"))

@@ -209,26 +209,14 @@ fn hadolint_shellcheck_specs() {
     check_against_differences("hadolint-shellcheck", total, failures);
 }
 
-/// BuildKit's check names, and which bosun rule codes report each: the rules carrying a
-/// BuildKit check name as an alias, and the DL rules standing for one
-/// (`rules::buildkit::EQUIVALENTS`).
+/// BuildKit's check names, and which bosun rule codes report each (the one table,
+/// `rules::buildkit::CHECKS`).
 fn buildkit_names() -> BTreeMap<&'static str, &'static str> {
     let mut by_code = BTreeMap::new();
-    for (name, codes) in bosun_lint::rules::buildkit::EQUIVALENTS {
-        for code in *codes {
-            by_code.insert(*code, *name);
-        }
-    }
-    for rule in bosun_lint::rules::RULES.iter() {
-        for alias in rule.meta.aliases {
-            if bosun_lint::pragma::BUILDKIT_CHECKS.contains(alias) {
-                let before = by_code.insert(rule.meta.code, *alias);
-                assert!(
-                    before.is_none_or(|b| b == *alias),
-                    "{} stands for two BuildKit checks",
-                    rule.meta.code
-                );
-            }
+    for check in bosun_lint::rules::buildkit::CHECKS {
+        for code in check.codes {
+            let before = by_code.insert(*code, check.name());
+            assert!(before.is_none(), "{code} stands for two BuildKit checks");
         }
     }
     let mut names: Vec<&str> = by_code.values().copied().collect();

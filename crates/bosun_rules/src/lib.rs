@@ -24,7 +24,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
             .iter()
             .map(|r| r.registered())
             .chain(bosun_inspect::RULES.iter().copied().map(Registered::new))
-            .chain(bosun_audit::RULES.iter().map(|r| Registered::new(&r.meta))),
+            .chain(bosun_audit::RULES.iter().copied().map(Registered::new)),
     )
 });
 

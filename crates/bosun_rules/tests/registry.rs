@@ -122,10 +122,7 @@ fn every_declared_rule_is_registered_once() {
         .collect();
     assert_eq!(
         macros,
-        [
-            "bosun_audit/src/rules.rs",
-            "bosun_lint/src/rules/hadolint/mod.rs",
-        ],
+        ["bosun_lint/src/rules/hadolint/mod.rs",],
         "a new macro declares rules: declare them as `RuleMeta` literals"
     );
     let registered: BTreeSet<&str> = reg.rules().iter().map(|r| r.meta.code).collect();
@@ -138,8 +135,8 @@ fn every_declared_rule_is_registered_once() {
     assert_eq!(missing, Vec::<String>::new(), "declared but not registered");
     assert_eq!(
         declared.len(),
-        63,
-        "literal declarations: framework, buildkit, pragma, image, security"
+        80,
+        "literal declarations: framework, buildkit, pragma, image, security, audit"
     );
 }
 
@@ -178,9 +175,7 @@ fn every_area_is_registered_in_full() {
         match r.meta.area {
             Area::Lint => assert!(bosun_lint::find_rule(r.meta.code).is_some()),
             Area::Image => assert!(bosun_inspect::rules::find(r.meta.code).is_some()),
-            Area::Audit => assert!(bosun_audit::RULES
-                .iter()
-                .any(|a| a.meta.code == r.meta.code)),
+            Area::Audit => assert!(bosun_audit::RULES.iter().any(|a| a.code == r.meta.code)),
         }
     }
 }

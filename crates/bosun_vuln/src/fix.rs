@@ -274,33 +274,24 @@ pub fn summary_lines(s: &FixSummary) -> Vec<String> {
     }
     if let Some(r) = &s.rebuild {
         if r.fixable > 0 {
+            let name = r.base.name.as_deref().map(|n| format!(" than {n}"));
             lines.push(format!(
-                "rebuild on a newer base{}: {} finding{} in base layers {} fixes",
-                r.base
-                    .name
-                    .as_deref()
-                    .map(|n| format!(" than {n}"))
-                    .unwrap_or_default(),
-                r.fixable,
-                plural(r.fixable),
-                if r.fixable == 1 { "has" } else { "have" },
+                "rebuild on a newer base{}: {} fixes",
+                name.unwrap_or_default(),
+                findings_have(r.fixable, "in base layers"),
             ));
         }
         if r.unfixed > 0 {
             lines.push(format!(
-                "{} finding{} in base layers {} no fix yet",
-                r.unfixed,
-                plural(r.unfixed),
-                if r.unfixed == 1 { "has" } else { "have" },
+                "{} no fix yet",
+                findings_have(r.unfixed, "in base layers")
             ));
         }
     }
     if s.unfixed > 0 {
         lines.push(format!(
-            "{} finding{} outside the base {} no fix yet",
-            s.unfixed,
-            plural(s.unfixed),
-            if s.unfixed == 1 { "has" } else { "have" },
+            "{} no fix yet",
+            findings_have(s.unfixed, "outside the base")
         ));
     }
     lines
@@ -317,6 +308,12 @@ pub fn upgrade_line(u: &Upgrade) -> String {
         line.push_str(&format!(" ({} findings)", u.findings));
     }
     line
+}
+
+/// `2 findings in base layers have` / `1 finding in base layers has`.
+fn findings_have(n: usize, place: &str) -> String {
+    let verb = if n == 1 { "has" } else { "have" };
+    format!("{n} finding{} {place} {verb}", plural(n))
 }
 
 fn plural(n: usize) -> &'static str {

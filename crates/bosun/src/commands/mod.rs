@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod attach;
+pub mod audit;
 pub mod db;
 pub mod gate;
 pub mod image;
@@ -33,5 +34,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Key(args) => key::run(&args),
         Command::Db(args) => db::run(&args),
         Command::Vuln(args) => vuln::run(&args),
+        Command::Audit(args) => audit::run(&args),
     }
 }

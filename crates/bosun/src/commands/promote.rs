@@ -85,15 +85,7 @@ pub fn run(args: &PromoteArgs) -> anyhow::Result<ExitStatus> {
     }
 
     // The tag may have moved while the gate ran: what is copied is what was gated.
-    let now = src
-        .resolve(&at)
-        .map_err(|e| fail(&format!("cannot resolve {}", args.src), e))?;
-    if now != digest {
-        bail!(
-            "promote refused: {} changed from {digest} to {now} after the gate; nothing was copied",
-            safe(&args.src)
-        );
-    }
+    ensure_unchanged(&src, &at, &digest, &args.src)?;
 
     let dst_opts = attach::registry_options(&args.dst, &args.registry)?;
     let (dst, dst_at) = Store::open(&args.dst, &dst_opts).map_err(|e| fail(&args.dst, e))?;
@@ -126,6 +118,21 @@ pub fn run(args: &PromoteArgs) -> anyhow::Result<ExitStatus> {
     );
     println!("{}@{digest}", safe(&dst.name()));
     Ok(ExitStatus::Clean)
+}
+
+/// Resolves `at` in `src` again: an error (nothing copied) when it no longer names the
+/// gated `digest`.
+fn ensure_unchanged(src: &Store, at: &str, digest: &Digest, name: &str) -> anyhow::Result<()> {
+    let now = src
+        .resolve(at)
+        .map_err(|e| fail(&format!("cannot resolve {name}"), e))?;
+    if &now != digest {
+        bail!(
+            "promote refused: {} changed from {digest} to {now} after the gate; nothing was copied",
+            safe(name)
+        );
+    }
+    Ok(())
 }
 
 /// DST must be a registry reference or an OCI layout; checked before the gate so a
@@ -234,4 +241,53 @@ fn copy_manifest(
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bosun_oci::testing::{layer_tar, ImageSpec, TestEntry, TestLayer};
+
+    fn image(seed: &str) -> bosun_oci::testing::BuiltImage {
+        ImageSpec {
+            layers: vec![TestLayer {
+                tar: layer_tar(&[TestEntry::file("id", seed.as_bytes())]),
+                compression: bosun_oci::Compression::Gzip,
+                created_by: "COPY id /".into(),
+            }],
+            ..Default::default()
+        }
+        .build()
+    }
+
+    #[test]
+    fn a_tag_moved_after_the_gate_refuses_the_copy() {
+        let t = tempfile::tempdir().unwrap();
+        let target = format!("oci:{}:v1", t.path().join("l").display());
+        let (store, at) = Store::open(&target, &Default::default()).unwrap();
+        let push = |img: &bosun_oci::testing::BuiltImage| {
+            for (_, b) in img.blobs.iter().filter(|(d, _)| *d != img.manifest_digest) {
+                store.push_blob(b, "application/octet-stream").unwrap();
+            }
+            store
+                .push_manifest(
+                    &img.manifest,
+                    "application/vnd.oci.image.manifest.v1+json",
+                    Some(&at),
+                )
+                .unwrap()
+        };
+        let gated = push(&image("a"));
+        ensure_unchanged(&store, &at, &gated, &target).unwrap();
+        let moved = push(&image("b"));
+        let err = ensure_unchanged(&store, &at, &gated, &target)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "promote refused: {target} changed from {gated} to {moved} after the gate; nothing was copied"
+            )
+        );
+    }
 }

@@ -5,6 +5,7 @@ use crate::cli::{SbomArgs, SbomFormat, SourceArgs};
 use crate::commands::image::{open_image, walk_with_progress};
 use crate::ExitStatus;
 use anyhow::Context;
+use bosun_oci::Image;
 use bosun_sbom::catalog::all_cataloguers;
 use bosun_sbom::inventory::{finalise, View};
 use bosun_sbom::oci::{catalog_image, offer, wanted};
@@ -40,7 +41,7 @@ fn outputs(args: &SbomArgs) -> anyhow::Result<Vec<(SbomFormat, Option<PathBuf>)>
 }
 
 /// `SOURCE_DATE_EPOCH` when set (reproducible documents), else now.
-fn created() -> anyhow::Result<u64> {
+pub(crate) fn created() -> anyhow::Result<u64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| {
             anyhow::anyhow!(
@@ -157,7 +158,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Catalogues `dir:PATH` (a directory) or any image source `Image::open` takes; the
 /// one target handling of every command that needs a package inventory.
 pub fn catalog_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inventory> {
-    Ok(catalog_target_subject(target, source)?.0)
+    Ok(catalog_target_image(target, source)?.0)
 }
 
 /// As [`catalog_target`], with the digest the image reference resolved to (what an
@@ -166,6 +167,21 @@ pub(crate) fn catalog_target_subject(
     target: &str,
     source: &SourceArgs,
 ) -> anyhow::Result<(Inventory, Option<bosun_oci::Digest>)> {
+    let (inv, image) = catalog_target_image(target, source)?;
+    Ok((
+        inv,
+        image
+            .as_ref()
+            .and_then(crate::commands::gate::subject_digest),
+    ))
+}
+
+/// As [`catalog_target`], with the opened image (its manifest, config and layers)
+/// for an image target.
+pub(crate) fn catalog_target_image(
+    target: &str,
+    source: &SourceArgs,
+) -> anyhow::Result<(Inventory, Option<Image>)> {
     match target.strip_prefix("dir:") {
         Some(dir) => Ok((catalog_dir(Path::new(dir), target)?, None)),
         None => {
@@ -173,7 +189,7 @@ pub(crate) fn catalog_target_subject(
             let (inv, _) = walk_with_progress(target, &image, "cataloguing", |walk| {
                 catalog_image(target, &image, walk, &[])
             })?;
-            Ok((inv, crate::commands::gate::subject_digest(&image)))
+            Ok((inv, Some(image)))
         }
     }
 }

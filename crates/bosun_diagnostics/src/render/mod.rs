@@ -23,7 +23,7 @@ mod json;
 mod sarif;
 mod text;
 
-pub use json::render_json;
+pub use json::{findings_value, render_json, render_json_value};
 pub use sarif::{render_sarif, sarif_document, ToolInfo};
 pub use text::{render_text, summary_line, TextOptions};
 

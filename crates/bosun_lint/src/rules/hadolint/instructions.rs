@@ -417,7 +417,7 @@ COPY --from=build /app /app
 
 fn check_dl3022(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     for (i, ins) in df.instructions.iter().enumerate() {
         if !(ins.is("COPY") || ins.is("ADD")) {
             continue;
@@ -428,7 +428,7 @@ fn check_dl3022(ctx: &mut Context<'_>) {
         let Some(raw) = flag.value.as_deref() else {
             continue;
         };
-        let value = bosun_dockerfile::expand::expand(raw, &f.global_args)
+        let value = bosun_dockerfile::expand::expand(raw, f.global_scope())
             .unwrap_or_else(|_| raw.to_string());
         if value.is_empty() || value.contains('$') || raw.contains('$') && value == raw {
             continue;
@@ -488,7 +488,7 @@ COPY --from=base /etc/hosts /tmp/hosts
 
 fn check_dl3023(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     for (i, ins) in df.instructions.iter().enumerate() {
         if !(ins.is("COPY") || ins.is("ADD")) {
             continue;
@@ -499,7 +499,10 @@ fn check_dl3023(ctx: &mut Context<'_>) {
         let Some(v) = flag.value.as_deref() else {
             continue;
         };
-        let own = f.stages.get(stage).and_then(|s| s.name.as_deref());
+        let own = f
+            .stages()
+            .get(stage)
+            .and_then(|s| s.name_as_written.as_deref());
         let by_index = v.parse::<usize>().ok() == Some(stage);
         if by_index || own.is_some_and(|n| n.eq_ignore_ascii_case(v)) {
             report(
@@ -948,16 +951,16 @@ COPY package.json .
 
 fn check_dl3045(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    let mut workdir_set: Vec<bool> = vec![false; f.stages.len()];
+    let f = ctx.model();
+    let mut workdir_set: Vec<bool> = vec![false; f.stages().len()];
     for (i, ins) in df.instructions.iter().enumerate() {
         let stage = f.stage_index_of(i);
         if ins.is("FROM") {
             if let Some(s) = stage {
                 let inherited = f
-                    .stages
+                    .stages()
                     .get(s)
-                    .and_then(|st| st.parent)
+                    .and_then(|st| st.parent())
                     .and_then(|p| workdir_set.get(p).copied())
                     .unwrap_or(false);
                 if let Some(slot) = workdir_set.get_mut(s) {
@@ -1111,13 +1114,13 @@ HEALTHCHECK CMD curl -f http://localhost/ || exit 1
 
 fn check_dl3057(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    let Some(last) = f.stages.last() else {
+    let f = ctx.model();
+    let Some(last) = f.stages().last() else {
         return;
     };
     let mut chain = vec![last];
     let mut cur = last;
-    while let Some(p) = cur.parent.and_then(|p| f.stages.get(p)) {
+    while let Some(p) = cur.parent().and_then(|p| f.stages().get(p)) {
         chain.push(p);
         cur = p;
     }
@@ -1489,10 +1492,10 @@ Users given by a variable are not reported.
 
 fn check_dl3066(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     // The final stage; without FROM (a snippet), the whole file.
     let range = f
-        .stages
+        .stages()
         .last()
         .map_or(0..df.instructions.len(), |last| last.from..last.end);
     let Some(user) = df

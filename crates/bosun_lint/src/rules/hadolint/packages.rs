@@ -1,12 +1,12 @@
 //! hadolint's package-manager checks: apt, apk, yum, dnf, zypper, pip, npm, gem, go,
 //! yarn.
 
-use super::facts::{Facts, Run};
-use super::shell::{Arg, Cmd};
 use super::{report, rule};
 use crate::context::Context;
 use crate::registry::Rule;
 use bosun_diagnostics::{Edit, Fix};
+use bosun_dockerfile::model::{Model, Run};
+use bosun_dockerfile::shell::{Arg, Cmd};
 use bosun_dockerfile::TextRange;
 
 /// An argument that is only an expansion (`$PKGS`, `"${LIST}"`): its value is unknown.
@@ -18,11 +18,11 @@ fn is_only_variable(a: &Arg) -> bool {
 fn per_command(
     ctx: &mut Context<'_>,
     rule: &'static Rule,
-    f: &Facts,
+    f: &Model,
     mut bad: impl FnMut(&Run, &Cmd) -> Option<(String, TextRange, Option<Fix>)>,
 ) {
     let mut out = Vec::new();
-    for run in &f.runs {
+    for run in f.runs() {
         for cmd in run.commands() {
             if let Some(found) = bad(run, cmd) {
                 out.push(found);
@@ -113,8 +113,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
 
 ## Differences from hadolint
 
-- Packages given only by a variable (`apt-get install $PACKAGES`) are not reported:
-  their value is unknown here.
+- A variable with a known value (an ARG default, an ENV, or `PKGS="..."` earlier in
+  the same RUN) is read as the packages it holds, and they are named in the message;
+  packages given only by a variable without a known value (`apt-get install
+  $PACKAGES` with `ARG PACKAGES`) are not reported.
 - Values of `-o`, `-c`, `-a` and `-t` are not taken for packages.
 - Commands run through `sudo`, `env` or `nice` are checked too.
 
@@ -134,7 +136,7 @@ fn apt_or_aptitude_install(cmd: &Cmd) -> Option<&Arg> {
 }
 
 fn check_dl3008(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3008, &f, |_, cmd| {
         let sub = apt_or_aptitude_install(cmd)?;
         let unpinned: Vec<&Arg> = packages(cmd, sub, APT_VALUE_FLAGS)
@@ -226,25 +228,29 @@ fn removes_dir(cmd: &Cmd, dir: &str) -> bool {
 /// Per stage: part of the final image (the last stage and its `FROM` parents). A
 /// parent is always an earlier stage, so the walk ends; a membership vector, not a
 /// list scanned per RUN.
-fn image_stages(f: &Facts) -> Vec<bool> {
-    let mut out = vec![false; f.stages.len()];
-    let mut cur = f.stages.len().checked_sub(1);
+fn image_stages(f: &Model) -> Vec<bool> {
+    let mut out = vec![false; f.stages().len()];
+    let mut cur = f.stages().len().checked_sub(1);
     while let Some(s) = cur {
         match out.get_mut(s) {
             Some(slot) if !*slot => *slot = true,
             _ => break,
         }
-        cur = f.stages.get(s).and_then(|st| st.parent).filter(|&p| p < s);
+        cur = f
+            .stages()
+            .get(s)
+            .and_then(|st| st.parent())
+            .filter(|&p| p < s);
     }
     out
 }
 
 fn check_dl3009(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let in_image = image_stages(&f);
     let mut out = Vec::new();
-    for (ri, run) in f.runs.iter().enumerate() {
+    for (ri, run) in f.runs().iter().enumerate() {
         let relevant = run.onbuild || run.stage.is_none_or(|s| in_image.get(s) == Some(&true));
         if !relevant {
             continue;
@@ -269,7 +275,7 @@ fn check_dl3009(ctx: &mut Context<'_>) {
                     .first()
                     .and_then(|s| s.script.code_end)
                     .unwrap_or_else(|| ins.args.range().end);
-                let later_needs_lists = f.runs.iter().skip(ri + 1).any(|r| {
+                let later_needs_lists = f.runs().iter().skip(ri + 1).any(|r| {
                     r.commands().any(|c| {
                         (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["install"]).is_some()
                     }) && !r.commands().any(|c| {
@@ -350,7 +356,7 @@ fn apt_assumes_yes(cmd: &Cmd) -> bool {
 }
 
 fn check_dl3014(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3014, &f, |_, cmd| {
         let sub = apt_or_aptitude_install(cmd)?;
         if apt_assumes_yes(cmd) {
@@ -407,19 +413,19 @@ relied on a recommended package may miss it.
 );
 
 fn check_dl3015(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     // Stages (and their descendants) where apt was configured without recommends.
-    let mut configured: Vec<bool> = vec![false; f.stages.len()];
+    let mut configured: Vec<bool> = vec![false; f.stages().len()];
     let mut out = Vec::new();
-    for run in &f.runs {
+    for run in f.runs() {
         let stage_cfg = run
             .stage
             .and_then(|s| configured.get(s).copied())
             .unwrap_or(false)
             || run
                 .stage
-                .and_then(|s| f.stages.get(s))
-                .and_then(|s| s.parent)
+                .and_then(|s| f.stages().get(s))
+                .and_then(|s| s.parent())
                 .and_then(|p| configured.get(p).copied())
                 .unwrap_or(false);
         for cmd in run.commands() {
@@ -501,7 +507,7 @@ output, some defaults).
 );
 
 fn check_dl3027(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3027, &f, |_, cmd| {
         if !cmd.is("apt") {
             return None;
@@ -598,7 +604,7 @@ fn apk_add(cmd: &Cmd) -> Option<&Arg> {
 }
 
 fn check_dl3018(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3018, &f, |_, cmd| {
         let sub = apk_add(cmd)?;
         let unpinned: Vec<&Arg> = packages(cmd, sub, APK_VALUE_FLAGS)
@@ -664,7 +670,7 @@ safe.
 );
 
 fn check_dl3019(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3019, &f, |run, cmd| {
         let sub = apk_add(cmd)?;
         if cmd.has_flag("no-cache")
@@ -744,7 +750,7 @@ The fix adds `-y` after the subcommand; safe.
 );
 
 fn check_dl3030(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3030, &f, |_, cmd| {
         yes_rule(
             cmd,
@@ -782,8 +788,8 @@ fn per_run(
     msg: &str,
     mut bad: impl FnMut(&Run) -> Option<TextRange>,
 ) {
-    let f = ctx.hadolint_facts();
-    let ranges: Vec<TextRange> = f.runs.iter().filter_map(&mut bad).collect();
+    let f = ctx.model();
+    let ranges: Vec<TextRange> = f.runs().iter().filter_map(&mut bad).collect();
     for r in ranges {
         report(ctx, rule, msg, r);
     }
@@ -935,7 +941,7 @@ fn rpm_unpinned(
 }
 
 fn check_dl3033(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3033, &f, |_, cmd| {
         rpm_unpinned(cmd, &["yum"], |p| p.contains('-'))
     });
@@ -981,7 +987,7 @@ The fix adds `-y` after the subcommand; safe.
 );
 
 fn check_dl3034(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3034, &f, |_, cmd| {
         yes_rule(
             cmd,
@@ -1036,7 +1042,7 @@ RUN zypper -n patch
 );
 
 fn check_dl3035(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3035, &f, |_, cmd| {
         (cmd.is("zypper") && subcommand_is(cmd, &["dist-upgrade", "dup"]).is_some()).then(|| {
             (
@@ -1135,7 +1141,7 @@ RUN zypper install -y curl=8.6.0 && zypper clean
 );
 
 fn check_dl3037(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3037, &f, |_, cmd| {
         let sub = if cmd.is("zypper") {
             subcommand_is(cmd, &["install", "in"])?
@@ -1217,7 +1223,7 @@ The fix adds `-y` after the subcommand; safe.
 );
 
 fn check_dl3038(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3038, &f, |_, cmd| {
         yes_rule(
             cmd,
@@ -1357,7 +1363,7 @@ fn rpm_versioned(p: &str) -> bool {
 }
 
 fn check_dl3041(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3041, &f, |_, cmd| {
         if cmd.subcommand().is_some_and(|s| s.text == "group") {
             return None;
@@ -1488,7 +1494,7 @@ fn pip_pinned(p: &str) -> bool {
 const PIPX_VALUE_FLAGS: &[&str] = &["python", "index-url", "pip-args", "suffix", "preinstall"];
 
 fn check_dl3013(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3013, &f, |_, cmd| {
         if cmd.is("pipx") {
             // `pipx install black==24.1.0`: one package spec, pinned like pip's.
@@ -1588,9 +1594,9 @@ fn truthy(v: &str) -> bool {
 
 fn check_dl3042(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     // Stages with PIP_NO_CACHE_DIR set by ENV (inherited by child stages).
-    let mut no_cache: Vec<bool> = vec![false; f.stages.len()];
+    let mut no_cache: Vec<bool> = vec![false; f.stages().len()];
     // Instructions before the first FROM (a snippet without one) share one scope.
     let mut before_from = false;
     for (i, ins) in df.instructions.iter().enumerate() {
@@ -1598,9 +1604,9 @@ fn check_dl3042(ctx: &mut Context<'_>) {
         if ins.is("FROM") {
             if let Some(s) = stage {
                 let inherited = f
-                    .stages
+                    .stages()
                     .get(s)
-                    .and_then(|st| st.parent)
+                    .and_then(|st| st.parent())
                     .and_then(|p| no_cache.get(p).copied())
                     .unwrap_or(false);
                 if let Some(slot) = no_cache.get_mut(s) {
@@ -1739,7 +1745,7 @@ fn npm_pinned(p: &str) -> bool {
 }
 
 fn check_dl3016(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3016, &f, |_, cmd| {
         if !cmd.is("npm") {
             return None;
@@ -1810,7 +1816,7 @@ RUN gem install bundler:2.5.16
 );
 
 fn check_dl3028(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3028, &f, |_, cmd| {
         if !cmd.is("gem") {
             return None;
@@ -1906,7 +1912,7 @@ RUN yarn install --frozen-lockfile && yarn cache clean
 );
 
 fn check_dl3060(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let in_image = image_stages(&f);
     per_run(
         ctx,
@@ -1968,7 +1974,7 @@ RUN go install golang.org/x/tools/gopls@v0.16.1
 );
 
 fn check_dl3062(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3062, &f, |_, cmd| {
         if !cmd.is("go") {
             return None;
@@ -2017,6 +2023,40 @@ fn check_dl3062(ctx: &mut Context<'_>) {
 mod tests {
     use super::super::test_util::{apply_fixes, lines, run};
     use super::*;
+
+    #[test]
+    fn packages_held_by_known_variables() {
+        use super::super::test_util::findings;
+        let messages = |src: &str| -> Vec<(usize, String)> {
+            findings(&DL3008, src)
+                .into_iter()
+                .map(|f| match f.location {
+                    bosun_diagnostics::Location::File { span: Some(s), .. } => {
+                        (s.start_line, f.message)
+                    }
+                    _ => (0, f.message),
+                })
+                .collect()
+        };
+        let pin =
+            |p: &str| format!("Pin versions in `apt-get install`: {p} (use `<package>=<version>`)");
+        // An ARG default.
+        let src = "FROM debian:12\nARG DEPS=\"build-essential curl=7.88.1\"\nRUN apt-get install -y $DEPS\n";
+        assert_eq!(messages(src), [(3, pin("`build-essential`"))]);
+        // An ENV, quoted and braced.
+        let src =
+            "FROM debian:12\nENV TOOLS=\"git wget\"\nRUN apt-get install -y ${TOOLS} jq=1.6\n";
+        assert_eq!(messages(src), [(3, pin("`git`, `wget`"))]);
+        // An assignment earlier in the same RUN (and not one after the command).
+        let src = "FROM debian:12\nRUN PKGS='make gcc' && apt-get install -y $PKGS && PKGS=x\n";
+        assert_eq!(messages(src), [(2, pin("`make`, `gcc`"))]);
+        // Unknown values stay silent: an ARG without default, an expansion in the value.
+        let src = "FROM debian:12\nARG DEPS\nRUN apt-get install -y $DEPS\nRUN V=\"$(cat f)\"; apt-get install -y $V\n";
+        assert!(messages(src).is_empty());
+        // A pinned value is clean.
+        let src = "FROM debian:12\nARG CURL=curl=7.88.1\nRUN apt-get install -y \"$CURL\"\n";
+        assert!(messages(src).is_empty());
+    }
 
     #[test]
     fn dnf_short_subcommands_and_clean_per_tool() {

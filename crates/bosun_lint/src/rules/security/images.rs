@@ -4,10 +4,10 @@
 use super::basename;
 use crate::context::Context;
 use crate::registry::Rule;
-use crate::rules::hadolint::facts::{Facts, Stage};
-use crate::rules::hadolint::shell::Cmd;
 use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_diagnostics::{Edit, Fix};
+use bosun_dockerfile::model::{Model, Stage};
+use bosun_dockerfile::shell::Cmd;
 use bosun_dockerfile::TextRange;
 
 /// An image reference split into name, tag and digest (byte offsets into the text).
@@ -75,15 +75,19 @@ fn referenced_vars(text: &str) -> Vec<&str> {
 /// A FROM worth checking: not `scratch`, not an earlier stage. The reference has the
 /// global `ARG` defaults substituted; when it uses a variable without a default, the
 /// text as written is checked instead (its tag is unknown if the tag is a variable).
-fn external_base<'s>(stage: &'s Stage, facts: &Facts) -> Option<&'s str> {
-    let r = stage.base_resolved.as_str();
-    if stage.parent.is_some() || r.eq_ignore_ascii_case("scratch") {
+fn external_base<'s>(stage: &'s Stage, facts: &Model) -> Option<&'s str> {
+    let r = stage.base_resolved();
+    if stage.parent().is_some() || r.eq_ignore_ascii_case("scratch") {
         return None;
     }
-    let undefined = referenced_vars(&stage.base)
+    let undefined = referenced_vars(&stage.base_name.raw)
         .iter()
-        .any(|v| facts.global_args.get(v).is_none());
-    let chosen = if undefined { stage.base.as_str() } else { r };
+        .any(|v| facts.global_scope().get(v).is_none());
+    let chosen = if undefined {
+        stage.base_name.raw.as_str()
+    } else {
+        r
+    };
     if chosen.is_empty() || chosen.starts_with('$') {
         return None;
     }
@@ -135,8 +139,8 @@ pub static DL3006: Rule = Rule::new(&DL3006_META, check_dl3006);
 
 fn check_dl3006(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for stage in &f.stages {
+    let f = ctx.model();
+    for stage in f.stages() {
         let Some(resolved) = external_base(stage, &f) else {
             continue;
         };
@@ -149,8 +153,8 @@ fn check_dl3006(ctx: &mut Context<'_>) {
             else {
                 continue;
             };
-            let via = if stage.base != resolved {
-                format!(" (`{}` resolves to `{resolved}`)", stage.base)
+            let via = if stage.base_name.raw != resolved {
+                format!(" (`{}` resolves to `{resolved}`)", stage.base_name.raw)
             } else {
                 String::new()
             };
@@ -202,8 +206,8 @@ pub static DL3007: Rule = Rule::new(&DL3007_META, check_dl3007);
 
 fn check_dl3007(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for stage in &f.stages {
+    let f = ctx.model();
+    for stage in f.stages() {
         let Some(resolved) = external_base(stage, &f) else {
             continue;
         };
@@ -276,8 +280,8 @@ pub static BSN1001: Rule = Rule::new(&BSN1001_META, check_bsn1001);
 
 fn check_bsn1001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for stage in &f.stages {
+    let f = ctx.model();
+    for stage in f.stages() {
         let Some(resolved) = external_base(stage, &f) else {
             continue;
         };
@@ -579,9 +583,9 @@ pub static BSN1003: Rule = Rule::new(&BSN1003_META, check_bsn1003);
 
 fn check_bsn1003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let mut seen: Vec<(usize, usize)> = Vec::new();
-    for run in &f.runs {
+    for run in f.runs() {
         for s in &run.scripts {
             let cmds = &s.script.commands;
             // `curl ... | sh`

@@ -134,7 +134,7 @@ pub static BSN6001: Rule = Rule::new(&BSN6001_META, check_bsn6001);
 
 fn check_bsn6001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let Some(last) = final_stage(&f) else { return };
     let mut present: Vec<String> = Vec::new();
     for s in stage_chain(&f, last) {
@@ -152,7 +152,11 @@ fn check_bsn6001(ctx: &mut Context<'_>) {
     if missing.is_empty() {
         return;
     }
-    let Some(from) = f.stages.get(last).and_then(|s| df.instructions.get(s.from)) else {
+    let Some(from) = f
+        .stages()
+        .get(last)
+        .and_then(|s| df.instructions.get(s.from))
+    else {
         return;
     };
     let list = missing

@@ -6,8 +6,8 @@
 use super::{stage_instructions, unquote};
 use crate::context::Context;
 use crate::registry::Rule;
-use crate::rules::hadolint::facts::Facts;
 use bosun_diagnostics::{Area, FixAvailability, RuleMeta};
+use bosun_dockerfile::model::Model;
 use bosun_dockerfile::{Dockerfile, Instruction, Word};
 use bosun_secrets::{
     check_assignment, find_secrets_in_text, is_allowlisted_path, is_secret_name, secret_file_kind,
@@ -68,9 +68,9 @@ fn find_var_use(text: &str, name: &str) -> Option<Range<usize>> {
 
 /// Uses of secret-named ARGs by RUNs of the same stage: `(arg name, source range of
 /// the use)`, one per (ARG, RUN).
-fn secret_args_used_by_run(df: &Dockerfile, f: &Facts) -> Vec<(String, Range<usize>)> {
+fn secret_args_used_by_run(df: &Dockerfile, f: &Model) -> Vec<(String, Range<usize>)> {
     let mut out = Vec::new();
-    for (s, _) in f.stages.iter().enumerate() {
+    for (s, _) in f.stages().iter().enumerate() {
         let mut declared: Vec<String> = Vec::new();
         for (_, ins) in stage_instructions(df, f, s) {
             if ins.is("ARG") {
@@ -167,7 +167,7 @@ pub static BSN3001: Rule = Rule::new(&BSN3001_META, check_bsn3001);
 
 fn check_bsn3001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let used_by_run: Vec<String> = secret_args_used_by_run(df, &ctx.hadolint_facts())
+    let used_by_run: Vec<String> = secret_args_used_by_run(df, &ctx.model())
         .into_iter()
         .map(|(n, _)| n)
         .collect();
@@ -401,7 +401,7 @@ pub static BSN3003: Rule = Rule::new(&BSN3003_META, check_bsn3003);
 
 fn check_bsn3003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    for (name, range) in secret_args_used_by_run(df, &ctx.hadolint_facts()) {
+    for (name, range) in secret_args_used_by_run(df, &ctx.model()) {
         ctx.report(
             &BSN3003_META,
             format!(
