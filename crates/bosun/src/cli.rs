@@ -279,6 +279,10 @@ pub struct RulesArgs {
     /// text or json.
     #[arg(long, default_value = "text")]
     pub format: String,
+    /// Only the rules of this area (lint, image, audit) or group (hadolint, buildkit,
+    /// security, ...).
+    #[arg(long)]
+    pub area: Option<String>,
 }
 
 #[derive(Debug, Args)]

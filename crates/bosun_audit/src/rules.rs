@@ -3,7 +3,7 @@
 //! service that triggers it (`yaml bad`) and one that does not (`yaml good`); a test
 //! runs both.
 
-use bosun_diagnostics::{Finding, FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, Finding, FixAvailability, RuleMeta, Severity};
 
 use crate::model::{Mount, MountKind, SourceKind, Workload};
 
@@ -13,6 +13,8 @@ pub type Check = fn(&RuleMeta, &Workload, &mut Vec<Finding>);
 pub static ROOT_USER: RuleMeta = RuleMeta {
     code: "BSA001",
     name: "runs-as-root",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV012"],
     severity: Severity::Warning,
     fix: FixAvailability::None,
@@ -48,6 +50,8 @@ services:
 pub static PRIVILEGED: RuleMeta = RuleMeta {
     code: "BSA002",
     name: "privileged-container",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV017"],
     severity: Severity::Critical,
     fix: FixAvailability::None,
@@ -79,6 +83,8 @@ services:
 pub static DANGEROUS_CAP: RuleMeta = RuleMeta {
     code: "BSA003",
     name: "dangerous-capability-added",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV005", "KSV022"],
     severity: Severity::Error,
     fix: FixAvailability::None,
@@ -113,6 +119,8 @@ services:
 pub static CAPS_NOT_DROPPED: RuleMeta = RuleMeta {
     code: "BSA004",
     name: "capabilities-not-dropped",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV003"],
     severity: Severity::Warning,
     fix: FixAvailability::None,
@@ -144,6 +152,8 @@ services:
 pub static HOST_NAMESPACE: RuleMeta = RuleMeta {
     code: "BSA005",
     name: "host-namespace-shared",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV008", "KSV009", "KSV010"],
     severity: Severity::Error,
     fix: FixAvailability::None,
@@ -175,6 +185,8 @@ services:
 pub static ENGINE_SOCKET: RuleMeta = RuleMeta {
     code: "BSA006",
     name: "engine-socket-mounted",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &[],
     severity: Severity::Critical,
     fix: FixAvailability::None,
@@ -210,6 +222,8 @@ services:
 pub static SENSITIVE_PATH: RuleMeta = RuleMeta {
     code: "BSA007",
     name: "sensitive-host-path-mounted",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV023"],
     severity: Severity::Error,
     fix: FixAvailability::None,
@@ -243,6 +257,8 @@ services:
 pub static WRITABLE_HOST_PATH: RuleMeta = RuleMeta {
     code: "BSA008",
     name: "writable-host-path",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &[],
     severity: Severity::Warning,
     fix: FixAvailability::None,
@@ -276,6 +292,8 @@ services:
 pub static WRITABLE_ROOTFS: RuleMeta = RuleMeta {
     code: "BSA009",
     name: "writable-root-filesystem",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV014"],
     severity: Severity::Warning,
     fix: FixAvailability::None,
@@ -307,6 +325,8 @@ services:
 pub static PRIVILEGE_ESCALATION: RuleMeta = RuleMeta {
     code: "BSA010",
     name: "privilege-escalation-allowed",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV001"],
     severity: Severity::Warning,
     fix: FixAvailability::None,
@@ -337,6 +357,8 @@ services:
 pub static UNCONFINED: RuleMeta = RuleMeta {
     code: "BSA011",
     name: "unconfined-profile",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV104"],
     severity: Severity::Error,
     fix: FixAvailability::None,
@@ -369,6 +391,8 @@ services:
 pub static NO_LIMITS: RuleMeta = RuleMeta {
     code: "BSA012",
     name: "no-resource-limits",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &[],
     severity: Severity::Warning,
     fix: FixAvailability::None,
@@ -403,6 +427,8 @@ services:
 pub static RESTART_ALWAYS: RuleMeta = RuleMeta {
     code: "BSA013",
     name: "restart-always-unlimited",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &[],
     severity: Severity::Low,
     fix: FixAvailability::None,
@@ -434,6 +460,8 @@ services:
 pub static PRIVILEGED_PORT: RuleMeta = RuleMeta {
     code: "BSA014",
     name: "privileged-port-on-all-interfaces",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &[],
     severity: Severity::Warning,
     fix: FixAvailability::None,
@@ -465,6 +493,8 @@ services:
 pub static IMAGE_LATEST: RuleMeta = RuleMeta {
     code: "BSA015",
     name: "image-tag-latest",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &["KSV013"],
     severity: Severity::Warning,
     fix: FixAvailability::None,
@@ -494,6 +524,8 @@ services:
 pub static IMAGE_NOT_PINNED: RuleMeta = RuleMeta {
     code: "BSA016",
     name: "image-not-pinned-by-digest",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &[],
     severity: Severity::Low,
     fix: FixAvailability::None,
@@ -524,6 +556,8 @@ services:
 pub static ENV_SECRET: RuleMeta = RuleMeta {
     code: "BSA017",
     name: "secret-in-environment",
+    area: Area::Audit,
+    group: "runtime",
     aliases: &[],
     severity: Severity::Error,
     fix: FixAvailability::None,

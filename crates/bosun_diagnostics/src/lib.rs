@@ -4,5 +4,7 @@
 
 mod model;
 pub mod render;
+mod rule;
 
 pub use model::*;
+pub use rule::*;

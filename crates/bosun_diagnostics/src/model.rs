@@ -2,6 +2,7 @@
 //! vulnerability matches, policy) reports a [`Finding`]; renderers, the policy gate and
 //! the exit code read nothing else.
 
+use crate::RuleMeta;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -439,48 +440,6 @@ impl Finding {
             ),
             other => (other.short(), 0, 0, self.code.clone()),
         }
-    }
-}
-
-/// Whether a rule can produce fixes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FixAvailability {
-    None,
-    Sometimes,
-    Always,
-}
-
-/// What every rule declares about itself: the catalogue, `bosun rule CODE`, the
-/// generated docs and SARIF's rule metadata all read this.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    /// Other names users may know the rule by: hadolint codes, BuildKit check names.
-    pub aliases: &'static [&'static str],
-    pub severity: Severity,
-    pub fix: FixAvailability,
-    /// One line: what the rule flags.
-    pub summary: &'static str,
-    /// Markdown page: what it does, why it matters, a bad and a good example.
-    pub docs: &'static str,
-}
-
-/// Base of the rule pages in the repository.
-pub const DOCS_BASE_URL: &str = "https://github.com/bosun-dev/bosun/blob/main/docs/rules";
-
-impl RuleMeta {
-    pub fn help_url(&self) -> String {
-        format!("{DOCS_BASE_URL}/{}.md", self.code)
-    }
-
-    /// True when `name` is this rule's code, name or one of its aliases
-    /// (case-insensitive).
-    pub fn is_named(&self, name: &str) -> bool {
-        self.code.eq_ignore_ascii_case(name)
-            || self.name.eq_ignore_ascii_case(name)
-            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     }
 }
 

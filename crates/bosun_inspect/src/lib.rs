@@ -203,9 +203,6 @@ impl Inspector {
                 });
             }
         }
-        for f in &mut findings {
-            f.help_url = Some(rules::help_url(&f.code));
-        }
         report.findings = findings;
         report
     }

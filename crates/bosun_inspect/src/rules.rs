@@ -2,30 +2,18 @@
 //! have the same check. Each rule's `docs` is its page (what, why, a Dockerfile that
 //! builds a bad image and one that builds a good image).
 
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 
-macro_rules! rule {
-    ($id:ident, $code:literal, $name:literal, [$($alias:literal),*], $sev:ident, $summary:literal, $docs:literal) => {
-        pub const $id: RuleMeta = RuleMeta {
-            code: $code,
-            name: $name,
-            aliases: &[$($alias),*],
-            severity: Severity::$sev,
-            fix: FixAvailability::None,
-            summary: $summary,
-            docs: $docs,
-        };
-    };
-}
-
-rule!(
-    ROOT_USER,
-    "BSI100",
-    "image-runs-as-root",
-    ["CIS-DI-0001", "DS-0002", "DS002"],
-    Warning,
-    "The image's default user is root (User empty, `root`, `0`, `0:0`, `root:root`, ...).",
-    r#"## What it does
+pub static ROOT_USER: RuleMeta = RuleMeta {
+    code: "BSI100",
+    name: "image-runs-as-root",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0001", "DS-0002", "DS002"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "The image's default user is root (User empty, `root`, `0`, `0:0`, `root:root`, ...).",
+    docs: r#"## What it does
 Flags an image whose config `User` is empty or names root: `root`, `0`, or any `user:group`
 form whose user part is `root` or `0` (`0:0`, `root:root`, `0:root`).
 
@@ -35,28 +23,30 @@ or mis-mounted volume becomes a host compromise. Dockle's CIS-DI-0001 compares t
 with `root` only and misses `0` and `0:0`; this rule does not.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 CMD ["app"]
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN useradd -u 10001 app
 USER 10001
 CMD ["app"]
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SECRET_IN_CONFIG,
-    "BSI101",
-    "secret-in-image-config",
-    ["CIS-DI-0010", "DS-0031", "DS031"],
-    Error,
-    "A secret value is set in the image config (Env, Labels, Cmd or Entrypoint).",
-    r#"## What it does
+pub static SECRET_IN_CONFIG: RuleMeta = RuleMeta {
+    code: "BSI101",
+    name: "secret-in-image-config",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010", "DS-0031", "DS031"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A secret value is set in the image config (Env, Labels, Cmd or Entrypoint).",
+    docs: r#"## What it does
 Flags environment variables and labels whose name says they hold a secret (`*_PASSWORD`,
 `*_TOKEN`, `*_SECRET`, `*_KEY`, `AWS_SECRET_ACCESS_KEY`, ...) and that have a literal
 value, values with credentials in a URL (`postgres://user:pass@host`), and tokens in
@@ -68,27 +58,29 @@ The config is readable by anyone who can pull the image (`docker inspect`), and 
 container started from it carries the value in its environment.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 ENV DB_PASSWORD=correct-horse-battery
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 # pass it at run time: docker run -e DB_PASSWORD ...
 # or mount it: RUN --mount=type=secret,id=aws ...
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SECRET_IN_HISTORY,
-    "BSI102",
-    "secret-in-image-history",
-    ["CIS-DI-0010", "DS-0031", "DS031"],
-    Error,
-    "A build argument or ENV value that holds a secret is recorded in the image history.",
-    r#"## What it does
+pub static SECRET_IN_HISTORY: RuleMeta = RuleMeta {
+    code: "BSI102",
+    name: "secret-in-image-history",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010", "DS-0031", "DS031"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A build argument or ENV value that holds a secret is recorded in the image history.",
+    docs: r#"## What it does
 Reads every history entry's `created_by`: the build arguments builders record before
 `RUN` commands (`|1 DB_PASSWORD=... /bin/sh -c ...`), `ARG` and `ENV` instructions
 (classic `#(nop) ENV ...`, BuildKit's `ENV ...`, Buildah's), and flags secret-named
@@ -100,27 +92,30 @@ in the image's history, which `docker history --no-trunc` prints for anyone who 
 the image. An `ENV` that is later overridden also stays in the history.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 ARG DB_PASSWORD=correct-horse-battery
 RUN ./configure-db --password "$DB_PASSWORD"
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN --mount=type=secret,id=db_password ./configure-db --password-file /run/secrets/db_password
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    PRIVATE_KEY_IN_LAYER,
-    "BSI110",
-    "private-key-in-layer",
-    ["CIS-DI-0010"],
-    Critical,
-    "A private key (PEM, OpenSSH, PGP, PuTTY) is in a layer, even if a later layer deletes it.",
-    r#"## What it does
+pub static PRIVATE_KEY_IN_LAYER: RuleMeta = RuleMeta {
+    code: "BSI110",
+    name: "private-key-in-layer",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010"],
+    severity: Severity::Critical,
+    fix: FixAvailability::None,
+    summary:
+        "A private key (PEM, OpenSSH, PGP, PuTTY) is in a layer, even if a later layer deletes it.",
+    docs: r#"## What it does
 Finds private keys in every layer's files: PEM (`-----BEGIN ... PRIVATE KEY-----`),
 OpenSSH, PGP private key blocks and PuTTY keys. Says whether the file is still in the final
 filesystem, or was deleted or overwritten by a later layer. Well-known example keys and
@@ -131,27 +126,29 @@ A layer is an immutable tar: deleting the key in a later layer hides it from the
 container but every puller still downloads it (`docker save` + `tar x` gets it back).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 COPY id_rsa /root/.ssh/id_rsa
 RUN git clone git@example.com:org/repo.git && rm /root/.ssh/id_rsa
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN --mount=type=ssh git clone git@example.com:org/repo.git
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    CREDENTIAL_FILE_IN_LAYER,
-    "BSI111",
-    "credential-file-in-layer",
-    ["CIS-DI-0010"],
-    Error,
-    "A credentials file (cloud, registry, package index, git, netrc) with a secret is in a layer.",
-    r#"## What it does
+pub static CREDENTIAL_FILE_IN_LAYER: RuleMeta = RuleMeta {
+    code: "BSI111",
+    name: "credential-file-in-layer",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A credentials file (cloud, registry, package index, git, netrc) with a secret is in a layer.",
+    docs: r#"## What it does
 Finds credential files that hold a secret: AWS `credentials`, GCP service-account JSON,
 Azure token caches, Docker `config.json` with `auths`, `.netrc`, `.git-credentials`,
 `.pypirc`, `.npmrc` with an auth token. Reports files deleted in later layers too.
@@ -160,22 +157,29 @@ Azure token caches, Docker `config.json` with `auths`, `.netrc`, `.git-credentia
 These files give whoever pulls the image the same access as the account they belong to.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM python:3.12
 COPY .pypirc /root/.pypirc
 RUN pip install -r requirements.txt && rm /root/.pypirc
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM python:3.12
 RUN --mount=type=secret,id=pypirc,target=/root/.pypirc pip install -r requirements.txt
 ```
-"#
-);
+"#,
+};
 
-rule!(TOKEN_IN_LAYER, "BSI112", "secret-token-in-layer", ["CIS-DI-0010"], Error,
-"A token in a known format (GitHub, GitLab, Slack, Stripe, npm, PyPI, AWS, ...) is in a layer file.",
-r#"## What it does
+pub static TOKEN_IN_LAYER: RuleMeta = RuleMeta {
+    code: "BSI112",
+    name: "secret-token-in-layer",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A token in a known format (GitHub, GitLab, Slack, Stripe, npm, PyPI, AWS, ...) is in a layer file.",
+    docs: r#"## What it does
 Finds tokens whose format identifies them (GitHub `ghp_`/`github_pat_`, GitLab `glpat-`,
 Slack `xox?-`, Stripe `sk_live_`, npm `npm_`, PyPI `pypi-`, AWS access key ids and secret
 keys, ...) in the text files of every layer that could hold configuration or code.
@@ -185,20 +189,28 @@ Example values from vendor documentation are not reported.
 Tokens in an image are readable by everyone who can pull it, forever.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM node:22
 RUN echo "//registry.npmjs.org/:_authToken=npm_AbC...xyz" > /root/.npmrc && npm ci
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM node:22
 RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 ```
-"#);
+"#,
+};
 
-rule!(PASSWORD_IN_LAYER, "BSI113", "password-in-layer", ["CIS-DI-0010"], Error,
-"A password is written in a layer file (`.env`, `password=` assignments, URL credentials, build-arg values).",
-r#"## What it does
+pub static PASSWORD_IN_LAYER: RuleMeta = RuleMeta {
+    code: "BSI113",
+    name: "password-in-layer",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0010"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A password is written in a layer file (`.env`, `password=` assignments, URL credentials, build-arg values).",
+    docs: r#"## What it does
 Finds passwords in text files of every layer: `.env` files with secret-named variables or
 URLs with credentials (`postgres://user:pass@db`), `password=`/`secret:` assignments in
 configuration files whose value looks random enough to be real (judged by length, entropy
@@ -209,28 +221,32 @@ any file that contains the value of a secret build argument or ENV from the hist
 Whoever pulls the image reads the file, even when a later layer deletes it.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 ARG DB_PASSWORD
 RUN echo "password=$DB_PASSWORD" > /etc/app.conf
 COPY .env /app/.env
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 # read the password at run time from a mounted secret or the environment
 CMD ["app", "--password-file", "/run/secrets/db_password"]
 ```
-"#);
+"#,
+};
 
-rule!(
-    SETUID_FILE,
-    "BSI120",
-    "setuid-setgid-file",
-    ["CIS-DI-0008"],
-    Error,
-    "A file in the final filesystem has the setuid or setgid bit; unusual ones are errors.",
-    r#"## What it does
+pub static SETUID_FILE: RuleMeta = RuleMeta {
+    code: "BSI120",
+    name: "setuid-setgid-file",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0008"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary:
+        "A file in the final filesystem has the setuid or setgid bit; unusual ones are errors.",
+    docs: r#"## What it does
 Lists files with the setuid or setgid bit in the final filesystem. The ones Debian, Ubuntu,
 Alpine and Red Hat base packages ship (`passwd`, `su`, `mount`, `chsh`, ...) are reported
 at `info`; any other one (a setuid `find`, `bash`, `python`) is an `error`.
@@ -240,26 +256,28 @@ A setuid binary runs as its owner (root) whatever user starts it: a setuid `find
 root shell to any user (`find . -exec /bin/sh -p \;`).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN chmod 4755 /usr/bin/find
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    WORLD_WRITABLE,
-    "BSI121",
-    "world-writable-path",
-    [],
-    Warning,
-    "A file, or a directory without the sticky bit, is writable by every user.",
-    r#"## What it does
+pub static WORLD_WRITABLE: RuleMeta = RuleMeta {
+    code: "BSI121",
+    name: "world-writable-path",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "A file, or a directory without the sticky bit, is writable by every user.",
+    docs: r#"## What it does
 Flags regular files with mode `o+w` and directories with `o+w` but no sticky bit in the
 final filesystem (`/tmp`-style directories with the sticky bit are fine).
 
@@ -268,26 +286,28 @@ Any process in the container, whatever its user, can replace or plant files ther
 program or configuration read from it can be hijacked.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN mkdir /data && chmod 777 /data
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN install -d -o app -g app -m 0750 /data
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    GIT_DIRECTORY,
-    "BSI122",
-    "git-directory-in-image",
-    ["DKL-LI-0003"],
-    Low,
-    "A `.git` directory is in the final filesystem.",
-    r#"## What it does
+pub static GIT_DIRECTORY: RuleMeta = RuleMeta {
+    code: "BSI122",
+    name: "git-directory-in-image",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-LI-0003"],
+    severity: Severity::Low,
+    fix: FixAvailability::None,
+    summary: "A `.git` directory is in the final filesystem.",
+    docs: r#"## What it does
 Flags `.git` directories left in the final filesystem.
 
 ## Why is this bad?
@@ -295,27 +315,29 @@ The history of the repository ships with the image: deleted secrets, internal UR
 the remote's credentials in `.git/config`. It also makes the image bigger.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM python:3.12
 COPY . /app
 ```
 
-```dockerfile,good
+```dockerfile good
 # .dockerignore contains `.git`
 FROM python:3.12
 COPY . /app
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    HOSTILE_LAYER_ENTRIES,
-    "BSI124",
-    "hostile-layer-entries",
-    [],
-    Error,
-    "A layer carries entries no image builder writes: paths that climb out of the root, absolute paths, hard links out of the root, or device nodes.",
-    r#"## What it does
+pub static HOSTILE_LAYER_ENTRIES: RuleMeta = RuleMeta {
+    code: "BSI124",
+    name: "hostile-layer-entries",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A layer carries entries no image builder writes: paths that climb out of the root, absolute paths, hard links out of the root, or device nodes.",
+    docs: r#"## What it does
 Flags each layer whose tar holds entries that a container runtime must refuse or sanitise:
 a path with `..` that climbs above the root (`../../etc/cron.d/x`), an absolute path
 (`/etc/passwd` written as such), a hard link whose target climbs out of the root, or a
@@ -331,26 +353,28 @@ writes outside the container's root; a device node gives a process in the contai
 access to host hardware when the runtime does not drop it.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 # The base image's layer was crafted: it holds ../../etc/cron.d/x and /dev/mem.
 FROM registry.example/crafted:1
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 COPY app /usr/local/bin/app
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    PACKAGE_CACHE,
-    "BSI123",
-    "package-cache-left",
-    ["DKL-DI-0005"],
-    Low,
-    "Package-manager caches or apt lists were left in the final filesystem.",
-    r#"## What it does
+pub static PACKAGE_CACHE: RuleMeta = RuleMeta {
+    code: "BSI123",
+    name: "package-cache-left",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-DI-0005"],
+    severity: Severity::Low,
+    fix: FixAvailability::None,
+    summary: "Package-manager caches or apt lists were left in the final filesystem.",
+    docs: r#"## What it does
 Flags non-empty `var/lib/apt/lists`, `var/cache/apt/*.bin`, `var/cache/apk`,
 `var/cache/yum`, `var/cache/dnf`, `root/.cache/pip` and `root/.npm/_cacache` in the final
 filesystem, with their size.
@@ -359,27 +383,30 @@ filesystem, with their size.
 They make the image bigger and pin stale package indexes; they have no use at run time.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y curl
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/*
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    TOOLS_PRESENT,
-    "BSI130",
-    "tools-present",
-    [],
-    Info,
-    "Shells, package managers, compilers or network/admin tools are in the final filesystem.",
-    r#"## What it does
+pub static TOOLS_PRESENT: RuleMeta = RuleMeta {
+    code: "BSI130",
+    name: "tools-present",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary:
+        "Shells, package managers, compilers or network/admin tools are in the final filesystem.",
+    docs: r#"## What it does
 Lists the shells, package managers, compilers and network or debugging tools in the final
 filesystem, one finding per kind.
 
@@ -388,14 +415,14 @@ They are what an attacker uses after getting code execution; a runtime image nee
 of them. This is information: distroless and `scratch` images show none.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM golang:1.23
 COPY . /src
 RUN go build -o /app /src
 CMD ["/app"]
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM golang:1.23 AS build
 COPY . /src
 RUN CGO_ENABLED=0 go build -o /app /src
@@ -403,17 +430,19 @@ FROM scratch
 COPY --from=build /app /app
 CMD ["/app"]
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SUDO_PRESENT,
-    "BSI131",
-    "sudo-installed",
-    ["DKL-DI-0001", "DS-0010"],
-    Warning,
-    "`sudo` is installed in the image.",
-    r#"## What it does
+pub static SUDO_PRESENT: RuleMeta = RuleMeta {
+    code: "BSI131",
+    name: "sudo-installed",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-DI-0001", "DS-0010"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "`sudo` is installed in the image.",
+    docs: r#"## What it does
 Flags `sudo` (or `doas`) in the final filesystem.
 
 ## Why is this bad?
@@ -421,27 +450,29 @@ Containers should start with the privileges they need; `sudo` in an image means 
 can become root, and its setuid binary is a long-standing source of privilege escalations.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y sudo
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 # run the privileged step at build time, as root, then drop to a user
 USER 10001
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SSH_SERVER,
-    "BSI132",
-    "ssh-server-installed",
-    [],
-    Warning,
-    "An ssh server (`sshd`, `dropbear`) is installed in the image.",
-    r#"## What it does
+pub static SSH_SERVER: RuleMeta = RuleMeta {
+    code: "BSI132",
+    name: "ssh-server-installed",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "An ssh server (`sshd`, `dropbear`) is installed in the image.",
+    docs: r#"## What it does
 Flags `usr/sbin/sshd` or `dropbear` in the final filesystem.
 
 ## Why is this bad?
@@ -449,26 +480,28 @@ A container is entered with `docker exec`/`kubectl exec`; an ssh server adds a n
 listener, keys and passwords to manage (CIS Docker Benchmark 5.7).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y openssh-server
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 # no ssh server: use `docker exec` or `kubectl exec`
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SSH_HOST_KEYS,
-    "BSI133",
-    "ssh-host-keys-baked",
-    [],
-    Error,
-    "ssh host private keys (`etc/ssh/ssh_host_*_key`) are baked into the image.",
-    r#"## What it does
+pub static SSH_HOST_KEYS: RuleMeta = RuleMeta {
+    code: "BSI133",
+    name: "ssh-host-keys-baked",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "ssh host private keys (`etc/ssh/ssh_host_*_key`) are baked into the image.",
+    docs: r#"## What it does
 Flags `etc/ssh/ssh_host_*_key` files in any layer.
 
 ## Why is this bad?
@@ -476,27 +509,29 @@ Every container from the image shares the same host keys, and everyone who can p
 image has them: they can impersonate any of those servers.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y openssh-server
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y openssh-server && rm -f /etc/ssh/ssh_host_*
 # generate host keys at start: ssh-keygen -A
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    EMPTY_PASSWORD,
-    "BSI140",
-    "empty-password",
-    ["DKL-LI-0001"],
-    Error,
-    "A user in `/etc/shadow` (or `/etc/passwd`) has an empty password.",
-    r#"## What it does
+pub static EMPTY_PASSWORD: RuleMeta = RuleMeta {
+    code: "BSI140",
+    name: "empty-password",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-LI-0001"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A user in `/etc/shadow` (or `/etc/passwd`) has an empty password.",
+    docs: r#"## What it does
 Reads `/etc/shadow` and `/etc/passwd` of the final filesystem and flags users whose
 password field is empty (anyone can log in as them without a password).
 
@@ -504,26 +539,28 @@ password field is empty (anyone can log in as them without a password).
 `su user` or a login service then needs no password.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN useradd app && passwd -d app
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN useradd app
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    DUPLICATE_ID,
-    "BSI141",
-    "duplicate-uid-gid",
-    ["DKL-LI-0002"],
-    Warning,
-    "Two users share a UID, or two groups share a GID.",
-    r#"## What it does
+pub static DUPLICATE_ID: RuleMeta = RuleMeta {
+    code: "BSI141",
+    name: "duplicate-uid-gid",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-LI-0002"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Two users share a UID, or two groups share a GID.",
+    docs: r#"## What it does
 Reads `/etc/passwd` and `/etc/group` of the final filesystem and flags UIDs and GIDs used
 by more than one name.
 
@@ -532,52 +569,56 @@ Users with the same UID are the same user to the kernel: file permissions meant 
 apply to the other.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN useradd -o -u 1000 a && useradd -o -u 1000 b
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN useradd -u 1000 a && useradd -u 1001 b
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    NON_ROOT_UID0,
-    "BSI142",
-    "non-root-uid-0",
-    [],
-    Error,
-    "A user other than root has UID 0.",
-    r#"## What it does
+pub static NON_ROOT_UID0: RuleMeta = RuleMeta {
+    code: "BSI142",
+    name: "non-root-uid-0",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A user other than root has UID 0.",
+    docs: r#"## What it does
 Flags `/etc/passwd` entries other than `root` with UID 0.
 
 ## Why is this bad?
 It is a second root account, a classic backdoor, easy to miss in a user list.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 RUN useradd -o -u 0 admin
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 RUN useradd -u 10001 admin
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    NO_HEALTHCHECK,
-    "BSI150",
-    "no-healthcheck",
-    ["CIS-DI-0006", "DS-0026", "DS026"],
-    Info,
-    "The image defines no HEALTHCHECK.",
-    r#"## What it does
+pub static NO_HEALTHCHECK: RuleMeta = RuleMeta {
+    code: "BSI150",
+    name: "no-healthcheck",
+    area: Area::Image,
+    group: "image",
+    aliases: &["CIS-DI-0006", "DS-0026", "DS026"],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "The image defines no HEALTHCHECK.",
+    docs: r#"## What it does
 Flags an image config without a `Healthcheck`, or with `HEALTHCHECK NONE`.
 
 ## Why is this bad?
@@ -585,25 +626,27 @@ Without one, Docker and Swarm cannot tell a hung service from a healthy one (Kub
 uses its own probes, so this is information).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM nginx:1.27
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM nginx:1.27
 HEALTHCHECK CMD curl -fsS http://localhost/ || exit 1
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    MISSING_OCI_LABELS,
-    "BSI151",
-    "missing-oci-labels",
-    [],
-    Info,
-    "The image lacks the standard OCI labels (source, revision, version, ...).",
-    r#"## What it does
+pub static MISSING_OCI_LABELS: RuleMeta = RuleMeta {
+    code: "BSI151",
+    name: "missing-oci-labels",
+    area: Area::Image,
+    group: "image",
+    aliases: &[],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "The image lacks the standard OCI labels (source, revision, version, ...).",
+    docs: r#"## What it does
 Flags an image without `org.opencontainers.image.source`, `.revision`, `.version` or
 `.created` labels (or their annotations), listing the missing ones.
 
@@ -612,147 +655,106 @@ Without them nobody can tell which commit an image was built from, which makes i
 response and vulnerability triage slow.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 LABEL org.opencontainers.image.source="https://github.com/org/app" \
       org.opencontainers.image.revision="$GIT_SHA" \
       org.opencontainers.image.version="1.4.2" \
       org.opencontainers.image.created="2026-01-01T00:00:00Z"
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SSH_PORT_EXPOSED,
-    "BSI152",
-    "ssh-port-exposed",
-    ["DS-0004", "DS004", "CKV_DOCKER_1"],
-    Warning,
-    "The image exposes port 22.",
-    r#"## What it does
+pub static SSH_PORT_EXPOSED: RuleMeta = RuleMeta {
+    code: "BSI152",
+    name: "ssh-port-exposed",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DS-0004", "DS004", "CKV_DOCKER_1"],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "The image exposes port 22.",
+    docs: r#"## What it does
 Flags `22/tcp` in the config's `ExposedPorts`.
 
 ## Why is this bad?
 It means an ssh server is meant to run in the container (see BSI132).
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 EXPOSE 22
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 EXPOSE 8080
 ```
-"#
-);
+"#,
+};
 
-rule!(
-    SENSITIVE_VOLUME,
-    "BSI153",
-    "sensitive-volume",
-    ["DKL-DI-0002"],
-    Error,
-    "The image declares `/sys`, `/dev` or `/proc` (or the docker socket) as a VOLUME.",
-    r#"## What it does
+pub static SENSITIVE_VOLUME: RuleMeta = RuleMeta {
+    code: "BSI153",
+    name: "sensitive-volume",
+    area: Area::Image,
+    group: "image",
+    aliases: &["DKL-DI-0002"],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "The image declares `/sys`, `/dev` or `/proc` (or the docker socket) as a VOLUME.",
+    docs: r#"## What it does
 Flags `VOLUME` entries `/sys`, `/dev`, `/proc` and `/var/run/docker.sock`.
 
 ## Why is this bad?
 Mounting these from the host gives the container control over the host.
 
 ## Example
-```dockerfile,bad
+```dockerfile bad
 FROM debian:bookworm
 VOLUME /sys
 ```
 
-```dockerfile,good
+```dockerfile good
 FROM debian:bookworm
 VOLUME /data
 ```
-"#
-);
+"#,
+};
 
 /// Every image rule, in code order.
-pub const RULES: &[RuleMeta] = &[
-    ROOT_USER,
-    SECRET_IN_CONFIG,
-    SECRET_IN_HISTORY,
-    PRIVATE_KEY_IN_LAYER,
-    CREDENTIAL_FILE_IN_LAYER,
-    TOKEN_IN_LAYER,
-    PASSWORD_IN_LAYER,
-    SETUID_FILE,
-    WORLD_WRITABLE,
-    GIT_DIRECTORY,
-    PACKAGE_CACHE,
-    HOSTILE_LAYER_ENTRIES,
-    TOOLS_PRESENT,
-    SUDO_PRESENT,
-    SSH_SERVER,
-    SSH_HOST_KEYS,
-    EMPTY_PASSWORD,
-    DUPLICATE_ID,
-    NON_ROOT_UID0,
-    NO_HEALTHCHECK,
-    MISSING_OCI_LABELS,
-    SSH_PORT_EXPOSED,
-    SENSITIVE_VOLUME,
+pub static RULES: &[&RuleMeta] = &[
+    &ROOT_USER,
+    &SECRET_IN_CONFIG,
+    &SECRET_IN_HISTORY,
+    &PRIVATE_KEY_IN_LAYER,
+    &CREDENTIAL_FILE_IN_LAYER,
+    &TOKEN_IN_LAYER,
+    &PASSWORD_IN_LAYER,
+    &SETUID_FILE,
+    &WORLD_WRITABLE,
+    &GIT_DIRECTORY,
+    &PACKAGE_CACHE,
+    &HOSTILE_LAYER_ENTRIES,
+    &TOOLS_PRESENT,
+    &SUDO_PRESENT,
+    &SSH_SERVER,
+    &SSH_HOST_KEYS,
+    &EMPTY_PASSWORD,
+    &DUPLICATE_ID,
+    &NON_ROOT_UID0,
+    &NO_HEALTHCHECK,
+    &MISSING_OCI_LABELS,
+    &SSH_PORT_EXPOSED,
+    &SENSITIVE_VOLUME,
 ];
-
-/// Where the pages of the image rules live (`docs/image-rules/CODE.md`): the lint
-/// docs generator builds `docs/rules/` from the Dockerfile rule registry only.
-pub fn help_url(code: &str) -> String {
-    let base = bosun_diagnostics::DOCS_BASE_URL.trim_end_matches("/rules");
-    format!("{base}/image-rules/{code}.md")
-}
-
-/// The markdown page of one image rule, as `docs/image-rules/CODE.md` holds it.
-pub fn rule_page(r: &RuleMeta) -> String {
-    let aliases = if r.aliases.is_empty() {
-        String::new()
-    } else {
-        format!("Also known as: {}\n\n", r.aliases.join(", "))
-    };
-    format!(
-        "<!-- generated from crates/bosun_inspect/src/rules.rs; do not edit -->\n# {} {}\n\nDefault severity: `{}`. {}\n\n{}\n\n{}",
-        r.code,
-        r.name,
-        r.severity,
-        aliases.trim_end(),
-        r.summary,
-        r.docs.trim_start()
-    )
-    .replace("\n\n\n", "\n\n")
-}
-
-/// The index page `docs/image-rules/README.md`.
-pub fn index_page() -> String {
-    let mut s = String::from(
-        "<!-- generated from crates/bosun_inspect/src/rules.rs; do not edit -->\n# Image rules (`bosun image`)\n\n| Code | Name | Severity | Aliases | Summary |\n|---|---|---|---|---|\n",
-    );
-    for r in RULES {
-        s.push_str(&format!(
-            "| [{}]({}.md) | `{}` | {} | {} | {} |\n",
-            r.code,
-            r.code,
-            r.name,
-            r.severity,
-            r.aliases.join(", "),
-            r.summary.replace('|', "\\|")
-        ));
-    }
-    s
-}
 
 /// The rule with this code, name or alias.
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
-    RULES.iter().find(|r| r.is_named(name))
+    RULES.iter().copied().find(|r| r.is_named(name))
 }
 
 #[cfg(test)]
@@ -760,25 +762,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_unique_sorted_and_docs_complete() {
+    fn codes_are_sorted_and_declarations_complete() {
         for w in RULES.windows(2) {
             assert!(w[0].code < w[1].code, "{} !< {}", w[0].code, w[1].code);
         }
         for r in RULES {
             assert!(r.code.starts_with("BSI1"), "{}", r.code);
-            assert!(r
-                .name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
-            for section in [
-                "## What it does",
-                "## Why is this bad?",
-                "```dockerfile,bad",
-                "```dockerfile,good",
-            ] {
-                assert!(r.docs.contains(section), "{} lacks {section}", r.code);
-            }
+            assert_eq!(r.area, Area::Image, "{}", r.code);
         }
+        let registry = bosun_diagnostics::Registry::new(
+            RULES
+                .iter()
+                .copied()
+                .map(bosun_diagnostics::Registered::new),
+        );
+        assert_eq!(registry.problems(), Vec::<String>::new());
         assert_eq!(find("CIS-DI-0001").map(|r| r.code), Some("BSI100"));
         assert_eq!(find("setuid-setgid-file").map(|r| r.code), Some("BSI120"));
     }

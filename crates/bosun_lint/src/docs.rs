@@ -1,5 +1,6 @@
-//! Rule pages: the examples inside them (which the harness runs) and the generated
-//! `docs/rules/*.md` files.
+//! The examples inside the Dockerfile rules' pages, which the harness runs. (The pages
+//! themselves, `docs/rules/*.md` and `bosun rule CODE`, come from the one generator in
+//! `bosun_diagnostics`, fed by the `bosun_rules` registry.)
 //!
 //! # Doc example convention
 //!
@@ -27,16 +28,8 @@
 //! - `# settings: strict-labels` (DL3050).
 
 use crate::context::{BuildContext, Dockerignore};
-use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta};
-use std::fmt::Write as _;
 
-/// Whether an example should trigger its rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExampleKind {
-    Bad,
-    Good,
-}
+pub use bosun_diagnostics::ExampleKind;
 
 /// One fenced `dockerfile bad|good` block of a rule page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,46 +47,17 @@ pub struct DocExample {
 
 /// The `dockerfile bad` and `dockerfile good` blocks of a markdown page, in order.
 pub fn examples(markdown: &str) -> Vec<DocExample> {
-    let mut out = Vec::new();
-    let mut current: Option<(ExampleKind, usize, String)> = None;
-    for (i, line) in markdown.lines().enumerate() {
-        let trimmed = line.trim();
-        match &mut current {
-            None => {
-                if let Some(info) = trimmed.strip_prefix("```") {
-                    let mut words = info.split_whitespace();
-                    if words.next() == Some("dockerfile") {
-                        let kind = match words.next() {
-                            Some("bad") => Some(ExampleKind::Bad),
-                            Some("good") => Some(ExampleKind::Good),
-                            _ => None,
-                        };
-                        if let Some(kind) = kind {
-                            current = Some((kind, i + 1, String::new()));
-                        }
-                    }
-                }
-            }
-            Some((kind, start, text)) => {
-                if trimmed == "```" {
-                    let build = header_context(text);
-                    let settings = header_settings(text);
-                    out.push(DocExample {
-                        kind: *kind,
-                        source: std::mem::take(text),
-                        build,
-                        settings,
-                        line: *start,
-                    });
-                    current = None;
-                } else {
-                    text.push_str(line);
-                    text.push('\n');
-                }
-            }
-        }
-    }
-    out
+    bosun_diagnostics::doc_examples(markdown)
+        .into_iter()
+        .filter(|e| e.lang == "dockerfile")
+        .map(|e| DocExample {
+            kind: e.kind,
+            build: header_context(&e.text),
+            settings: header_settings(&e.text),
+            source: e.text,
+            line: e.line,
+        })
+        .collect()
 }
 
 /// Reads the `# .dockerignore: ...` header of an example.
@@ -161,82 +125,7 @@ pub fn header_settings(source: &str) -> crate::config::Settings {
     settings
 }
 
-/// The sections every rule page must have; the harness checks them.
-pub const REQUIRED_SECTIONS: [&str; 2] = ["## What it does", "## Why is this bad?"];
-
-fn fix_text(fix: FixAvailability) -> &'static str {
-    match fix {
-        FixAvailability::None => "no",
-        FixAvailability::Sometimes => "sometimes",
-        FixAvailability::Always => "always",
-    }
-}
-
-/// The page of one rule as `bosun rule CODE` prints it and `docs/rules/CODE.md` holds it.
-pub fn rule_page(rule: &Rule) -> String {
-    let meta: &RuleMeta = rule.meta;
-    let mut out = String::new();
-    let _ = writeln!(out, "# {} `{}`", meta.code, meta.name);
-    out.push('\n');
-    let _ = writeln!(out, "{}", meta.summary);
-    out.push('\n');
-    let _ = writeln!(out, "| | |");
-    let _ = writeln!(out, "|---|---|");
-    let _ = writeln!(out, "| Code | `{}` |", meta.code);
-    let _ = writeln!(out, "| Name | `{}` |", meta.name);
-    if !meta.aliases.is_empty() {
-        let aliases: Vec<String> = meta.aliases.iter().map(|a| format!("`{a}`")).collect();
-        let _ = writeln!(out, "| Aliases | {} |", aliases.join(", "));
-    }
-    let _ = writeln!(out, "| Default severity | {} |", meta.severity);
-    let _ = writeln!(
-        out,
-        "| Enabled by default | {} |",
-        if rule.enabled_by_default {
-            "yes"
-        } else {
-            "no (opt-in)"
-        }
-    );
-    let _ = writeln!(out, "| Fix | {} |", fix_text(meta.fix));
-    out.push('\n');
-    out.push_str(meta.docs.trim());
-    out.push('\n');
-    out
-}
-
-/// The index page `docs/rules/README.md`.
-pub fn index_page(rules: &[&Rule]) -> String {
-    let mut out = String::new();
-    out.push_str("# bosun rules\n\n");
-    out.push_str(
-        "Generated from the rule registry (`crates/bosun_lint/src/rules/mod.rs`); do not edit.\n\
-         Regenerate with `BOSUN_UPDATE_DOCS=1 cargo test -p bosun_lint --test framework_docs`.\n\n",
-    );
-    let _ = writeln!(out, "{} rules.\n", rules.len());
-    out.push_str("| Code | Name | Severity | Fix | Aliases | Summary |\n");
-    out.push_str("|---|---|---|---|---|---|\n");
-    for rule in rules {
-        let m = rule.meta;
-        let aliases: Vec<String> = m.aliases.iter().map(|a| format!("`{a}`")).collect();
-        let _ = writeln!(
-            out,
-            "| [{code}]({code}.md) | `{name}` | {sev}{opt} | {fix} | {aliases} | {summary} |",
-            code = m.code,
-            name = m.name,
-            sev = m.severity,
-            opt = if rule.enabled_by_default {
-                ""
-            } else {
-                " (opt-in)"
-            },
-            fix = fix_text(m.fix),
-            aliases = aliases.join(", "),
-            summary = m.summary.replace('|', "\\|"),
-        );
-    }
-    out
-}
+pub use bosun_diagnostics::REQUIRED_SECTIONS;
 
 #[cfg(test)]
 mod tests {

@@ -7,11 +7,13 @@
 //! ````ignore
 //! use crate::context::Context;
 //! use crate::registry::Rule;
-//! use bosun_diagnostics::{Edit, Fix, FixAvailability, RuleMeta, Severity};
+//! use bosun_diagnostics::{Area, Edit, Fix, FixAvailability, RuleMeta, Severity};
 //!
 //! pub static META: RuleMeta = RuleMeta {
 //!     code: "DL3000",                 // stable forever, unique
 //!     name: "workdir-relative-path",  // kebab-case, names the pattern
+//!     area: Area::Lint,
+//!     group: "hadolint",              // framework | hadolint | security | buildkit | pragma
 //!     aliases: &["WorkdirRelativePath"], // hadolint codes, BuildKit check names
 //!     severity: Severity::Error,
 //!     fix: FixAvailability::None,     // None | Sometimes | Always
@@ -60,9 +62,10 @@
 //!   must yield at least one finding of the rule, each good block none. Build-context
 //!   facts for an example go in header comments, e.g. `# .dockerignore: absent` (see
 //!   [`docs`]).
-//! - Rule pages in `docs/rules/` are generated from the registry: run
-//!   `BOSUN_UPDATE_DOCS=1 cargo test -p bosun_lint --test framework_docs` after changing
-//!   a rule.
+//! - List the rule in its group's `RULES` slice (`rules/mod.rs` chains the groups);
+//!   `bosun_rules`' tests fail for a `RuleMeta` that no list holds.
+//! - Rule pages in `docs/rules/` are generated from the registry of every area: run
+//!   `BOSUN_UPDATE_DOCS=1 cargo test -p bosun_rules --test docs` after changing a rule.
 //!
 //! # Running rules
 //!

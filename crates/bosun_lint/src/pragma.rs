@@ -24,7 +24,7 @@
 //! its file and line. With `disable-ignore-pragma`, no suppression comment has effect.
 
 use crate::registry::{find_rule, Rule};
-use bosun_diagnostics::{Finding, Location, RuleMeta, Severity, Span};
+use bosun_diagnostics::{Area, Finding, Location, RuleMeta, Severity, Span};
 use bosun_dockerfile::{Dockerfile, Instruction, TextRange};
 
 /// True when `meta` is one of BuildKit's checks (it carries a BuildKit check name).
@@ -50,6 +50,8 @@ fn looks_like_rule_code(name: &str) -> bool {
 pub static UNUSED_SUPPRESSION_META: RuleMeta = RuleMeta {
     code: "BSN9001",
     name: "unused-suppression",
+    area: Area::Lint,
+    group: "pragma",
     aliases: &[],
     severity: Severity::Info,
     fix: bosun_diagnostics::FixAvailability::Always,
@@ -94,6 +96,8 @@ pub static UNUSED_SUPPRESSION: Rule = Rule::new(&UNUSED_SUPPRESSION_META, no_che
 pub static INVALID_SUPPRESSION_META: RuleMeta = RuleMeta {
     code: "BSN9002",
     name: "invalid-suppression",
+    area: Area::Lint,
+    group: "pragma",
     aliases: &[],
     severity: Severity::Warning,
     fix: bosun_diagnostics::FixAvailability::None,

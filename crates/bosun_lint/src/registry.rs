@@ -3,7 +3,7 @@
 
 use crate::context::Context;
 use crate::runner::{LintOptions, SeverityOverride};
-use bosun_diagnostics::{RuleMeta, Severity};
+use bosun_diagnostics::{Registered, RuleMeta, Severity};
 
 /// The check function of a rule: look at the context, call `ctx.report(..)`.
 pub type CheckFn = fn(&mut Context<'_>);
@@ -37,6 +37,14 @@ impl Rule {
     pub const fn off_by_default(mut self) -> Rule {
         self.enabled_by_default = false;
         self
+    }
+
+    /// The rule as the registry of every area (`bosun_rules`) holds it.
+    pub const fn registered(&self) -> Registered {
+        Registered {
+            meta: self.meta,
+            enabled_by_default: self.enabled_by_default,
+        }
     }
 }
 

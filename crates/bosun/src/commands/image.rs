@@ -146,7 +146,7 @@ pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
         }
         OutputFormat::Json => render::render_json(&mut out, &findings)?,
         OutputFormat::Sarif => {
-            let metas: Vec<&RuleMeta> = bosun_inspect::RULES.iter().collect();
+            let metas: Vec<&RuleMeta> = bosun_inspect::RULES.to_vec();
             render::render_sarif(&mut out, &findings, &metas, &ToolInfo::default())?;
         }
     }

@@ -73,6 +73,8 @@ mod tests {
     static RULE: RuleMeta = RuleMeta {
         code: "DL9999",
         name: "test-rule",
+        area: crate::Area::Lint,
+        group: "framework",
         aliases: &[],
         severity: Severity::Error,
         fix: FixAvailability::Always,

@@ -11,7 +11,7 @@ pub mod security;
 
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use std::sync::LazyLock;
 
 /// The rule areas, in the order their rules are listed.
@@ -33,6 +33,8 @@ pub static FRAMEWORK: &[&Rule] = &[&PARSE_ERROR];
 pub static PARSE_ERROR_META: RuleMeta = RuleMeta {
     code: "DL1000",
     name: "dockerfile-parse-error",
+    area: Area::Lint,
+    group: "framework",
     aliases: &["parse-error"],
     severity: Severity::Error,
     fix: FixAvailability::None,

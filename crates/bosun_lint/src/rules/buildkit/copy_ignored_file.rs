@@ -2,12 +2,14 @@
 
 use crate::context::{Context, Dockerignore};
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_dockerfile::dockerignore::{clean, IgnoreFile};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1007",
     name: "copy-of-ignored-file",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["CopyIgnoredFile"],
     severity: Severity::Warning,
     fix: FixAvailability::None,

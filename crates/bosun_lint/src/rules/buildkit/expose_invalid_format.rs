@@ -2,11 +2,13 @@
 
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{Edit, Fix, FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, Edit, Fix, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1011",
     name: "expose-host-mapping",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["ExposeInvalidFormat"],
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,

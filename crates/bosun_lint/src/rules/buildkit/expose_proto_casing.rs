@@ -2,11 +2,13 @@
 
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{Edit, Fix, FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, Edit, Fix, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1010",
     name: "expose-protocol-not-lowercase",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["ExposeProtoCasing"],
     severity: Severity::Style,
     fix: FixAvailability::Sometimes,

@@ -3,11 +3,13 @@
 use super::{casing, froms, Casing};
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{Edit, Fix, FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, Edit, Fix, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1002",
     name: "from-as-casing-mismatch",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["FromAsCasing"],
     severity: Severity::Style,
     fix: FixAvailability::Always,

@@ -3,11 +3,13 @@
 use super::froms;
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1009",
     name: "from-platform-constant",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["FromPlatformFlagConstDisallowed"],
     severity: Severity::Warning,
     fix: FixAvailability::None,

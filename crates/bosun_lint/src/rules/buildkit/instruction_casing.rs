@@ -3,11 +3,13 @@
 use super::{casing, Casing};
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{Edit, Fix, FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, Edit, Fix, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1004",
     name: "inconsistent-instruction-casing",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["ConsistentInstructionCasing"],
     severity: Severity::Style,
     fix: FixAvailability::Always,

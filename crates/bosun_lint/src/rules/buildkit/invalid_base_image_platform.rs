@@ -6,11 +6,13 @@ use super::from_platform_flag_const_disallowed::{normalize_arch, platform_parts}
 use super::froms;
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1013",
     name: "base-image-platform-mismatch",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["InvalidBaseImagePlatform"],
     severity: Severity::Warning,
     fix: FixAvailability::None,

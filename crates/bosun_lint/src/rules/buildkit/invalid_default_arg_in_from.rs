@@ -3,13 +3,15 @@
 use super::{defaults, froms, meta_args};
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use regex::Regex;
 use std::sync::LazyLock;
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1008",
     name: "invalid-default-arg-in-from",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["InvalidDefaultArgInFrom"],
     severity: Severity::Warning,
     fix: FixAvailability::None,

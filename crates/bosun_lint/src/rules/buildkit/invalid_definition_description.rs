@@ -4,11 +4,13 @@
 use super::froms;
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1012",
     name: "definition-description-format",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["InvalidDefinitionDescription"],
     severity: Severity::Style,
     fix: FixAvailability::None,

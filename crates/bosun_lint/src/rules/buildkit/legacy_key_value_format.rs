@@ -2,12 +2,14 @@
 
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{Edit, Fix, FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, Edit, Fix, FixAvailability, RuleMeta, Severity};
 use bosun_dockerfile::KeyValue;
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1006",
     name: "legacy-key-value-format",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["LegacyKeyValueFormat"],
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,

@@ -2,12 +2,14 @@
 
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{Edit, Fix, FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, Edit, Fix, FixAvailability, RuleMeta, Severity};
 use bosun_dockerfile::WarningKind;
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1003",
     name: "empty-continuation-line",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["NoEmptyContinuation", "NoEmptyContinuations"],
     severity: Severity::Warning,
     fix: FixAvailability::Always,

@@ -2,13 +2,15 @@
 
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use regex::Regex;
 use std::sync::LazyLock;
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1015",
     name: "secrets-used-in-arg-or-env",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["SecretsUsedInArgOrEnv"],
     severity: Severity::Warning,
     fix: FixAvailability::None,

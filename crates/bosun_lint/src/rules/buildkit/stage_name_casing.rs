@@ -3,11 +3,13 @@
 use super::froms;
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{Edit, Fix, FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, Edit, Fix, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1001",
     name: "stage-name-not-lowercase",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["StageNameCasing"],
     severity: Severity::Style,
     fix: FixAvailability::Always,

@@ -3,11 +3,13 @@
 use super::{defaults, froms, meta_args, suggest, PLATFORM_ARGS};
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1005",
     name: "undefined-arg-in-from",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["UndefinedArgInFrom"],
     severity: Severity::Warning,
     fix: FixAvailability::None,

@@ -3,12 +3,14 @@
 use super::suggest;
 use crate::context::Context;
 use crate::registry::Rule;
-use bosun_diagnostics::{FixAvailability, RuleMeta, Severity};
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_dockerfile::Instruction;
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1014",
     name: "undefined-variable",
+    area: Area::Lint,
+    group: "buildkit",
     aliases: &["UndefinedVar"],
     severity: Severity::Warning,
     fix: FixAvailability::None,

@@ -30,6 +30,8 @@ macro_rules! rule {
             &bosun_diagnostics::RuleMeta {
                 code: $code,
                 name: $name,
+                area: bosun_diagnostics::Area::Lint,
+                group: "hadolint",
                 aliases: $crate::rules::buildkit::buildkit_aliases($code),
                 severity: bosun_diagnostics::Severity::$sev,
                 fix: bosun_diagnostics::FixAvailability::$fix,
@@ -44,6 +46,8 @@ macro_rules! rule {
             &bosun_diagnostics::RuleMeta {
                 code: $code,
                 name: $name,
+                area: bosun_diagnostics::Area::Lint,
+                group: "hadolint",
                 aliases: $crate::rules::buildkit::buildkit_aliases($code),
                 severity: bosun_diagnostics::Severity::$sev,
                 fix: bosun_diagnostics::FixAvailability::$fix,

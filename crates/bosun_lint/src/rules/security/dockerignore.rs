@@ -1,8 +1,9 @@
 //! The build context: `BSN5001` (no `.dockerignore`) and `BSN5002` (a `.dockerignore`
 //! that lets `.git`, `.env`, keys or credentials into the context).
 
-use super::security_rule;
 use crate::context::{Context, Dockerignore};
+use crate::registry::Rule;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_dockerfile::dockerignore::IgnoreFile;
 
 /// True when the Dockerfile copies from the build context at all (a COPY/ADD without
@@ -39,16 +40,16 @@ fn copies_whole_context(df: &bosun_dockerfile::Dockerfile) -> bool {
     })
 }
 
-security_rule!(
-    BSN5001,
-    BSN5001_META,
-    "BSN5001",
-    "missing-dockerignore",
-    [],
-    Low,
-    None,
-    "Keep a `.dockerignore` beside the Dockerfile.",
-    r#"## What it does
+pub static BSN5001_META: RuleMeta = RuleMeta {
+    code: "BSN5001",
+    name: "missing-dockerignore",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Low,
+    fix: FixAvailability::None,
+    summary: "Keep a `.dockerignore` beside the Dockerfile.",
+    docs: r#"## What it does
 
 Flags a Dockerfile that copies from its build context when the context has no
 `.dockerignore` (nor `<Dockerfile>.dockerignore`).
@@ -73,8 +74,9 @@ FROM node:20
 COPY . /app
 ```
 "#,
-    check_bsn5001
-);
+};
+
+pub static BSN5001: Rule = Rule::new(&BSN5001_META, check_bsn5001);
 
 fn check_bsn5001(ctx: &mut Context<'_>) {
     if ctx.build.dockerignore != Dockerignore::Absent || !uses_context(ctx.dockerfile) {
@@ -106,16 +108,16 @@ const SENSITIVE: &[(&str, &str)] = &[
     ("terraform.tfstate", "*.tfstate"),
 ];
 
-security_rule!(
-    BSN5002,
-    BSN5002_META,
-    "BSN5002",
-    "dockerignore-allows-secrets",
-    [],
-    Warning,
-    None,
-    "The `.dockerignore` should exclude `.git`, `.env*`, keys and credentials.",
-    r#"## What it does
+pub static BSN5002_META: RuleMeta = RuleMeta {
+    code: "BSN5002",
+    name: "dockerignore-allows-secrets",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "The `.dockerignore` should exclude `.git`, `.env*`, keys and credentials.",
+    docs: r#"## What it does
 
 When the Dockerfile copies the whole context (`COPY . .`), checks the `.dockerignore`
 with Docker's matching rules (`*`, `**`, `!` exceptions, last match wins) against
@@ -142,8 +144,9 @@ FROM node:20
 COPY . /app
 ```
 "#,
-    check_bsn5002
-);
+};
+
+pub static BSN5002: Rule = Rule::new(&BSN5002_META, check_bsn5002);
 
 fn check_bsn5002(ctx: &mut Context<'_>) {
     let Dockerignore::Present(text) = &ctx.build.dockerignore else {

@@ -6,8 +6,10 @@
 //! yum/dnf/zypper clean, `DL3060` yarn cache).
 
 use super::user::{installed_packages, package_name};
-use super::{basename, final_stage, security_rule, stage_chain, stage_instructions};
+use super::{basename, final_stage, stage_chain, stage_instructions};
 use crate::context::Context;
+use crate::registry::Rule;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_dockerfile::shell::Cmd;
 
 /// Compilers and build systems, by package name across distributions.
@@ -84,16 +86,16 @@ fn apk_virtual(c: &Cmd) -> Option<&str> {
     v.first().copied()
 }
 
-security_rule!(
-    BSN4001,
-    BSN4001_META,
-    "BSN4001",
-    "build-tools-in-final-stage",
-    [],
-    Low,
-    None,
-    "Compilers and build tools should not ship in the runtime image.",
-    r#"## What it does
+pub static BSN4001_META: RuleMeta = RuleMeta {
+    code: "BSN4001",
+    name: "build-tools-in-final-stage",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Low,
+    fix: FixAvailability::None,
+    summary: "Compilers and build tools should not ship in the runtime image.",
+    docs: r#"## What it does
 
 Flags compilers and build systems (`gcc`, `g++`, `make`, `cmake`, `build-essential`,
 `build-base`, `golang`, `rustc`, `cargo`, `maven`, ...) installed in the final stage of
@@ -133,8 +135,9 @@ RUN pip install --no-cache-dir /w/*.whl
 CMD ["uwsgi"]
 ```
 "#,
-    check_bsn4001
-);
+};
+
+pub static BSN4001: Rule = Rule::new(&BSN4001_META, check_bsn4001);
 
 fn check_bsn4001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -260,16 +263,16 @@ fn is_dependency_install(c: &Cmd) -> bool {
     }
 }
 
-security_rule!(
-    BSN4002,
-    BSN4002_META,
-    "BSN4002",
-    "copy-context-before-dependency-install",
-    [],
-    Info,
-    None,
-    "Copy dependency manifests and install dependencies before copying the whole context.",
-    r#"## What it does
+pub static BSN4002_META: RuleMeta = RuleMeta {
+    code: "BSN4002",
+    name: "copy-context-before-dependency-install",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "Copy dependency manifests and install dependencies before copying the whole context.",
+    docs: r#"## What it does
 
 Flags `COPY . .` (or `ADD .`, `COPY . /app`) followed in the same stage by a
 dependency installation (`npm ci`, `yarn install`, `pip install -r`, `poetry install`,
@@ -302,8 +305,9 @@ RUN npm ci
 COPY . .
 ```
 "#,
-    check_bsn4002
-);
+};
+
+pub static BSN4002: Rule = Rule::new(&BSN4002_META, check_bsn4002);
 
 fn check_bsn4002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -392,16 +396,16 @@ mod tests {
     }
 }
 
-security_rule!(
-    BSN4003,
-    BSN4003_META,
-    "BSN4003",
-    "package-cache-left-in-final-stage",
-    [],
-    Info,
-    None,
-    "Clean (or cache-mount) the npm and Composer caches in the final stage.",
-    r#"## What it does
+pub static BSN4003_META: RuleMeta = RuleMeta {
+    code: "BSN4003",
+    name: "package-cache-left-in-final-stage",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "Clean (or cache-mount) the npm and Composer caches in the final stage.",
+    docs: r#"## What it does
 
 Flags `npm install`/`npm ci` and `composer install`/`composer require` in the final
 stage when the same `RUN` neither cleans the cache (`npm cache clean --force`,
@@ -435,8 +439,9 @@ RUN npm ci --omit=dev && npm cache clean --force
 CMD ["node", "server.js"]
 ```
 "#,
-    check_bsn4003
-);
+};
+
+pub static BSN4003: Rule = Rule::new(&BSN4003_META, check_bsn4003);
 
 fn check_bsn4003(ctx: &mut Context<'_>) {
     let f = ctx.model();

@@ -1,8 +1,10 @@
 //! Base images and remote content: `DL3006`, `DL3007`, `BSN1001` (FROM pinning),
 //! `DL3020`, `BSN1002` (ADD), `BSN1003` (`curl | sh`).
 
-use super::{basename, security_rule};
+use super::basename;
 use crate::context::Context;
+use crate::registry::Rule;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_diagnostics::{Edit, Fix};
 use bosun_dockerfile::model::{Model, Stage};
 use bosun_dockerfile::shell::Cmd;
@@ -92,16 +94,16 @@ fn external_base<'s>(stage: &'s Stage, facts: &Model) -> Option<&'s str> {
     Some(chosen)
 }
 
-security_rule!(
-    DL3006,
-    DL3006_META,
-    "DL3006",
-    "base-image-untagged",
-    [],
-    Warning,
-    None,
-    "Always tag the version of a base image explicitly.",
-    r#"## What it does
+pub static DL3006_META: RuleMeta = RuleMeta {
+    code: "DL3006",
+    name: "base-image-untagged",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Always tag the version of a base image explicitly.",
+    docs: r#"## What it does
 
 Flags a `FROM` whose image has neither a tag nor a digest, after substituting the
 global `ARG` defaults (`ARG BASE=debian` / `FROM $BASE` is checked as `debian`).
@@ -131,8 +133,9 @@ FROM scratch
 
 - hadolint `DL3006`
 "#,
-    check_dl3006
-);
+};
+
+pub static DL3006: Rule = Rule::new(&DL3006_META, check_dl3006);
 
 fn check_dl3006(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -164,16 +167,16 @@ fn check_dl3006(ctx: &mut Context<'_>) {
     }
 }
 
-security_rule!(
-    DL3007,
-    DL3007_META,
-    "DL3007",
-    "base-image-latest-tag",
-    [],
-    Warning,
-    None,
-    "Do not use the `latest` tag for a base image.",
-    r#"## What it does
+pub static DL3007_META: RuleMeta = RuleMeta {
+    code: "DL3007",
+    name: "base-image-latest-tag",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not use the `latest` tag for a base image.",
+    docs: r#"## What it does
 
 Flags a `FROM` whose image tag is `latest` (also when the tag comes from an `ARG`
 default), unless the reference is pinned by a digest.
@@ -197,8 +200,9 @@ FROM alpine:3.20
 
 - hadolint `DL3007`
 "#,
-    check_dl3007
-);
+};
+
+pub static DL3007: Rule = Rule::new(&DL3007_META, check_dl3007);
 
 fn check_dl3007(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -234,16 +238,16 @@ fn check_dl3007(ctx: &mut Context<'_>) {
     }
 }
 
-security_rule!(
-    BSN1001,
-    BSN1001_META,
-    "BSN1001",
-    "base-image-not-pinned-by-digest",
-    [],
-    Info,
-    None,
-    "Pin base images by digest for reproducible, tamper-evident builds.",
-    r#"## What it does
+pub static BSN1001_META: RuleMeta = RuleMeta {
+    code: "BSN1001",
+    name: "base-image-not-pinned-by-digest",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "Pin base images by digest for reproducible, tamper-evident builds.",
+    docs: r#"## What it does
 
 Flags a `FROM` with a version tag but no `@sha256:` digest. (Untagged and `latest`
 images are reported by `DL3006`/`DL3007` instead.)
@@ -270,8 +274,9 @@ FROM python:3.12-slim@sha256:2b8f2e5a3b1d0a3c8f7e6d5c4b3a29180f7e6d5c4b3a29180f7
 
 - Docker docs, "Pin base image versions"
 "#,
-    check_bsn1001
-);
+};
+
+pub static BSN1001: Rule = Rule::new(&BSN1001_META, check_bsn1001);
 
 fn check_bsn1001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -335,16 +340,16 @@ fn is_archive(s: &str) -> bool {
     .any(|e| l.ends_with(e))
 }
 
-security_rule!(
-    DL3020,
-    DL3020_META,
-    "DL3020",
-    "add-instead-of-copy",
-    [],
-    Error,
-    Sometimes,
-    "Use `COPY` instead of `ADD` for files and folders.",
-    r#"## What it does
+pub static DL3020_META: RuleMeta = RuleMeta {
+    code: "DL3020",
+    name: "add-instead-of-copy",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Error,
+    fix: FixAvailability::Sometimes,
+    summary: "Use `COPY` instead of `ADD` for files and folders.",
+    docs: r#"## What it does
 
 Flags `ADD` of local files or folders that are not archives. `ADD` of a URL is
 reported by `BSN1002`; `ADD` of a local tar archive (which `ADD` unpacks) is fine.
@@ -378,8 +383,9 @@ the same.
 
 - hadolint `DL3020`
 "#,
-    check_dl3020
-);
+};
+
+pub static DL3020: Rule = Rule::new(&DL3020_META, check_dl3020);
 
 fn check_dl3020(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -437,16 +443,16 @@ fn check_dl3020(ctx: &mut Context<'_>) {
     }
 }
 
-security_rule!(
-    BSN1002,
-    BSN1002_META,
-    "BSN1002",
-    "add-remote-url-without-checksum",
-    [],
-    Warning,
-    None,
-    "`ADD` of a remote URL should verify a checksum.",
-    r#"## What it does
+pub static BSN1002_META: RuleMeta = RuleMeta {
+    code: "BSN1002",
+    name: "add-remote-url-without-checksum",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "`ADD` of a remote URL should verify a checksum.",
+    docs: r#"## What it does
 
 Flags `ADD https://...` without `--checksum=sha256:...`.
 
@@ -474,8 +480,9 @@ ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d
 
 - Dockerfile reference, `ADD --checksum`
 "#,
-    check_bsn1002
-);
+};
+
+pub static BSN1002: Rule = Rule::new(&BSN1002_META, check_bsn1002);
 
 fn check_bsn1002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -536,16 +543,16 @@ fn is_interpreter(c: &Cmd) -> bool {
     INTERPRETERS.contains(&basename(&c.name))
 }
 
-security_rule!(
-    BSN1003,
-    BSN1003_META,
-    "BSN1003",
-    "remote-script-piped-to-shell",
-    [],
-    Warning,
-    None,
-    "Do not pipe a downloaded script into a shell.",
-    r#"## What it does
+pub static BSN1003_META: RuleMeta = RuleMeta {
+    code: "BSN1003",
+    name: "remote-script-piped-to-shell",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not pipe a downloaded script into a shell.",
+    docs: r#"## What it does
 
 Flags `curl ... | sh` (and `wget -O- ... | bash`, `| python3`, ...), `bash <(curl ...)`
 and `sh -c "$(curl ...)"` in `RUN`.
@@ -570,8 +577,9 @@ RUN curl -fsSLo /tmp/install.sh https://example.org/install.sh \
  && sh /tmp/install.sh
 ```
 "#,
-    check_bsn1003
-);
+};
+
+pub static BSN1003: Rule = Rule::new(&BSN1003_META, check_bsn1003);
 
 fn check_bsn1003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;

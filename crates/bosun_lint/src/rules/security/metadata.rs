@@ -1,19 +1,21 @@
 //! Metadata: `DL4000` (MAINTAINER) and `BSN6001` (OCI labels on the final stage).
 
-use super::{final_stage, security_rule, stage_chain, stage_instructions, unquote};
+use super::{final_stage, stage_chain, stage_instructions, unquote};
 use crate::context::Context;
+use crate::registry::Rule;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_diagnostics::{Edit, Fix};
 
-security_rule!(
-    DL4000,
-    DL4000_META,
-    "DL4000",
-    "maintainer-deprecated",
-    ["MaintainerDeprecated"],
-    Error,
-    Always,
-    "MAINTAINER is deprecated: use a label.",
-    r#"## What it does
+pub static DL4000_META: RuleMeta = RuleMeta {
+    code: "DL4000",
+    name: "maintainer-deprecated",
+    area: Area::Lint,
+    group: "security",
+    aliases: &["MaintainerDeprecated"],
+    severity: Severity::Error,
+    fix: FixAvailability::Always,
+    summary: "MAINTAINER is deprecated: use a label.",
+    docs: r#"## What it does
 
 Flags the `MAINTAINER` instruction.
 
@@ -43,8 +45,9 @@ legacy `Author` field is no longer set), so it is offered as an unsafe fix.
 
 - hadolint `DL4000`; BuildKit check `MaintainerDeprecated`
 "#,
-    check_dl4000
-);
+};
+
+pub static DL4000: Rule = Rule::new(&DL4000_META, check_dl4000);
 
 fn check_dl4000(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -83,16 +86,16 @@ const WANTED: &[&str] = &[
     "org.opencontainers.image.version",
 ];
 
-security_rule!(
-    BSN6001,
-    BSN6001_META,
-    "BSN6001",
-    "missing-oci-labels",
-    [],
-    Info,
-    None,
-    "Label the final image with its source, revision and version.",
-    r#"## What it does
+pub static BSN6001_META: RuleMeta = RuleMeta {
+    code: "BSN6001",
+    name: "missing-oci-labels",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "Label the final image with its source, revision and version.",
+    docs: r#"## What it does
 
 Checks that the final stage (with the earlier stages it is built `FROM`) sets the OCI
 labels `org.opencontainers.image.source`, `org.opencontainers.image.revision` and
@@ -125,8 +128,9 @@ CMD ["app"]
 
 - OCI image spec, "Pre-Defined Annotation Keys"
 "#,
-    check_bsn6001
-);
+};
+
+pub static BSN6001: Rule = Rule::new(&BSN6001_META, check_bsn6001);
 
 fn check_bsn6001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;

@@ -32,24 +32,6 @@ use bosun_dockerfile::{Dockerfile, Instruction};
 
 use bosun_dockerfile::model::Model;
 
-/// Declares one rule: `security_rule!(IDENT, META_IDENT, "CODE", "name", [aliases],
-/// Severity, FixAvailability, "summary", docs, check_fn)`.
-macro_rules! security_rule {
-    ($id:ident, $meta:ident, $code:literal, $name:literal, [$($alias:literal),*], $sev:ident, $fix:ident, $summary:literal, $docs:expr, $check:path) => {
-        pub static $meta: bosun_diagnostics::RuleMeta = bosun_diagnostics::RuleMeta {
-            code: $code,
-            name: $name,
-            aliases: &[$($alias),*],
-            severity: bosun_diagnostics::Severity::$sev,
-            fix: bosun_diagnostics::FixAvailability::$fix,
-            summary: $summary,
-            docs: $docs,
-        };
-        pub static $id: $crate::registry::Rule = $crate::registry::Rule::new(&$meta, $check);
-    };
-}
-pub(crate) use security_rule;
-
 /// Every security rule, in code order.
 pub static RULES: &[&Rule] = &[
     &images::DL3006,

@@ -3,8 +3,10 @@
 //! Values are never printed: messages carry `bosun_secrets::redact`ed forms and every
 //! finding marks the secret bytes for the renderers to mask.
 
-use super::{security_rule, stage_instructions, unquote};
+use super::{stage_instructions, unquote};
 use crate::context::Context;
+use crate::registry::Rule;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta};
 use bosun_dockerfile::model::Model;
 use bosun_dockerfile::{Dockerfile, Instruction, Word};
 use bosun_secrets::{
@@ -110,16 +112,16 @@ fn describe(m: &SecretMatch) -> String {
     }
 }
 
-security_rule!(
-    BSN3001,
-    BSN3001_META,
-    "BSN3001",
-    "secret-in-arg-or-env",
-    [],
-    Error,
-    None,
-    "Do not put secrets in ARG or ENV.",
-    r#"## What it does
+pub static BSN3001_META: RuleMeta = RuleMeta {
+    code: "BSN3001",
+    name: "secret-in-arg-or-env",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: bosun_diagnostics::Severity::Error,
+    fix: FixAvailability::None,
+    summary: "Do not put secrets in ARG or ENV.",
+    docs: r#"## What it does
 
 Flags `ENV` and `ARG` that carry a secret:
 - a value in a known token format (`ghp_...`, `AKIA...`, a PEM private key, a URL with a
@@ -159,8 +161,9 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
 - hadolint `DL3064` and BuildKit's `SecretsUsedInArgOrEnv` (`BK1015`) judge the name
   alone; Trivy `DS-0031`
 "#,
-    check_bsn3001
-);
+};
+
+pub static BSN3001: Rule = Rule::new(&BSN3001_META, check_bsn3001);
 
 fn check_bsn3001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -251,16 +254,16 @@ fn report_assignment(
     }
 }
 
-security_rule!(
-    BSN3002,
-    BSN3002_META,
-    "BSN3002",
-    "secret-file-copied",
-    [],
-    Error,
-    None,
-    "Do not COPY or ADD keys and credential files into the image.",
-    r#"## What it does
+pub static BSN3002_META: RuleMeta = RuleMeta {
+    code: "BSN3002",
+    name: "secret-file-copied",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: bosun_diagnostics::Severity::Error,
+    fix: FixAvailability::None,
+    summary: "Do not COPY or ADD keys and credential files into the image.",
+    docs: r#"## What it does
 
 Flags `COPY`/`ADD` sources that are, by name, private keys or credential files:
 `id_rsa`, `*.key`, `*.pem` (not certificate bundles), `*.p12`, `.env`, `.npmrc`,
@@ -291,8 +294,9 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 
 - Dockle `CIS-DI-0010`; Trivy `DS-0031`
 "#,
-    check_bsn3002
-);
+};
+
+pub static BSN3002: Rule = Rule::new(&BSN3002_META, check_bsn3002);
 
 fn check_bsn3002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -353,16 +357,16 @@ fn check_bsn3002(ctx: &mut Context<'_>) {
     }
 }
 
-security_rule!(
-    BSN3003,
-    BSN3003_META,
-    "BSN3003",
-    "secret-build-arg-used-in-run",
-    [],
-    Error,
-    None,
-    "Pass build secrets with `RUN --mount=type=secret`, not as build args.",
-    r#"## What it does
+pub static BSN3003_META: RuleMeta = RuleMeta {
+    code: "BSN3003",
+    name: "secret-build-arg-used-in-run",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: bosun_diagnostics::Severity::Error,
+    fix: FixAvailability::None,
+    summary: "Pass build secrets with `RUN --mount=type=secret`, not as build args.",
+    docs: r#"## What it does
 
 Flags a `RUN` that uses a build arg named like a secret (`ARG NPM_TOKEN` then
 `RUN npm ci` with `$NPM_TOKEN`), pointing at the use.
@@ -391,8 +395,9 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \
 
 - Docker docs, "Build secrets"
 "#,
-    check_bsn3003
-);
+};
+
+pub static BSN3003: Rule = Rule::new(&BSN3003_META, check_bsn3003);
 
 fn check_bsn3003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -408,16 +413,16 @@ fn check_bsn3003(ctx: &mut Context<'_>) {
     }
 }
 
-security_rule!(
-    BSN3004,
-    BSN3004_META,
-    "BSN3004",
-    "hardcoded-secret",
-    [],
-    Error,
-    None,
-    "Do not hard-code credentials in the Dockerfile.",
-    r#"## What it does
+pub static BSN3004_META: RuleMeta = RuleMeta {
+    code: "BSN3004",
+    name: "hardcoded-secret",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: bosun_diagnostics::Severity::Error,
+    fix: FixAvailability::None,
+    summary: "Do not hard-code credentials in the Dockerfile.",
+    docs: r#"## What it does
 
 Flags credentials written into `RUN`, `LABEL`, `CMD`, `ENTRYPOINT`, `HEALTHCHECK`,
 `COPY`/`RUN` heredocs and the other instructions (ENV and ARG are `BSN3001`): tokens in
@@ -444,8 +449,9 @@ RUN --mount=type=secret,id=git_token \
     git clone "https://deploy:$(cat /run/secrets/git_token)@git.example.org/app.git"
 ```
 "#,
-    check_bsn3004
-);
+};
+
+pub static BSN3004: Rule = Rule::new(&BSN3004_META, check_bsn3004);
 
 fn check_bsn3004(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;

@@ -2,8 +2,10 @@
 //! the final stage), `DL3004` (sudo), `BSN2002` (ssh servers), `BSN2003`
 //! (world-writable modes).
 
-use super::{basename, final_stage, security_rule, stage_chain, stage_instructions};
+use super::{basename, final_stage, stage_chain, stage_instructions};
 use crate::context::Context;
+use crate::registry::Rule;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_dockerfile::shell::Cmd;
 use bosun_dockerfile::Instruction;
 
@@ -28,16 +30,16 @@ fn effective_user(
 
 use bosun_dockerfile::model::is_root_user;
 
-security_rule!(
-    DL3002,
-    DL3002_META,
-    "DL3002",
-    "final-stage-runs-as-root",
-    [],
-    Warning,
-    None,
-    "The last USER of the final stage should not be root.",
-    r#"## What it does
+pub static DL3002_META: RuleMeta = RuleMeta {
+    code: "DL3002",
+    name: "final-stage-runs-as-root",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "The last USER of the final stage should not be root.",
+    docs: r#"## What it does
 
 Flags a final stage whose last `USER` is root: `root`, `0`, `root:root`, `0:0`, or a
 variable whose value is one of those. Only the final stage counts (the image that
@@ -72,8 +74,9 @@ CMD ["app"]
 
 - hadolint `DL3002`; CIS Docker Benchmark 4.1
 "#,
-    check_dl3002
-);
+};
+
+pub static DL3002: Rule = Rule::new(&DL3002_META, check_dl3002);
 
 fn check_dl3002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -108,16 +111,16 @@ fn check_dl3002(ctx: &mut Context<'_>) {
     }
 }
 
-security_rule!(
-    BSN2001,
-    BSN2001_META,
-    "BSN2001",
-    "final-stage-without-user",
-    [],
-    Low,
-    None,
-    "The final stage sets no USER, so it runs as the base image's user (usually root).",
-    r#"## What it does
+pub static BSN2001_META: RuleMeta = RuleMeta {
+    code: "BSN2001",
+    name: "final-stage-without-user",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Low,
+    fix: FixAvailability::None,
+    summary: "The final stage sets no USER, so it runs as the base image's user (usually root).",
+    docs: r#"## What it does
 
 Flags a final stage with no `USER` instruction at all (nor in the earlier stages it is
 built `FROM`) in an image that runs a service (its `ENTRYPOINT`/`CMD` is not a shell,
@@ -150,8 +153,9 @@ CMD ["python", "/app/app.py"]
 
 - CIS Docker Benchmark 4.1; Trivy `DS-0002`
 "#,
-    check_bsn2001
-);
+};
+
+pub static BSN2001: Rule = Rule::new(&BSN2001_META, check_bsn2001);
 
 fn check_bsn2001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -185,16 +189,16 @@ fn check_bsn2001(ctx: &mut Context<'_>) {
     );
 }
 
-security_rule!(
-    DL3004,
-    DL3004_META,
-    "DL3004",
-    "sudo-usage",
-    [],
-    Error,
-    None,
-    "Do not use sudo.",
-    r#"## What it does
+pub static DL3004_META: RuleMeta = RuleMeta {
+    code: "DL3004",
+    name: "sudo-usage",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "Do not use sudo.",
+    docs: r#"## What it does
 
 Flags `sudo` in `RUN` commands.
 
@@ -222,8 +226,9 @@ RUN apt-get update
 
 - hadolint `DL3004`
 "#,
-    check_dl3004
-);
+};
+
+pub static DL3004: Rule = Rule::new(&DL3004_META, check_dl3004);
 
 fn check_dl3004(ctx: &mut Context<'_>) {
     let src = ctx.source;
@@ -317,16 +322,16 @@ pub(crate) fn package_name(arg: &str) -> &str {
     &arg[..end]
 }
 
-security_rule!(
-    BSN2002,
-    BSN2002_META,
-    "BSN2002",
-    "ssh-server-in-image",
-    [],
-    Warning,
-    None,
-    "Do not run an SSH server in a container.",
-    r#"## What it does
+pub static BSN2002_META: RuleMeta = RuleMeta {
+    code: "BSN2002",
+    name: "ssh-server-in-image",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not run an SSH server in a container.",
+    docs: r#"## What it does
 
 Flags `EXPOSE 22` and the installation of an SSH server (`openssh-server`, `openssh`
 on Alpine, `dropbear`).
@@ -355,8 +360,9 @@ EXPOSE 8080
 
 - CIS Docker Benchmark 5.7; Trivy `DS-0004`; Checkov `CKV_DOCKER_1`
 "#,
-    check_bsn2002
-);
+};
+
+pub static BSN2002: Rule = Rule::new(&BSN2002_META, check_bsn2002);
 
 fn check_bsn2002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -423,16 +429,16 @@ fn world_writable(mode: &str) -> bool {
     octal_world_writable(mode) || symbolic_world_writable(mode)
 }
 
-security_rule!(
-    BSN2003,
-    BSN2003_META,
-    "BSN2003",
-    "world-writable-permissions",
-    [],
-    Warning,
-    None,
-    "Do not make files or directories world-writable.",
-    r#"## What it does
+pub static BSN2003_META: RuleMeta = RuleMeta {
+    code: "BSN2003",
+    name: "world-writable-permissions",
+    area: Area::Lint,
+    group: "security",
+    aliases: &[],
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not make files or directories world-writable.",
+    docs: r#"## What it does
 
 Flags `chmod 777` / `chmod -R 666` / `chmod o+w` / `chmod a+rwx`, `mkdir -m 777`,
 `install -m 777`, and `COPY --chmod=777` / `ADD --chmod=777`. Sticky-bit modes for
@@ -460,8 +466,9 @@ RUN mkdir /data && chown 10001:10001 /data && chmod 750 /data
 
 - Checkov/Trivy permission checks; CIS Docker Benchmark 4.8
 "#,
-    check_bsn2003
-);
+};
+
+pub static BSN2003: Rule = Rule::new(&BSN2003_META, check_bsn2003);
 
 fn check_bsn2003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
