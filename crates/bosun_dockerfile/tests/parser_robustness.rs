@@ -2,7 +2,7 @@
 //! byte flips of them (a deterministic xorshift generator, so failures reproduce).
 
 use bosun_dockerfile::{dump, parse_bytes, Dockerfile};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn corpus_files() -> Option<Vec<PathBuf>> {
     let root = bosun_testkit::corpus("dockerfiles/visible")?;

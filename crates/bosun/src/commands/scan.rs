@@ -434,7 +434,7 @@ fn write_text(
 /// with its own category so GitHub code scanning keeps their alerts apart.
 fn write_sarif(out: &mut dyn Write, report: &ScanReport) -> std::io::Result<()> {
     let lint_rules: Vec<&RuleMeta> = bosun_lint::rules::RULES.iter().map(|r| r.meta).collect();
-    let image_rules: Vec<&RuleMeta> = bosun_inspect::RULES.iter().collect();
+    let image_rules: Vec<&RuleMeta> = bosun_inspect::RULES.to_vec();
     let categories: Vec<(StageKind, String)> = report
         .stages
         .iter()
