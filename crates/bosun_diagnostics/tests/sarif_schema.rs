@@ -1,12 +1,7 @@
 //! The SARIF output validates against the OASIS SARIF 2.1.0 schema.
 
-use bosun_diagnostics::render::{sarif_document, ToolInfo};
+use bosun_diagnostics::render::{add_omitted, sarif_document, ToolInfo};
 use bosun_diagnostics::*;
-
-const SCHEMA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/corpus/schemas/sarif-2.1.0/sarif-schema-2.1.0.json"
-);
 
 static RULE: RuleMeta = RuleMeta {
     code: "DL9999",
@@ -72,10 +67,10 @@ fn findings() -> Vec<Finding> {
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {
-    let Ok(schema_text) = std::fs::read_to_string(SCHEMA) else {
-        bosun_testkit::skip(&format!("skipping: SARIF schema not found at {SCHEMA}"));
+    let Some(path) = bosun_testkit::corpus("schemas/sarif-2.1.0/sarif-schema-2.1.0.json") else {
         return;
     };
+    let schema_text = std::fs::read_to_string(&path).expect("read the SARIF schema");
     let mut schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
     // The published schema's `language` patterns are not valid regexes (an unbalanced
     // `]`), which fails meta-validation once formats are checked; bosun never writes
@@ -98,6 +93,24 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+
+    // What caps left out, in the run's properties and notifications: still valid.
+    let mut capped = doc.clone();
+    add_omitted(&mut capped, &[("BSI121 findings".to_string(), 399_000)]);
+    let errors: Vec<String> = validator
+        .iter_errors(&capped)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &capped["runs"][0];
+    assert_eq!(
+        run["properties"]["omitted"],
+        serde_json::json!([{ "what": "BSI121 findings", "count": 399_000 }])
+    );
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"],
+        "399000 more BSI121 findings not shown (cap reached)"
+    );
 
     // The schema is not vacuous here: a broken document is rejected.
     let mut bad = doc.clone();

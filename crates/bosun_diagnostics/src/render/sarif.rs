@@ -125,7 +125,7 @@ fn location(f: &Finding) -> Value {
             props.insert("layerIndex".into(), json!(layer_index));
             props.insert("layerDigest".into(), json!(layer_digest));
             if let Some(c) = created_by {
-                props.insert("createdBy".into(), json!(c));
+                props.insert("createdBy".into(), json!(c.as_ref()));
             }
             json!({
                 "logicalLocations": [{
@@ -257,13 +257,60 @@ pub fn render_sarif(
     rules: &[&RuleMeta],
     tool: &ToolInfo,
 ) -> io::Result<()> {
+    render_sarif_with_omitted(w, findings, rules, tool, &[])
+}
+
+/// Records what caps left out of a report (`what`, how many) in the run: as
+/// `runs[0].properties.omitted` (`[{"what", "count"}]`, for tools) and as one
+/// invocation notification each (for people reading the log in a viewer). Nothing
+/// when `omitted` is empty.
+pub fn add_omitted(doc: &mut Value, omitted: &[(String, u64)]) {
+    if omitted.is_empty() {
+        return;
+    }
+    let Some(run) = doc
+        .get_mut("runs")
+        .and_then(|r| r.get_mut(0))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let list: Vec<Value> = omitted
+        .iter()
+        .map(|(what, count)| json!({ "what": what, "count": count }))
+        .collect();
+    let notes: Vec<Value> = omitted
+        .iter()
+        .map(|(what, count)| {
+            json!({
+                "level": "note",
+                "message": { "text": format!("{count} more {what} not shown (cap reached)") },
+            })
+        })
+        .collect();
+    run.insert("properties".into(), json!({ "omitted": list }));
+    run.insert(
+        "invocations".into(),
+        json!([{ "executionSuccessful": true, "toolExecutionNotifications": notes }]),
+    );
+}
+
+/// [`render_sarif`] for a report whose caps left findings out (see [`add_omitted`]).
+pub fn render_sarif_with_omitted(
+    w: &mut dyn Write,
+    findings: &[Finding],
+    rules: &[&RuleMeta],
+    tool: &ToolInfo,
+    omitted: &[(String, u64)],
+) -> io::Result<()> {
     // Redacted first; serde escapes C0 controls, `escape_json_c1` the rest.
     let clean: Vec<Finding> = findings
         .iter()
         .map(|f| super::clean_finding(f, false))
         .collect();
-    let text = serde_json::to_string_pretty(&sarif_document(&clean, rules, tool))
-        .map_err(io::Error::from)?;
+    let mut doc = sarif_document(&clean, rules, tool);
+    add_omitted(&mut doc, omitted);
+    let text = serde_json::to_string_pretty(&doc).map_err(io::Error::from)?;
     w.write_all(super::escape_json_c1(&text).as_bytes())?;
     writeln!(w)
 }
