@@ -27,6 +27,9 @@ pub enum Command {
     /// Decide whether an image may be promoted: run what the policies need, print the
     /// verdict with every reason (exit 0 pass, 1 deny).
     Gate(GateArgs),
+    /// Gate an image by digest, copy it (manifest or index and every blob) to another
+    /// registry or layout by digest, and sign the copy; a denied image is not copied.
+    Promote(PromoteArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print one rule's page.
@@ -46,6 +49,9 @@ pub enum Command {
     /// Find known vulnerabilities in an image, a directory or an SBOM file, from the
     /// local database (`bosun db import` / `bosun db update`).
     Vuln(VulnArgs),
+    /// Audit how containers run: a live engine's containers (`--host`, `DOCKER_HOST`),
+    /// or Compose files and Kubernetes manifests (files or folders).
+    Audit(AuditArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -102,6 +108,25 @@ pub struct LintArgs {
     /// Do not run these rules (codes, names or aliases).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Compose files, Kubernetes manifests (multi-document YAML, Helm output), or
+    /// folders to search for `*.yml`/`*.yaml`. Without paths, the engine is audited.
+    pub paths: Vec<PathBuf>,
+    /// The engine to audit: unix:///PATH or tcp://HOST:PORT (default: DOCKER_HOST,
+    /// else unix:///var/run/docker.sock). With paths, the engine is audited too.
+    #[arg(long, short = 'H', value_name = "HOST")]
+    pub host: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Seconds to wait for a connection to a tcp:// engine (default 30).
+    #[arg(long, env = "BOSUN_CONNECT_TIMEOUT", value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for the next byte of an engine's answer (default 30).
+    #[arg(long, env = "BOSUN_IDLE_TIMEOUT", value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +201,13 @@ pub struct SbomArgs {
     /// Write FORMAT to FILE (repeatable): -o cyclonedx-json=bom.json -o spdx-json=sbom.spdx.json.
     #[arg(long = "output", short = 'o', value_name = "FORMAT=FILE")]
     pub outputs: Vec<String>,
+    /// Sign the SBOM (CycloneDX 1.6) as an in-toto attestation (predicate type https://cyclonedx.org/bom) and attach it to the image's
+    /// digest in its registry or OCI layout (needs --key).
+    #[arg(long)]
+    pub attest: bool,
+    /// With --attest: the private key; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
     #[command(flatten)]
     pub source: SourceArgs,
 }
@@ -194,21 +226,48 @@ pub struct GateArgs {
     /// Policy files: TOML (`*.toml`) or Rego (`*.rego`, `package bosun`, rule `deny`).
     #[arg(long = "policy", required = true)]
     pub policies: Vec<PathBuf>,
-    /// Public keys to verify the image's signatures with (besides the policy's
-    /// `signatures.required_keys`).
-    #[arg(long = "key")]
-    pub keys: Vec<PathBuf>,
     /// Also lint this Dockerfile; its findings join the report (and `deny_secrets`).
     #[arg(long)]
     pub dockerfile: Option<PathBuf>,
-    /// Sign the verdict as an attestation (with --key naming the private key).
+    /// Vulnerability database for `[vulnerabilities]` (default: vuln.db in the user's
+    /// cache folder, as for `bosun vuln`).
+    #[arg(long, env = "BOSUN_DB")]
+    pub db: Option<PathBuf>,
+    /// Sign the verdict (pass or deny) as an in-toto attestation of type
+    /// https://bosun.dev/gate/v1 and attach it to the gated digest (needs --key).
     #[arg(long)]
     pub attest: bool,
+    /// With --attest: the private key that signs the verdict; password from
+    /// BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
     /// Output: text (the verdict and every reason) or json (verdict and report).
     #[arg(long, short = 'f', value_enum, default_value_t = GateFormat::Text)]
     pub format: GateFormat,
     #[command(flatten)]
     pub source: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// The image to promote: REF or docker://REF (registry), or oci:DIR[:TAG].
+    pub src: String,
+    /// Where to copy it: REF or docker://REF (the tag to set), or oci:DIR[:TAG].
+    pub dst: String,
+    /// Policy files: TOML (`*.toml`) or Rego (`*.rego`), as for `bosun gate`.
+    #[arg(long = "policy", required = true)]
+    pub policies: Vec<PathBuf>,
+    /// Private key that signs the copy; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Vulnerability database for `[vulnerabilities]` (default: as for `bosun vuln`).
+    #[arg(long, env = "BOSUN_DB")]
+    pub db: Option<PathBuf>,
+    /// Platform the gate examines in a multi-platform index (the whole index is copied).
+    #[arg(long)]
+    pub platform: Option<String>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -350,6 +409,20 @@ pub enum DbCommand {
     Update(DbUpdateArgs),
     /// Show counts per source and ecosystem, and the age of the data.
     Status(DbStatusArgs),
+    /// Push the database as an OCI artifact (one layer,
+    /// application/vnd.bosun.vulndb.v1+sqlite) to REF (registry) or oci:DIR[:TAG].
+    Push(DbTransferArgs),
+    /// Pull the database artifact from REF or oci:DIR[:TAG]: the digest is verified
+    /// and the schema checked before the local database is replaced (atomically).
+    Pull(DbTransferArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbTransferArgs {
+    /// REF or docker://REF (registry), or oci:DIR[:TAG] (OCI layout).
+    pub reference: String,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -388,6 +461,9 @@ pub enum VulnFormat {
     Table,
     Json,
     Sarif,
+    /// The packages as CycloneDX 1.6 components plus a `vulnerabilities` list.
+    #[value(name = "cyclonedx-json")]
+    CyclonedxJson,
 }
 
 #[derive(Debug, Args)]
@@ -410,9 +486,34 @@ pub struct VulnArgs {
     /// Leave out vulnerabilities that no released version fixes.
     #[arg(long)]
     pub ignore_unfixed: bool,
+    /// Keep only these severities, as trivy: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL
+    /// (comma-separated, any case); `HIGH+` keeps high and above.
+    #[arg(long, short = 's')]
+    pub severity: Option<String>,
+    /// Ignore file (TOML `[[ignore]]` entries with id, optional package, reason and
+    /// expires = YYYY-MM-DD); default: `.bosun-ignore.toml` in the current folder
+    /// when present. Expired entries suppress nothing and are reported.
+    #[arg(long)]
+    pub ignore_file: Option<PathBuf>,
+    /// OpenVEX document (repeatable): `not_affected` and `fixed` statements
+    /// suppress the findings they name.
+    #[arg(long)]
+    pub vex: Vec<PathBuf>,
+    /// The base image (any image reference `bosun sbom` takes): layers it shares
+    /// with the target are the base's. Default: from the target's annotations and
+    /// history.
+    #[arg(long)]
+    pub base: Option<String>,
     /// Colour: auto (on a terminal, unless NO_COLOR), always, never.
     #[arg(long, default_value = "auto")]
     pub color: String,
+    /// Sign the findings as an in-toto attestation (cosign's vuln predicate, https://cosign.sigstore.dev/attestation/vuln/v1) and attach it to the image's
+    /// digest in its registry or OCI layout (needs --key).
+    #[arg(long)]
+    pub attest: bool,
+    /// With --attest: the private key; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
     #[command(flatten)]
     pub source: SourceArgs,
 }

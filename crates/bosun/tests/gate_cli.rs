@@ -1,7 +1,7 @@
 //! `bosun gate` on the real test images: `bad` (root, planted secrets) is denied by
 //! `require_non_root` and `deny_secrets`, `goapp` (user 65532, no secrets) passes them;
 //! registries, labels and a Rego policy each pass one image and deny another; bad
-//! policies and unavailable data sources exit 2 with one line.
+//! policies, a missing vulnerability database and a missing key exit 2 with one line.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -178,22 +178,17 @@ fn bad_policies_and_missing_sources_exit_2_with_one_line() {
         (
             "vulns.toml",
             "[vulnerabilities]\nfail_on = \"high\"\n",
-            "vulnerabilities.fail_on needs a vulnerability database",
-        ),
-        (
-            "pkgs.toml",
-            "[image]\nbanned_packages = [\"telnetd\"]\n",
-            "image.banned_packages needs a package list (SBOM)",
+            "the vulnerability check needs a vulnerability database: no vulnerability database at /nonexistent-bosun/vuln.db (create one with `bosun db import PATH...` or `bosun db update`)",
         ),
         (
             "sigs.toml",
             "[signatures]\nrequired_keys = [\"keys/release.pub\"]\n",
-            "signatures.required_keys needs signature verification",
+            "cannot read public key ",
         ),
     ];
     for (name, text, want) in cases {
         let p = write(dir.path(), name, text);
-        let r = gate(&image, &[&p], &[]);
+        let r = gate(&image, &[&p], &["--db", "/nonexistent-bosun/vuln.db"]);
         assert_eq!(r.code, 2, "{name}: {}", r.stdout);
         assert_eq!(r.stdout, "", "{name}");
         assert_eq!(r.stderr.lines().count(), 1, "{name}: {}", r.stderr);

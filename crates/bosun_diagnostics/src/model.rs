@@ -228,6 +228,19 @@ pub enum Location {
         image: Option<String>,
         path: Option<String>,
     },
+    /// A setting of a container as it runs or is declared (`bosun audit`).
+    Workload {
+        /// A Compose or Kubernetes file, or an engine (`unix:///var/run/docker.sock`).
+        source: String,
+        /// The service or container: `service web`, `Deployment/api container app`,
+        /// `container web (1a2b3c4d5e6f)`.
+        workload: String,
+        /// The field as the source spells it: `services.web.privileged`,
+        /// `spec.template.spec.containers[0].securityContext`, `HostConfig.Privileged`.
+        field: String,
+        /// Where the field (or the workload, for a missing setting) is in the file.
+        span: Option<Span>,
+    },
 }
 
 impl Location {
@@ -257,6 +270,18 @@ impl Location {
             ),
             Location::ImageConfig { image, field } => format!("{image} {field}"),
             Location::Package { purl, .. } => purl.clone(),
+            Location::Workload {
+                source,
+                workload,
+                field,
+                span,
+            } => match span {
+                Some(s) => format!(
+                    "{source}:{}:{} {workload} {field}",
+                    s.start_line, s.start_column
+                ),
+                None => format!("{source} {workload} {field}"),
+            },
         }
     }
 }
@@ -401,6 +426,17 @@ impl Finding {
                 format!("{image}\0{path}"),
                 *layer_index,
                 0,
+                self.code.clone(),
+            ),
+            Location::Workload {
+                source,
+                workload,
+                span,
+                ..
+            } => (
+                format!("{source}\0{workload}"),
+                span.map_or(0, |s| s.start_line),
+                span.map_or(0, |s| s.start_column),
                 self.code.clone(),
             ),
             other => (other.short(), 0, 0, self.code.clone()),

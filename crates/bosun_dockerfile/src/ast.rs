@@ -453,3 +453,33 @@ impl Instruction {
         !self.json
     }
 }
+
+/// `s` without surrounding whitespace and one level of matching quotes (`"a"`, `'a'`):
+/// the value of an ARG/ENV/LABEL key or value or a COPY path as a rule compares it.
+/// The one copy for every rule.
+pub fn unquote(s: &str) -> &str {
+    let t = s.trim();
+    let b = t.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&q @ (b'"' | b'\'')), Some(&l)) if b.len() >= 2 && l == q => {
+            t.get(1..t.len() - 1).unwrap_or("")
+        }
+        _ => t,
+    }
+}
+
+#[cfg(test)]
+mod unquote_tests {
+    use super::unquote;
+
+    #[test]
+    fn one_level_of_matching_quotes() {
+        assert_eq!(unquote("\"a b\""), "a b");
+        assert_eq!(unquote(" 'x' "), "x");
+        assert_eq!(unquote("\"\"x\"\""), "\"x\"");
+        assert_eq!(unquote("\"a'"), "\"a'");
+        assert_eq!(unquote("\""), "\"");
+        assert_eq!(unquote("''"), "");
+        assert_eq!(unquote("plain"), "plain");
+    }
+}

@@ -15,12 +15,14 @@
 //! - [`dump`] renders BuildKit's `Node.Dump()` and the `bosun parse` JSON lines.
 
 pub mod ast;
+pub mod dockerignore;
 pub mod dump;
 pub mod expand;
 pub mod model;
 pub mod shell;
 pub mod syntax;
 
+pub use ast::unquote;
 pub use ast::{
     Comment, Directive, Dockerfile, Flag, Heredoc, Instruction, KeyValue, LogicalLine, ParseError,
     ParseWarning, Segment, TextRange, WarningKind, Word, KNOWN_INSTRUCTIONS,

@@ -17,12 +17,13 @@
 //!   declared before them.
 
 mod image_ref;
+mod runs;
 
 pub use image_ref::{ImageRef, RefError, DOCKER_HUB};
+pub use runs::{Run, RunScript, POSIX_SHELLS};
 
 use crate::ast::{Dockerfile, Instruction};
 use crate::expand::{Env, ExpandError, Expansion, Lexer};
-use crate::shell::Script;
 use rpds::HashTrieMapSync;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -272,12 +273,24 @@ pub struct Stage {
     pub base: Base,
     /// `--platform`, as written and expanded.
     pub platform: Option<Resolved>,
+    /// A later stage is built `FROM` it, copies from it (`COPY --from`) or mounts it
+    /// (`RUN --mount=from=`).
+    pub used_later: bool,
 }
 
 impl Stage {
     /// The instruction indices of the stage (FROM included).
     pub fn instructions(&self) -> std::ops::Range<usize> {
         self.from..self.end
+    }
+
+    /// The base image word with the global ARGs substituted, or as written when it
+    /// does not expand.
+    pub fn base_resolved(&self) -> &str {
+        self.base_name
+            .value
+            .as_deref()
+            .unwrap_or(self.base_name.raw.as_str())
     }
 
     /// The parent stage, when built `FROM` another stage.
@@ -398,12 +411,19 @@ impl UserState {
     }
 }
 
-/// True for `root` or uid 0 (`0`, `00`: the runtime reads a number) with an optional
-/// `:group`. The one answer for every rule (it was three copies that disagreed on
-/// `00`).
+/// True when a container started with `USER value` (or an image config `User`) runs as
+/// uid 0, decided as runc does it (`moby/sys/user.GetExecUser`): the part before `:`
+/// is a passwd name or a number read by Go's `strconv.Atoi` (optional sign, decimal
+/// digits), so `root`, `0`, `00`, `+0` and `-0` are uid 0; an empty user part (`""`,
+/// `:1000`) takes the default uid, 0. Nothing is trimmed: runc does not trim, and
+/// ` 0` is neither a number nor a name. The one answer for every rule and image check.
 pub fn is_root_user(value: &str) -> bool {
-    let user = value.split_once(':').map_or(value, |(u, _)| u).trim();
-    user == "root" || (!user.is_empty() && user.bytes().all(|b| b == b'0'))
+    let user = value.split_once(':').map_or(value, |(u, _)| u);
+    let digits = user
+        .strip_prefix('+')
+        .or_else(|| user.strip_prefix('-'))
+        .unwrap_or(user);
+    user.is_empty() || user == "root" || (!digits.is_empty() && digits.bytes().all(|b| b == b'0'))
 }
 
 /// The kind of shell a stage's RUN shell form runs in.
@@ -443,6 +463,34 @@ impl ShellState {
             words: vec!["cmd".to_string(), "/S".to_string(), "/C".to_string()],
             instruction: None,
         }
+    }
+
+    /// Set by a SHELL instruction (or an exec form's own shell), not the default.
+    pub fn explicit(&self) -> bool {
+        self.instruction.is_some()
+    }
+
+    /// The program's file name (`/bin/bash` -> `bash`).
+    pub fn program(&self) -> &str {
+        crate::shell::basename(self.words.first().map_or("", String::as_str))
+    }
+
+    /// PowerShell or cmd: not a POSIX shell.
+    pub fn is_non_posix(&self) -> bool {
+        let p = self.program().to_ascii_lowercase();
+        p.contains("pwsh") || p.contains("powershell") || p.starts_with("cmd")
+    }
+
+    /// The SHELL turns on pipefail (`-o pipefail`, `-eo pipefail`, `-euxo pipefail`).
+    pub fn has_pipefail(&self) -> bool {
+        self.words.iter().enumerate().any(|(i, w)| {
+            w == "pipefail"
+                && i > 0
+                && self
+                    .words
+                    .get(i - 1)
+                    .is_some_and(|p| p.starts_with('-') && !p.starts_with("--") && p.ends_with('o'))
+        }) || self.words.iter().any(|w| w == "-opipefail")
     }
 
     pub fn kind(&self) -> ShellKind {
@@ -491,7 +539,7 @@ pub struct Model {
     stage_end: Vec<InstrState>,
     refs: Vec<Vec<StageRef>>,
     mounts: Vec<Vec<Mount>>,
-    scripts: Vec<OnceLock<Option<Script>>>,
+    runs: Vec<Run>,
     reachable: Vec<bool>,
     /// Lower-cased stage name -> first stage with it.
     stage_names: HashMap<String, usize>,
@@ -632,15 +680,40 @@ impl Model {
             .collect()
     }
 
-    /// The commands of a RUN / ONBUILD RUN instruction, parsed on first use with the
-    /// stage's SHELL (cached).
-    pub fn script(&self, instruction: usize, df: &Dockerfile) -> Option<&Script> {
-        let cell = self.scripts.get(instruction)?;
-        cell.get_or_init(|| {
-            let instr = df.instructions.get(instruction)?;
-            Script::from_instruction_with_shell(instr, &self.shell_at(instruction).words)
-        })
-        .as_ref()
+    /// Every RUN and ONBUILD RUN in instruction order, with its shell, mounts and
+    /// commands (each script parsed once, when the model was built).
+    pub fn runs(&self) -> &[Run] {
+        &self.runs
+    }
+
+    /// The RUNs of instruction `instruction` (a binary search, not a scan).
+    pub fn runs_at(&self, instruction: usize) -> &[Run] {
+        let lo = self.runs.partition_point(|r| r.index < instruction);
+        let hi = self.runs.partition_point(|r| r.index <= instruction);
+        self.runs.get(lo..hi).unwrap_or_default()
+    }
+
+    /// The index of the stage `instruction` belongs to.
+    pub fn stage_index_of(&self, instruction: usize) -> Option<usize> {
+        self.states.get(instruction)?.stage
+    }
+
+    /// True for the last stage.
+    pub fn is_last_stage(&self, stage: usize) -> bool {
+        stage + 1 == self.stages.len()
+    }
+
+    /// The stage `reference` names (case-insensitive, as BuildKit) or numbers, if it
+    /// comes before stage `before`.
+    pub fn find_stage(&self, reference: &str, before: usize) -> Option<usize> {
+        let limit = before.min(self.stages.len());
+        if let Ok(n) = reference.parse::<usize>() {
+            return (n < limit).then_some(n);
+        }
+        self.stage_names
+            .get(&reference.to_ascii_lowercase())
+            .copied()
+            .filter(|&i| i < limit)
     }
 
     /// The variables `word` uses at `instruction` that nothing defines, as BuildKit's
@@ -724,17 +797,7 @@ fn join_workdir(current: Option<&str>, requested: &str) -> String {
 
 /// Lexical path cleaning (Go's `path.Clean` for absolute paths).
 fn clean_path(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for comp in p.split('/') {
-        match comp {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            c => parts.push(c),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    format!("/{}", crate::dockerignore::clean(p))
 }
 
 impl<'d> Builder<'d> {
@@ -790,6 +853,7 @@ impl<'d> Builder<'d> {
             .unwrap_or(n);
         let mut states: Vec<InstrState> = Vec::with_capacity(n);
         let default_shell = Arc::new(ShellState::default_shell());
+        let mut pre_from_shell = default_shell.clone();
         let windows_shell = Arc::new(ShellState::windows_default());
         let not_set = Arc::new(UserState::NotSet);
         // Declared global ARGs (without the platform ones) and their values.
@@ -800,8 +864,16 @@ impl<'d> Builder<'d> {
                 scope: Arc::new(global.clone()),
                 user: not_set.clone(),
                 workdir: None,
-                shell: default_shell.clone(),
+                shell: pre_from_shell.clone(),
             });
+            // A snippet without FROM (BuildKit rejects it; linters read it): its SHELL
+            // applies to the RUNs after it, not to the first stage.
+            if instr.is("SHELL") && instr.json && !instr.value.is_empty() {
+                pre_from_shell = Arc::new(ShellState {
+                    words: instr.value.clone(),
+                    instruction: Some(idx),
+                });
+            }
             if instr.is("ARG") {
                 for (k, v) in arg_pairs(instr) {
                     let value = match self.build_arg(&k) {
@@ -935,6 +1007,29 @@ impl<'d> Builder<'d> {
             }
         }
 
+        // Uses by later stages: FROM <stage>, COPY --from, RUN --mount=from=.
+        for i in 0..stages.len() {
+            if let Some(p) = stages.get(i).and_then(Stage::parent) {
+                if let Some(st) = stages.get_mut(p) {
+                    st.used_later = true;
+                }
+            }
+        }
+        for (idx, out) in refs.iter().enumerate() {
+            let Some(here) = states.get(idx).and_then(|s| s.stage) else {
+                continue;
+            };
+            for r in out {
+                if let StageRef::Stage(t) = *r {
+                    if t < here {
+                        if let Some(st) = stages.get_mut(t) {
+                            st.used_later = true;
+                        }
+                    }
+                }
+            }
+        }
+        let runs = self.runs(&states, &mounts);
         let reachable = reachability(&stages, &refs);
         // A parent is always an earlier stage, so one pass in order answers every stage.
         let mut image_env: Vec<bool> = Vec::with_capacity(stages.len());
@@ -955,11 +1050,51 @@ impl<'d> Builder<'d> {
             stage_end,
             refs,
             mounts,
-            scripts: (0..n).map(|_| OnceLock::new()).collect(),
+            runs,
             reachable,
             stage_names,
             image_env,
         }
+    }
+
+    /// Every RUN and ONBUILD RUN, parsed.
+    fn runs(&self, states: &[InstrState], mounts: &[Vec<Mount>]) -> Vec<Run> {
+        let df = self.df;
+        let mut out = Vec::new();
+        for (idx, instr) in df.instructions.iter().enumerate() {
+            let state = states.get(idx);
+            let stage = state.and_then(|s| s.stage);
+            let shell: &ShellState = match state {
+                Some(s) => &s.shell,
+                None => default_shell_ref(),
+            };
+            if instr.is("RUN") {
+                // Before the first FROM (a snippet) there is no stage scope: as written.
+                let m = match stage {
+                    Some(_) => mounts.get(idx).cloned().unwrap_or_default(),
+                    None => instr
+                        .flags_named("mount")
+                        .filter_map(|f| f.value.as_deref().map(Mount::parse))
+                        .collect(),
+                };
+                let scope = state.map(|s| &*s.scope);
+                out.push(runs::make_run(df, instr, idx, stage, shell, m, scope));
+            } else if let Some(trigger) = instr.onbuild.as_deref().filter(|t| t.is("RUN")) {
+                // Not expanded: the variables are those of the build that uses it.
+                let m = trigger
+                    .flags_named("mount")
+                    .filter_map(|f| f.value.as_deref().map(Mount::parse))
+                    .collect();
+                let mut run = runs::make_run(df, trigger, idx, stage, shell, m, None);
+                run.range = instr.range;
+                run.start_line = instr.start_line;
+                if run.scripts.iter().all(|s| !s.heredoc) && !instr.heredocs.is_empty() {
+                    runs::add_heredoc_scripts(&mut run, trigger, &instr.heredocs);
+                }
+                out.push(run);
+            }
+        }
+        out
     }
 
     fn windows_platform(&self) -> bool {
@@ -1021,6 +1156,7 @@ impl<'d> Builder<'d> {
             base_name,
             base,
             platform,
+            used_later: false,
         }
     }
 
@@ -1106,19 +1242,27 @@ impl<'d> Builder<'d> {
 }
 
 /// A guess from the image name that it is a Windows image (its default shell is then
-/// `cmd`): `mcr.microsoft.com/windows/...`, `.../nanoserver`, tags such as
-/// `3.12-windowsservercore-ltsc2022` or `1.22-nanoserver`.
+/// `cmd`): `mcr.microsoft.com/windows/...`, a repository named `windows`,
+/// `nanoserver`, `servercore` or `windowsservercore` (`microsoft/nanoserver`), tags
+/// such as `3.12-windowsservercore-ltsc2022` or `1.22-nanoserver`. The one Windows
+/// test for every rule.
 pub fn looks_windows(r: &ImageRef) -> bool {
-    let repo = r.repository.as_str();
-    let tag = r.tag.as_deref().unwrap_or_default();
-    (r.registry == "mcr.microsoft.com"
-        && (repo.starts_with("windows")
-            || repo.contains("nanoserver")
-            || repo.contains("servercore")))
-        || repo.ends_with("/nanoserver")
-        || repo.ends_with("/servercore")
-        || tag.contains("windowsservercore")
+    let repo = r.repository.to_ascii_lowercase();
+    let tag = r.tag.as_deref().unwrap_or_default().to_ascii_lowercase();
+    let last = repo.rsplit('/').next().unwrap_or(&repo);
+    (r.registry == "mcr.microsoft.com" && repo.starts_with("windows"))
+        || last == "windows"
+        || last.contains("nanoserver")
+        || last.contains("servercore")
+        || tag.contains("servercore")
         || tag.contains("nanoserver")
+}
+
+/// [`looks_windows`] for an image reference as text (`false` when it does not parse).
+pub fn looks_windows_str(image: &str) -> bool {
+    ImageRef::parse(image)
+        .or_else(|_| ImageRef::parse(&image.to_ascii_lowercase()))
+        .is_ok_and(|r| looks_windows(&r))
 }
 
 fn resolve_ref(
@@ -1205,12 +1349,56 @@ mod tests {
     }
 
     #[test]
-    fn root_users() {
-        for u in ["root", "0", "00", "0:0", "root:root", "0:root", "000:1000"] {
-            assert!(is_root_user(u), "{u}");
+    fn windows_images() {
+        for i in [
+            "mcr.microsoft.com/windows/servercore:ltsc2022",
+            "mcr.microsoft.com/windows:1809",
+            "mcr.microsoft.com/powershell:lts-nanoserver-1809",
+            "microsoft/nanoserver",
+            "microsoft/windowsservercore:1803",
+            "python:3.12-windowsservercore-ltsc2022",
+            "golang:1.22-nanoserver",
+            "example.com/team/windows:1",
+            "MCR.microsoft.com/Windows/ServerCore:ltsc2019",
+        ] {
+            assert!(looks_windows_str(i), "{i}");
         }
-        for u in ["app", "1000", "1000:0", "rootless", "", ":0", "10"] {
-            assert!(!is_root_user(u), "{u}");
+        for i in [
+            "debian:12",
+            "mcr.microsoft.com/dotnet/sdk:8.0",
+            "windowsfan/app",
+            "$BASE",
+            "",
+        ] {
+            assert!(!looks_windows_str(i), "{i}");
+        }
+    }
+
+    #[test]
+    fn root_users() {
+        // What runc runs as uid 0 (GetExecUser: passwd name, else strconv.Atoi, else
+        // the default uid 0 for an empty user part).
+        for u in [
+            "root",
+            "0",
+            "00",
+            "+0",
+            "-0",
+            "0:0",
+            "root:root",
+            "0:root",
+            "000:1000",
+            "",
+            ":0",
+            ":1000",
+        ] {
+            assert!(is_root_user(u), "{u:?}");
+        }
+        for u in [
+            "app", "1000", "1000:0", "rootless", "10", "Root", " 0", "0 ", "+", "-", "0x0", "1_0",
+            "+-0",
+        ] {
+            assert!(!is_root_user(u), "{u:?}");
         }
     }
 }

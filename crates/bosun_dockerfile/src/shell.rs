@@ -1,1653 +1,1064 @@
-//! The commands inside each RUN: name, arguments, flags, pipes and `&&`/`||`/`;` chains,
-//! with byte positions that map back into the Dockerfile.
+//! The commands of a RUN script: the one shell view every rule reads (through
+//! [`crate::model::Model::runs`], which parses each RUN once).
 //!
-//! Parser choice: tree-sitter with the `tree-sitter-bash` grammar. Candidates were
-//! tree-sitter-bash, `brush-parser`, `yash-syntax` and `conch-parser`. conch-parser has
-//! not been maintained since 2019 and yash-syntax is an async, POSIX-only parser that
-//! rejects what it cannot parse. brush-parser (maintained, pure Rust) parsed the 6,159
-//! shell-form RUN scripts and heredoc bodies of the corpus in about 0.14 s of CPU
-//! against 0.25 s for tree-sitter, but it is all-or-nothing: a script with one odd
-//! construct yields no commands at all. tree-sitter is maintained by the tree-sitter
-//! organisation, recovers from errors (the commands around an error node are still
-//! found), and gives byte ranges for every node. Building every [`Script`] of the 2,101
-//! corpus files (tree-sitter plus this module) takes about 0.38 s of CPU, about 5,500
-//! files/s on one core, which fits the lint budget of 2,000 files/s on two cores. Both
-//! parsers failed on the same 57 of 2,651 distinct scripts, all PowerShell (not parsed
-//! here: non-POSIX `SHELL`s and Windows images give `not_shell`) or heredoc markers
-//! without their bodies (handled here by blanking the heredoc words and parsing script
-//! bodies on their own).
+//! A RUN script is cut into simple commands (name plus arguments), through pipes, `&&`,
+//! `;`, subshells, `$(...)`/backticks, `if`/`for`/`while`/`case` bodies and heredoc
+//! bodies. Each argument keeps its source range (so rules report the exact line and
+//! column inside a multi-line RUN) and a "simplified" text: quotes removed, escapes
+//! resolved, and every expansion (`$X`, `${X}`, `$(..)`, backticks) written as `${VAR}`,
+//! which is how hadolint (through ShellCheck's `oversimplify`) sees words, so pinning
+//! checks agree with it on `apt-get install $PKGS`.
 //!
-//! Positions: every [`Word`] and [`Command`] range is a byte range into
-//! [`Script::text`]; [`Script::source_range`] maps it into the Dockerfile source through
-//! the instruction's [`LogicalLine`] (line continuations) and heredoc body ranges.
+//! Why hand-written: the rules need only this command/argument view with byte offsets
+//! back into the Dockerfile (through continuation joins), never execution; a small
+//! tokenizer that never fails is simpler than adapting a full shell AST, and it is
+//! tolerant of the half-shell text Dockerfiles contain (unbalanced quotes are read to
+//! the end of the script instead of rejecting it).
 
-use crate::ast::{Instruction, LogicalLine, Segment, TextRange};
-use std::cell::RefCell;
+use crate::TextRange;
 
-/// Shells whose `-c` argument and stdin heredocs are shell scripts.
-const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"];
-
-/// How deep `sh -c '...'` scripts are parsed inside each other.
-const MAX_NESTING: usize = 4;
-
-/// The operator joining a command to the one before or after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ChainOp {
-    /// `&&`
-    And,
-    /// `||`
-    Or,
-    /// `;` or a newline.
-    Seq,
-    /// `&`
-    Background,
-}
-
-/// Where a command's text came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// The RUN line itself (or an exec-form array).
-    Line,
-    /// The body of the n-th heredoc of the instruction, run as a script (`RUN <<EOF`,
-    /// `RUN bash <<EOF`).
-    Heredoc(usize),
-}
-
-/// A shell word. `text` has quotes removed and escapes resolved (expansions are kept
-/// as written, e.g. `$PKG`); `raw` is the text as written.
+/// One argument (or the command name) of a simple command.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
+pub struct Arg {
+    /// Quotes removed, escapes resolved, expansions as `${VAR}`.
     pub text: String,
-    pub raw: String,
-    /// Byte range in [`Script::text`].
+    /// Where the word is in the Dockerfile.
     pub range: TextRange,
-    /// Some part of the word was quoted.
-    pub quoted: bool,
-    /// The word contains a parameter expansion, command substitution or arithmetic
-    /// expansion outside single quotes, so its runtime value is not `text`.
-    pub dynamic: bool,
+    /// True when the word has no expansion in it.
+    pub literal: bool,
 }
 
-impl Word {
-    fn synthetic(text: &str, range: TextRange) -> Word {
-        Word {
-            text: text.to_string(),
-            raw: text.to_string(),
-            range,
-            quoted: false,
-            dynamic: false,
-        }
-    }
-
-    /// The part after the last `/` (`/usr/bin/apt-get` -> `apt-get`).
-    pub fn basename(&self) -> &str {
-        basename(&self.text)
-    }
-}
-
-/// A redirection of a command (`> /dev/null`, `2>&1`, `<<EOF`).
+/// One simple command: `name arg...` (assignments, redirections and wrappers such as
+/// `exec`, `command`, `sudo`, `env` removed).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Redirect {
-    /// The operator with its descriptor, e.g. `>`, `2>`, `>&`, `<<`, `<<<`.
-    pub op: String,
-    pub target: Option<Word>,
+pub struct Cmd {
+    pub name: String,
+    pub name_range: TextRange,
+    pub args: Vec<Arg>,
+    /// From the name to the end of the last argument.
     pub range: TextRange,
-}
-
-/// One simple command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Command {
-    pub name: Word,
-    pub args: Vec<Word>,
-    /// `NAME=value` words before the name (or given to `env`).
-    pub assignments: Vec<Word>,
-    pub redirects: Vec<Redirect>,
-    /// From the first assignment or the name to the last argument, in [`Script::text`].
-    pub range: TextRange,
-    /// The command whose output this one reads through `|` (index in
-    /// [`Script::commands`]).
-    pub piped_from: Option<usize>,
-    /// The command this one's output goes to through `|`.
-    pub piped_to: Option<usize>,
-    /// The operator before this command (`a && b`: `And` on `b`).
-    pub op_before: Option<ChainOp>,
-    /// The operator after this command (`a && b`: `And` on `a`).
-    pub op_after: Option<ChainOp>,
-    /// Inside `( ... )`.
-    pub in_subshell: bool,
-    /// Inside `$( ... )`, backticks or `<( ... )`.
+    /// The wrapper the command ran under, if any (`sudo`, `exec`, ...).
+    pub wrapper: Option<String>,
+    /// The command is inside `$(...)` or backticks.
     pub in_substitution: bool,
-    /// Inside the script argument of `sh -c` / `bash -c` (nesting depth, 0 = top).
-    pub nested_depth: usize,
-    pub origin: Origin,
-    /// For a wrapper (`sudo`, `env`, `xargs`, ...): the command it runs.
-    pub wraps: Option<usize>,
-    /// For a command run by a wrapper: the wrapper.
-    pub wrapped_by: Option<usize>,
 }
 
-/// Which flags of a command take a value (`-t <release>` for `apt-get`), for telling
-/// flags from positional arguments.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FlagSpec<'a> {
-    /// Flags that take a value, e.g. `&["-t", "--target-release", "-o"]`. A short flag
-    /// takes the rest of its cluster or the next word; a long flag takes `=value` or
-    /// the next word.
-    pub with_value: &'a [&'a str],
+/// The commands of one script and where its pipes are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Script {
+    pub commands: Vec<Cmd>,
+    /// Source ranges of the `|` (and `|&`) operators, command substitutions included.
+    pub pipes: Vec<TextRange>,
+    /// `set -o pipefail` (or `set -eo pipefail`, `set -euxo pipefail`, ...) runs in
+    /// the script, at this source offset.
+    pub pipefail_set_at: Option<usize>,
+    /// The Dockerfile offset just past the last byte of code (a trailing shell comment
+    /// excluded): where text can be appended to the script.
+    pub code_end: Option<usize>,
+    /// Shell variables the script sets (`DEPS="a b"`, `export V=1`), in order.
+    pub assignments: Vec<ShellAssignment>,
 }
 
-impl<'a> FlagSpec<'a> {
-    pub const NONE: FlagSpec<'static> = FlagSpec { with_value: &[] };
-
-    pub const fn new(with_value: &'a [&'a str]) -> Self {
-        FlagSpec { with_value }
-    }
-
-    fn takes_value(&self, flag: &str) -> bool {
-        self.with_value.contains(&flag)
-    }
-}
-
-/// One argument of a command, read with a [`FlagSpec`].
+/// A shell variable set by the script (a statement of assignments only, or `export`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Arg<'w> {
-    /// A flag such as `-y` (from `-qy`) or `--yes`; `value` is its value, if it takes
-    /// one.
-    Flag {
-        name: String,
-        value: Option<String>,
-        word: &'w Word,
-    },
-    /// A positional argument.
-    Positional(&'w Word),
+pub struct ShellAssignment {
+    pub name: String,
+    /// The value with quotes removed; `None` when it uses an expansion (unknown here).
+    pub value: Option<String>,
+    /// Dockerfile offset of the assignment.
+    pub at: usize,
 }
 
-impl Command {
-    /// The name's base name (`/usr/bin/apt-get` -> `apt-get`).
-    pub fn basename(&self) -> &str {
-        self.name.basename()
+/// One flag of a command, hadolint-style: `--name=v` gives `name`, `-abc` gives `a`,
+/// `b`, `c`; `-` and `--` are not flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagRef<'a> {
+    pub name: &'a str,
+    /// Index of the argument the flag is in.
+    pub arg: usize,
+    /// True for `--name=value` (the value is inline, not the next argument).
+    pub inline_value: bool,
+}
+
+impl Cmd {
+    pub fn is(&self, name: &str) -> bool {
+        self.name == name
     }
 
-    /// True when the name's base name is one of `names`.
-    pub fn is_named(&self, names: &[&str]) -> bool {
-        names.contains(&self.basename())
-    }
-
-    /// The arguments split into flags and positionals (`--` ends the flags).
-    pub fn parse_args<'w>(&'w self, spec: &FlagSpec<'_>) -> Vec<Arg<'w>> {
-        let mut out = Vec::with_capacity(self.args.len());
-        let mut iter = self.args.iter().peekable();
-        let mut only_positional = false;
-        while let Some(word) = iter.next() {
-            let t = word.text.as_str();
-            if only_positional || t == "-" || !t.starts_with('-') {
-                out.push(Arg::Positional(word));
-                continue;
-            }
-            if t == "--" {
-                only_positional = true;
-                continue;
+    /// The flags of the arguments.
+    pub fn flags(&self) -> impl Iterator<Item = FlagRef<'_>> + '_ {
+        self.args.iter().enumerate().flat_map(|(i, a)| {
+            let t = a.text.as_str();
+            let mut out: Vec<FlagRef<'_>> = Vec::new();
+            if t == "-" || t == "--" {
+                return out;
             }
             if let Some(long) = t.strip_prefix("--") {
-                let (name, value) = match long.split_once('=') {
-                    Some((n, v)) => (format!("--{n}"), Some(v.to_string())),
-                    None => {
-                        let name = t.to_string();
-                        let value = if spec.takes_value(&name) {
-                            iter.next().map(|w| w.text.clone())
-                        } else {
-                            None
-                        };
-                        (name, value)
-                    }
+                let (name, inline) = match long.split_once('=') {
+                    Some((n, _)) => (n, true),
+                    None => (long, false),
                 };
-                out.push(Arg::Flag { name, value, word });
-                continue;
-            }
-            // A single-dash word named in the spec as a whole (`-name` for `find`).
-            if t.chars().count() > 2 && spec.takes_value(t) {
-                let value = iter.next().map(|w| w.text.clone());
-                out.push(Arg::Flag {
-                    name: t.to_string(),
-                    value,
-                    word,
-                });
-                continue;
-            }
-            let cluster = t.get(1..).unwrap_or_default();
-            for (i, c) in cluster.char_indices() {
-                let name = format!("-{c}");
-                if spec.takes_value(&name) {
-                    let rest = cluster.get(i + c.len_utf8()..).unwrap_or_default();
-                    let value = if rest.is_empty() {
-                        iter.next().map(|w| w.text.clone())
-                    } else {
-                        Some(rest.to_string())
-                    };
-                    out.push(Arg::Flag { name, value, word });
-                    break;
-                }
-                out.push(Arg::Flag {
+                out.push(FlagRef {
                     name,
-                    value: None,
-                    word,
+                    arg: i,
+                    inline_value: inline,
                 });
+            } else if let Some(short) = t.strip_prefix('-') {
+                for (j, _) in short.char_indices() {
+                    let end = short[j..].chars().next().map_or(j, |c| j + c.len_utf8());
+                    out.push(FlagRef {
+                        name: &short[j..end],
+                        arg: i,
+                        inline_value: false,
+                    });
+                }
+            }
+            out
+        })
+    }
+
+    pub fn is_flag_arg(&self, i: usize) -> bool {
+        self.args
+            .get(i)
+            .is_some_and(|a| a.text.starts_with('-') && a.text != "-" && a.text != "--")
+    }
+
+    pub fn has_flag(&self, name: &str) -> bool {
+        self.flags().any(|f| f.name == name)
+    }
+
+    pub fn has_any_flag(&self, names: &[&str]) -> bool {
+        self.flags().any(|f| names.contains(&f.name))
+    }
+
+    /// How many times a short flag is given (`-qq` counts 2).
+    pub fn count_flag(&self, name: &str) -> usize {
+        self.flags().filter(|f| f.name == name).count()
+    }
+
+    /// Any argument equal to one of `texts` (hadolint's `cmdHasArgs`).
+    pub fn has_any_arg(&self, texts: &[&str]) -> bool {
+        self.args.iter().any(|a| texts.contains(&a.text.as_str()))
+    }
+
+    pub fn has_arg(&self, text: &str) -> bool {
+        self.args.iter().any(|a| a.text == text)
+    }
+
+    /// The first non-flag argument (the subcommand of `apt-get install`, `pip install`).
+    pub fn subcommand(&self) -> Option<&Arg> {
+        self.args.iter().find(|a| !a.text.starts_with('-'))
+    }
+
+    /// Indices of arguments that are values of the flags in `value_flags` (the
+    /// argument after a flag given without an inline `=value`).
+    pub fn flag_value_indices(&self, value_flags: &[&str]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for f in self.flags() {
+            if value_flags.contains(&f.name) && !f.inline_value {
+                // For `-yt value`, the value is the next argument only when the flag
+                // is the last letter of its group.
+                let is_last_letter = self
+                    .args
+                    .get(f.arg)
+                    .is_some_and(|a| a.text.starts_with("--") || a.text.ends_with(f.name));
+                if is_last_letter {
+                    out.push(f.arg + 1);
+                }
             }
         }
         out
     }
 
-    /// True when any of `names` (`-y`, `--yes`, ...) is given, in combined short flags
-    /// too (`-qy`), or as `--name=value`. Flags are read with no flag taking a value;
-    /// use [`Command::has_flag_in`] when some do.
-    pub fn has_flag(&self, names: &[&str]) -> bool {
-        self.has_flag_in(&FlagSpec::NONE, names)
+    /// The values given to flag `name` (`-u 1000`, `--uid=1000`, `--uid 1000`).
+    pub fn flag_values(&self, names: &[&str]) -> Vec<&str> {
+        let mut out = Vec::new();
+        for f in self.flags() {
+            if !names.contains(&f.name) {
+                continue;
+            }
+            let Some(a) = self.args.get(f.arg) else {
+                continue;
+            };
+            if f.inline_value {
+                if let Some((_, v)) = a.text.split_once('=') {
+                    out.push(v);
+                }
+            } else if a.text.starts_with("--") || a.text.ends_with(f.name) {
+                if let Some(next) = self.args.get(f.arg + 1) {
+                    out.push(next.text.as_str());
+                }
+            } else if let Some(pos) = a.text.find(f.name) {
+                // `-u1000`: the rest of the word is the value.
+                let rest = &a.text[pos + f.name.len()..];
+                if !rest.is_empty() {
+                    out.push(rest);
+                }
+            }
+        }
+        out
     }
 
-    /// [`Command::has_flag`] with a [`FlagSpec`].
-    pub fn has_flag_in(&self, spec: &FlagSpec<'_>, names: &[&str]) -> bool {
-        self.args.iter().any(|w| names.contains(&w.text.as_str()))
-            || self.parse_args(spec).iter().any(|a| match a {
-                Arg::Flag { name, .. } => names.contains(&name.as_str()),
-                Arg::Positional(_) => false,
-            })
-    }
-
-    /// The value of the first of `names` that is given (`-t stable`, `--target=x`).
-    pub fn flag_value(&self, spec: &FlagSpec<'_>, names: &[&str]) -> Option<String> {
-        self.parse_args(spec).into_iter().find_map(|a| match a {
-            Arg::Flag { name, value, .. } if names.contains(&name.as_str()) => value,
-            _ => None,
-        })
-    }
-
-    /// The positional arguments (not flags, not flag values).
-    pub fn positionals<'w>(&'w self, spec: &FlagSpec<'_>) -> Vec<&'w Word> {
-        self.parse_args(spec)
-            .into_iter()
-            .filter_map(|a| match a {
-                Arg::Positional(w) => Some(w),
-                Arg::Flag { .. } => None,
-            })
+    /// Non-flag arguments, leaving out the values of `value_flags`.
+    pub fn operands<'s>(&'s self, value_flags: &[&str]) -> Vec<&'s Arg> {
+        let skip = self.flag_value_indices(value_flags);
+        self.args
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| !skip.contains(i) && !is_flag_text(&a.text))
+            .map(|(_, a)| a)
             .collect()
     }
 
-    /// The first positional argument (`install` in `apt-get -y install x`), reading
-    /// flags with no flag taking a value; see [`Command::subcommand_in`].
-    pub fn subcommand(&self) -> Option<&Word> {
-        self.subcommand_in(&FlagSpec::NONE)
-    }
-
-    /// The first positional argument, with a [`FlagSpec`] (so `-t stable` in
-    /// `apt-get -t stable install` is skipped).
-    pub fn subcommand_in(&self, spec: &FlagSpec<'_>) -> Option<&Word> {
-        self.parse_args(spec).into_iter().find_map(|a| match a {
-            Arg::Positional(w) => Some(w),
-            Arg::Flag { .. } => None,
-        })
-    }
-
-    /// True when any argument's text equals one of `texts`.
-    pub fn has_arg(&self, texts: &[&str]) -> bool {
-        self.args.iter().any(|w| texts.contains(&w.text.as_str()))
+    /// The source offset just past the name (where a flag can be inserted).
+    pub fn after_name(&self) -> usize {
+        self.name_range.end
     }
 }
 
-/// The commands of one RUN.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Script {
-    /// The text the commands were parsed from: the RUN arguments as BuildKit joins
-    /// them, then (after a newline) each heredoc body that runs as a script.
-    pub text: String,
-    /// Maps [`Script::text`] back to the Dockerfile source.
-    pub map: LogicalLine,
-    pub commands: Vec<Command>,
-    /// The script is not POSIX shell (a `SHELL ["pwsh", ...]`/`cmd` stage, or a
-    /// heredoc whose `#!` names another interpreter): nothing was parsed.
-    pub not_shell: bool,
-    /// Where the shell parser found syntax errors (ranges in [`Script::text`]); the
-    /// commands around them were still found.
-    pub errors: Vec<TextRange>,
+fn is_flag_text(t: &str) -> bool {
+    t.starts_with('-') && t != "-"
 }
 
-impl Script {
-    /// Parses shell text on its own (positions map to themselves).
-    pub fn parse(text: &str) -> Script {
-        let map = LogicalLine {
-            text: text.to_string(),
-            segments: vec![Segment {
-                logical_start: 0,
-                source: TextRange::new(0, text.len()),
-            }],
-        };
-        let mut script = Script {
-            text: text.to_string(),
-            map,
-            ..Script::default()
-        };
-        let mut b = Builder::new(&mut script);
-        b.parse_into(text, 0, Origin::Line, 0);
-        b.finish();
-        script
-    }
+/// Reserved words that are never command names.
+const RESERVED: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "in", "case",
+    "esac", "function", "{", "}", "!", "select", "time", "[[", "]]",
+];
 
-    /// The commands of a RUN (or `ONBUILD RUN`) instruction, run by a POSIX shell.
-    /// `None` when the instruction is not a RUN.
-    pub fn from_instruction(instr: &Instruction) -> Option<Script> {
-        Self::from_instruction_with_shell(instr, &[])
-    }
+/// Wrappers whose first operand is the real command.
+const WRAPPERS: &[&str] = &[
+    "exec", "command", "builtin", "busybox", "sudo", "env", "nohup", "nice", "stdbuf",
+];
 
-    /// Like [`Script::from_instruction`], for a stage whose `SHELL` is `shell` (empty:
-    /// the default `/bin/sh -c`). A non-POSIX shell (pwsh, powershell, cmd) gives a
-    /// script with `not_shell` set and no commands.
-    pub fn from_instruction_with_shell(instr: &Instruction, shell: &[String]) -> Option<Script> {
-        let (run, heredocs) = if instr.is("RUN") {
-            (instr, &instr.heredocs)
-        } else if instr.is("ONBUILD") {
-            match instr.onbuild.as_deref() {
-                Some(sub) if sub.is("RUN") => (sub, &instr.heredocs),
-                _ => return None,
+/// A word while tokenizing.
+#[derive(Debug, Clone)]
+struct Tok {
+    text: String,
+    start: usize,
+    end: usize,
+    literal: bool,
+    /// The raw text had no quotes or escapes (for reserved-word detection).
+    plain: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Item {
+    Word(Tok),
+    /// `;`, `&`, `&&`, `||`, newline, `(`, `)`, `;;` ...
+    Sep,
+    Pipe(usize, usize),
+    /// A redirection operator: the next word is its target.
+    Redirect,
+    /// Something consumed that neither ends a command nor is a word (a heredoc
+    /// operator with its delimiter).
+    Nothing,
+}
+
+/// The last component of a path or command (`/usr/bin/apt-get` -> `apt-get`; `\\` too,
+/// for Windows paths).
+pub fn basename(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// Maps offsets of the script text to Dockerfile offsets.
+pub trait OffsetMap {
+    fn map(&self, offset: usize) -> usize;
+}
+
+/// The script text is verbatim in the Dockerfile at `base`.
+pub struct Linear(pub usize);
+
+impl OffsetMap for Linear {
+    fn map(&self, offset: usize) -> usize {
+        self.0 + offset
+    }
+}
+
+impl OffsetMap for crate::LogicalLine {
+    fn map(&self, offset: usize) -> usize {
+        self.source_offset(offset)
+    }
+}
+
+/// Parses `text` (whose byte `i` is at Dockerfile offset `map.map(i)`).
+pub fn parse_script(text: &str, map: &dyn OffsetMap) -> Script {
+    let mut script = Script::default();
+    let mut lexer = Lexer {
+        src: text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        map,
+        pending_heredocs: Vec::new(),
+        last_sep_was_double_semi: false,
+        last_close_paren: false,
+        code_end: 0,
+    };
+    parse_into(&mut lexer, &mut script, false, None);
+    if lexer.code_end > 0 {
+        script.code_end = Some(map.map(lexer.code_end - 1) + 1);
+    }
+    script
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    map: &'a dyn OffsetMap,
+    /// Heredoc delimiters whose bodies start after the current line.
+    pending_heredocs: Vec<(String, bool)>,
+    last_sep_was_double_semi: bool,
+    last_close_paren: bool,
+    /// Offset just past the last non-blank, non-comment byte read.
+    code_end: usize,
+}
+
+/// Reads items until the end (or the closing `)`/backtick when `close` is given) and
+/// turns them into commands.
+fn parse_into(lx: &mut Lexer<'_>, script: &mut Script, in_subst: bool, close: Option<u8>) {
+    let mut words: Vec<Tok> = Vec::new();
+    let mut expect_redirect_target = false;
+    // State of `for x in ...` and `case x in` headers.
+    let mut skip_until_sep = false;
+    let mut case_depth = 0usize;
+    let mut case_pattern = false;
+    loop {
+        let item = lx.next_item(script, in_subst, close);
+        let Some(item) = item else {
+            flush(lx, &mut words, script, in_subst);
+            break;
+        };
+        match item {
+            Item::Word(tok) => {
+                if expect_redirect_target {
+                    expect_redirect_target = false;
+                    continue;
+                }
+                if skip_until_sep {
+                    if tok.plain && tok.text == "do" {
+                        skip_until_sep = false;
+                    }
+                    continue;
+                }
+                if case_pattern {
+                    // Words up to the `)` of a case pattern.
+                    if tok.plain && tok.text == "esac" {
+                        case_pattern = false;
+                        case_depth = case_depth.saturating_sub(1);
+                    }
+                    continue;
+                }
+                if words.is_empty() && tok.plain && RESERVED.contains(&tok.text.as_str()) {
+                    match tok.text.as_str() {
+                        "for" | "select" => skip_until_sep = true,
+                        "case" => {
+                            // `case WORD in`: skip to `in`, then patterns.
+                            case_depth += 1;
+                            lx.skip_case_header();
+                            case_pattern = true;
+                        }
+                        "esac" => case_depth = case_depth.saturating_sub(1),
+                        "[[" => lx.skip_test_expression(),
+                        "function" => lx.skip_function_name(),
+                        _ => {}
+                    }
+                    continue;
+                }
+                words.push(tok);
             }
+            Item::Redirect => expect_redirect_target = true,
+            Item::Nothing => {}
+            Item::Pipe(s, e) => {
+                if case_pattern {
+                    // `a|b)`: alternatives of a case pattern.
+                    continue;
+                }
+                flush(lx, &mut words, script, in_subst);
+                script
+                    .pipes
+                    .push(TextRange::new(lx.map.map(s), lx.map.map(e)));
+            }
+            Item::Sep => {
+                // `name()` function definitions: `name ( )`.
+                if words.len() == 1 && lx.peek_byte() == Some(b')') {
+                    words.clear();
+                    lx.pos += 1;
+                    continue;
+                }
+                flush(lx, &mut words, script, in_subst);
+                skip_until_sep = false;
+                if case_depth > 0 && lx.last_sep_was_double_semi {
+                    case_pattern = true;
+                }
+                lx.last_sep_was_double_semi = false;
+            }
+        }
+        if case_pattern && lx.last_close_paren {
+            case_pattern = false;
+        }
+        lx.last_close_paren = false;
+    }
+}
+
+impl Lexer<'_> {
+    fn peek_byte(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+}
+
+fn flush(lx: &Lexer<'_>, words: &mut Vec<Tok>, script: &mut Script, in_subst: bool) {
+    if words.is_empty() {
+        return;
+    }
+    let taken = std::mem::take(words);
+    record_assignments(lx, &taken, script);
+    let mut iter = taken.into_iter().peekable();
+    // Leading assignments.
+    while let Some(w) = iter.peek() {
+        if is_assignment(&w.text) {
+            iter.next();
         } else {
-            return None;
+            break;
+        }
+    }
+    let mut rest: Vec<Tok> = iter.collect();
+    let mut wrapper = None;
+    // Wrappers: `sudo -u x cmd`, `env A=1 cmd`, `exec cmd`, `command cmd`.
+    loop {
+        let Some(first) = rest.first() else {
+            return;
         };
-        let mut script = Script::default();
-        let posix = shell
-            .first()
-            .is_none_or(|s| SHELLS.contains(&basename(s).trim_end_matches(".exe")));
-        if run.json {
-            build_exec_form(&mut script, run);
-            return Some(script);
+        if !first.literal || !WRAPPERS.contains(&first.text.as_str()) {
+            break;
         }
-        if !posix {
-            script.text = run.args.text.clone();
-            script.map = run.args.clone();
-            script.not_shell = true;
-            return Some(script);
+        let name = first.text.clone();
+        // `command -v x` / `command -V x` are lookups, not runs.
+        if name == "command"
+            && rest
+                .get(1)
+                .is_some_and(|w| w.text == "-v" || w.text == "-V")
+        {
+            break;
         }
-        build_shell_form(&mut script, run, heredocs);
-        Some(script)
-    }
-
-    /// The Dockerfile source range of a range in [`Script::text`].
-    pub fn source_range(&self, range: TextRange) -> TextRange {
-        self.map.source_range(range)
-    }
-
-    /// Commands whose name's base name is one of `names` (wrapped commands included:
-    /// `sudo apt-get install` yields `apt-get`).
-    pub fn commands_named<'s>(
-        &'s self,
-        names: &'s [&'s str],
-    ) -> impl Iterator<Item = &'s Command> + 's {
-        self.commands.iter().filter(move |c| c.is_named(names))
-    }
-
-    /// The command a wrapper chain ends in (`sudo env X=1 sh` -> `sh`).
-    pub fn innermost(&self, index: usize) -> Option<&Command> {
-        let mut cur = self.commands.get(index)?;
-        let mut steps = 0;
-        while let Some(next) = cur.wraps.and_then(|i| self.commands.get(i)) {
-            cur = next;
-            steps += 1;
-            if steps > 16 {
+        let mut i = 1;
+        while let Some(w) = rest.get(i) {
+            if w.text.starts_with('-') {
+                // Options with a value.
+                let takes_value = matches!(
+                    (name.as_str(), w.text.as_str()),
+                    (
+                        "sudo",
+                        "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U"
+                    ) | ("env", "-u" | "-C" | "-S")
+                        | ("nice", "-n")
+                        | ("stdbuf", "-i" | "-o" | "-e")
+                );
+                i += if takes_value { 2 } else { 1 };
+            } else if name == "env" && is_assignment(&w.text) {
+                i += 1;
+            } else {
                 break;
             }
         }
-        Some(cur)
+        if i >= rest.len() {
+            break;
+        }
+        wrapper = Some(name);
+        rest.drain(..i);
+    }
+    let Some(first) = rest.first() else {
+        return;
+    };
+    if !first.literal || first.text.is_empty() {
+        return;
+    }
+    let name_range = TextRange::new(lx.map.map(first.start), lx.map.map(first.end));
+    let last_end = rest.last().map_or(first.end, |w| w.end);
+    let range = TextRange::new(name_range.start, lx.map.map(last_end).max(name_range.end));
+    let name = first.text.clone();
+    let args = rest
+        .iter()
+        .skip(1)
+        .map(|w| Arg {
+            text: w.text.clone(),
+            range: TextRange::new(lx.map.map(w.start), lx.map.map(w.end)),
+            literal: w.literal,
+        })
+        .collect();
+    let cmd = Cmd {
+        name,
+        name_range,
+        args,
+        range,
+        wrapper,
+        in_substitution: in_subst,
+    };
+    if cmd.name == "set" && script.pipefail_set_at.is_none() && sets_pipefail(&cmd) {
+        script.pipefail_set_at = Some(cmd.range.start);
+    }
+    script.commands.push(cmd);
+}
+
+/// Records the shell variables a statement sets: `A=1 B="x y"` alone (not a prefix of
+/// a command, which only sets the command's environment) or `export A=1`.
+fn record_assignments(lx: &Lexer<'_>, words: &[Tok], script: &mut Script) {
+    let rest = match words.first() {
+        Some(w) if w.literal && w.text == "export" => words.get(1..).unwrap_or_default(),
+        _ if words.iter().all(|w| is_assignment(&w.text)) => words,
+        _ => return,
+    };
+    for w in rest.iter().filter(|w| is_assignment(&w.text)) {
+        let Some((name, value)) = w.text.split_once('=') else {
+            continue;
+        };
+        if name.ends_with('+') || name.contains('[') {
+            continue;
+        }
+        script.assignments.push(ShellAssignment {
+            name: name.to_string(),
+            value: w.literal.then(|| value.to_string()),
+            at: lx.map.map(w.start),
+        });
+    }
+}
+
+/// `set -o pipefail`, `set -eo pipefail`, `set -euxo pipefail`, `set -e -o pipefail`.
+fn sets_pipefail(cmd: &Cmd) -> bool {
+    cmd.args.iter().enumerate().any(|(i, a)| {
+        a.text == "pipefail"
+            && i > 0
+            && cmd.args.get(i - 1).is_some_and(|p| {
+                p.text.starts_with('-') && !p.text.starts_with("--") && p.text.ends_with('o')
+            })
+    })
+}
+
+fn is_assignment(t: &str) -> bool {
+    let Some(eq) = t.find('=') else {
+        return false;
+    };
+    let name = t[..eq].strip_suffix('+').unwrap_or(&t[..eq]);
+    let name = name.split('[').next().unwrap_or("");
+    !name.is_empty()
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+// The lexer proper.
+impl Lexer<'_> {
+    /// The next item, or `None` at the end (or at `close`).
+    fn next_item(
+        &mut self,
+        script: &mut Script,
+        in_subst: bool,
+        close: Option<u8>,
+    ) -> Option<Item> {
+        let item = self.next_item_inner(script, in_subst, close);
+        let after_code = self
+            .pos
+            .checked_sub(1)
+            .and_then(|p| self.bytes.get(p))
+            .is_some_and(|b| !b.is_ascii_whitespace());
+        if item.is_some() && after_code {
+            self.code_end = self.code_end.max(self.pos);
+        }
+        item
     }
 
-    /// Pipes into a shell (`curl ... | sh`, `wget -O- ... | sudo bash`): pairs of
-    /// (the writing command, the shell reading it).
-    pub fn find_pipes_into_shell(&self) -> Vec<(&Command, &Command)> {
-        let mut out = Vec::new();
-        for c in &self.commands {
-            if c.wrapped_by.is_some() {
-                continue;
+    fn next_item_inner(
+        &mut self,
+        script: &mut Script,
+        in_subst: bool,
+        close: Option<u8>,
+    ) -> Option<Item> {
+        loop {
+            let b = self.peek_byte()?;
+            match b {
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'\\' if self.bytes.get(self.pos + 1) == Some(&b'\n') => self.pos += 2,
+                b'\\'
+                    if self.bytes.get(self.pos + 1) == Some(&b'\r')
+                        && self.bytes.get(self.pos + 2) == Some(&b'\n') =>
+                {
+                    self.pos += 3
+                }
+                b'#' => {
+                    while let Some(c) = self.peek_byte() {
+                        if c == b'\n' {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                }
+                b'\n' => {
+                    self.pos += 1;
+                    self.skip_heredoc_bodies();
+                    return Some(Item::Sep);
+                }
+                b')' if close == Some(b')') => {
+                    self.pos += 1;
+                    return None;
+                }
+                b'`' if close == Some(b'`') => {
+                    self.pos += 1;
+                    return None;
+                }
+                b';' => {
+                    self.pos += 1;
+                    if self.peek_byte() == Some(b';') {
+                        self.pos += 1;
+                        self.last_sep_was_double_semi = true;
+                        if self.peek_byte() == Some(b'&') {
+                            self.pos += 1;
+                        }
+                    } else if self.peek_byte() == Some(b'&') {
+                        self.pos += 1;
+                        self.last_sep_was_double_semi = true;
+                    }
+                    return Some(Item::Sep);
+                }
+                b'&' => {
+                    self.pos += 1;
+                    match self.peek_byte() {
+                        Some(b'&') => {
+                            self.pos += 1;
+                            return Some(Item::Sep);
+                        }
+                        Some(b'>') => {
+                            self.pos += 1;
+                            if self.peek_byte() == Some(b'>') {
+                                self.pos += 1;
+                            }
+                            return Some(Item::Redirect);
+                        }
+                        _ => return Some(Item::Sep),
+                    }
+                }
+                b'|' => {
+                    let start = self.pos;
+                    self.pos += 1;
+                    match self.peek_byte() {
+                        Some(b'|') => {
+                            self.pos += 1;
+                            return Some(Item::Sep);
+                        }
+                        Some(b'&') => {
+                            self.pos += 1;
+                            return Some(Item::Pipe(start, start + 2));
+                        }
+                        _ => return Some(Item::Pipe(start, start + 1)),
+                    }
+                }
+                b'(' => {
+                    self.pos += 1;
+                    if self.peek_byte() == Some(b'(') {
+                        // `(( arithmetic ))`: no commands inside.
+                        self.skip_balanced(b'(', b')');
+                        continue;
+                    }
+                    // A subshell: its commands are read by the same loop.
+                    return Some(Item::Sep);
+                }
+                b')' => {
+                    self.pos += 1;
+                    self.last_close_paren = true;
+                    return Some(Item::Sep);
+                }
+                b'<' | b'>' => return Some(self.redirect(script)),
+                _ => {
+                    let tok = self.word(script, in_subst, close);
+                    // A word made only of digits followed by `<`/`>` is an fd number.
+                    if tok.plain
+                        && !tok.text.is_empty()
+                        && tok.text.bytes().all(|c| c.is_ascii_digit())
+                        && matches!(self.peek_byte(), Some(b'<' | b'>'))
+                    {
+                        continue;
+                    }
+                    if tok.text.is_empty() && tok.start == tok.end {
+                        // Could not make progress: skip a byte.
+                        self.pos += 1;
+                        continue;
+                    }
+                    return Some(Item::Word(tok));
+                }
             }
-            let Some(to) = c.piped_to else { continue };
-            let Some(target) = self.innermost(to) else {
-                continue;
-            };
-            if target.is_named(SHELLS) || target.is_named(&["python", "python3", "perl", "ruby"]) {
-                let from = c.wraps.and_then(|i| self.innermost(i)).unwrap_or(c);
-                out.push((from, target));
+        }
+    }
+
+    fn redirect(&mut self, _script: &mut Script) -> Item {
+        let first = self.peek_byte();
+        self.pos += 1;
+        if first == Some(b'<') {
+            if self.peek_byte() == Some(b'<') {
+                self.pos += 1;
+                if self.peek_byte() == Some(b'<') {
+                    // Here-string.
+                    self.pos += 1;
+                    return Item::Redirect;
+                }
+                let strip = if self.peek_byte() == Some(b'-') {
+                    self.pos += 1;
+                    true
+                } else {
+                    false
+                };
+                while matches!(self.peek_byte(), Some(b' ' | b'\t')) {
+                    self.pos += 1;
+                }
+                let delim = self.heredoc_delimiter();
+                if !delim.is_empty() {
+                    self.pending_heredocs.push((delim, strip));
+                }
+                return Item::Nothing;
+            }
+            if matches!(self.peek_byte(), Some(b'&' | b'>')) {
+                self.pos += 1;
+            }
+            return Item::Redirect;
+        }
+        // `>`, `>>`, `>&`, `>|`
+        if matches!(self.peek_byte(), Some(b'>' | b'&' | b'|')) {
+            self.pos += 1;
+        }
+        Item::Redirect
+    }
+
+    /// Reads a heredoc delimiter word (quotes removed).
+    fn heredoc_delimiter(&mut self) -> String {
+        let mut out = String::new();
+        while let Some(c) = self.peek_byte() {
+            match c {
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')' => break,
+                b'\'' | b'"' => {
+                    self.pos += 1;
+                    while let Some(d) = self.peek_byte() {
+                        self.pos += 1;
+                        if d == c {
+                            break;
+                        }
+                        out.push(d as char);
+                    }
+                }
+                b'\\' => {
+                    self.pos += 1;
+                }
+                _ => {
+                    let ch = self.src[self.pos..].chars().next().unwrap_or(' ');
+                    out.push(ch);
+                    self.pos += ch.len_utf8();
+                }
             }
         }
         out
     }
-}
 
-fn basename(s: &str) -> &str {
-    s.rsplit('/').next().unwrap_or(s)
-}
-
-fn build_exec_form(script: &mut Script, run: &Instruction) {
-    // Exec form: the JSON elements are the command; no shell parses them, unless the
-    // command is itself `sh -c "..."`.
-    let mut text = String::new();
-    let mut segments = Vec::new();
-    let mut words = Vec::new();
-    for w in &run.words {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        let start = text.len();
-        text.push_str(&w.text);
-        let src = if w.range.len() == w.text.len() + 2 {
-            TextRange::new(w.range.start + 1, w.range.end - 1)
-        } else {
-            w.range
-        };
-        segments.push(Segment {
-            logical_start: start,
-            source: src,
-        });
-        words.push(Word::synthetic(&w.text, TextRange::new(start, text.len())));
-    }
-    script.text = text;
-    script.map = LogicalLine {
-        text: script.text.clone(),
-        segments,
-    };
-    let mut iter = words.into_iter();
-    let Some(name) = iter.next() else { return };
-    let args: Vec<Word> = iter.collect();
-    let end = args.last().map_or(name.range.end, |a| a.range.end);
-    let cmd = Command {
-        range: TextRange::new(name.range.start, end),
-        name,
-        args,
-        assignments: Vec::new(),
-        redirects: Vec::new(),
-        piped_from: None,
-        piped_to: None,
-        op_before: None,
-        op_after: None,
-        in_subshell: false,
-        in_substitution: false,
-        nested_depth: 0,
-        origin: Origin::Line,
-        wraps: None,
-        wrapped_by: None,
-    };
-    let mut b = Builder::new(script);
-    b.push_command(cmd, 0);
-    b.finish();
-}
-
-/// Finds each heredoc marker (`<<EOF`, `<<-"EOF"`, `3<<EOF`) in `line`, in order.
-fn heredoc_markers(line: &str) -> Vec<TextRange> {
-    let bytes = line.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut quote: Option<u8> = None;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or(0);
-        if let Some(q) = quote {
-            if b == q {
-                quote = None;
-            } else if b == b'\\' && q == b'"' {
-                i += 1;
-            }
-            i += 1;
-            continue;
-        }
-        match b {
-            b'\\' => {
-                i += 2;
-                continue;
-            }
-            b'\'' | b'"' => {
-                quote = Some(b);
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        if b == b'<' && bytes.get(i + 1) == Some(&b'<') && bytes.get(i + 2) == Some(&b'<') {
-            // A here-string `<<<` is not a heredoc.
-            i += 3;
-            continue;
-        }
-        if b == b'<' && bytes.get(i + 1) == Some(&b'<') {
-            let start = i;
-            let mut j = i + 2;
-            if bytes.get(j) == Some(&b'-') {
-                j += 1;
-            }
-            while bytes.get(j).is_some_and(|c| *c == b' ' || *c == b'\t') {
-                j += 1;
-            }
-            let word_start = j;
-            let mut q: Option<u8> = None;
-            while let Some(&c) = bytes.get(j) {
-                match q {
-                    Some(qq) => {
-                        if c == qq {
-                            q = None;
-                        }
-                    }
-                    None => {
-                        if c == b'\'' || c == b'"' {
-                            q = Some(c);
-                        } else if c.is_ascii_whitespace() || b";|&<>()".contains(&c) {
-                            break;
-                        }
-                    }
-                }
-                j += 1;
-            }
-            if j > word_start {
-                out.push(TextRange::new(start, j));
-            }
-            i = j.max(i + 2);
-            continue;
-        }
-        i += 1;
-    }
-    out
-}
-
-fn build_shell_form(script: &mut Script, run: &Instruction, heredocs: &[crate::ast::Heredoc]) {
-    let line = &run.args;
-    let markers = if heredocs.is_empty() {
-        Vec::new()
-    } else {
-        heredoc_markers(&line.text)
-    };
-    // Blank the heredoc markers (same length, so offsets hold) so the line parses as
-    // ordinary shell without the bodies.
-    let mut parse_text = line.text.clone();
-    for m in &markers {
-        if let Some(slice) = parse_text.get(m.start..m.end) {
-            let blank = " ".repeat(slice.len());
-            parse_text.replace_range(m.start..m.end, &blank);
-        }
-    }
-    let only_heredocs = !markers.is_empty() && parse_text.trim().is_empty();
-
-    script.text = line.text.clone();
-    script.map = line.clone();
-    let mut b = Builder::new(script);
-    if !only_heredocs {
-        b.parse_into(&parse_text, 0, Origin::Line, 0);
-    }
-    // Which heredoc bodies are scripts: all of them for `RUN <<EOF`; otherwise those
-    // read by a shell without `-c`.
-    for (i, h) in heredocs.iter().enumerate() {
-        let is_script = if only_heredocs {
-            i == 0
-        } else {
-            markers.get(i).is_some_and(|m| b.consumer_is_shell(m.start))
-        };
-        if !is_script {
-            continue;
-        }
-        if let Some(interp) = shebang(&h.content) {
-            if !SHELLS.contains(&basename(interp)) {
-                continue;
-            }
-        }
-        let offset = b.script.text.len() + 1;
-        b.script.text.push('\n');
-        b.script.text.push_str(&h.content);
-        b.script.map.text = b.script.text.clone();
-        b.script.map.segments.push(Segment {
-            logical_start: offset,
-            source: h.content_range,
-        });
-        b.parse_into(&h.content, offset, Origin::Heredoc(i), 0);
-    }
-    if only_heredocs && b.script.commands.is_empty() {
-        // `RUN <<EOF` with a non-shell interpreter: nothing to parse.
-        b.script.not_shell = heredocs
-            .first()
-            .and_then(|h| shebang(&h.content))
-            .is_some_and(|i| !SHELLS.contains(&basename(i)));
-    }
-    b.finish();
-}
-
-/// The interpreter named by a `#!` line (`#!/usr/bin/env python3` -> `python3`).
-fn shebang(content: &str) -> Option<&str> {
-    let first = content.lines().next()?.strip_prefix("#!")?;
-    let mut parts = first.split_whitespace();
-    let prog = parts.next()?;
-    if basename(prog) == "env" {
-        parts.find(|p| !p.starts_with('-'))
-    } else {
-        Some(prog)
-    }
-}
-
-thread_local! {
-    static PARSER: RefCell<Option<tree_sitter::Parser>> = const { RefCell::new(None) };
-}
-
-fn parse_tree(text: &str) -> Option<tree_sitter::Tree> {
-    PARSER.with(|cell| {
-        let mut slot = cell.try_borrow_mut().ok()?;
-        if slot.is_none() {
-            let mut p = tree_sitter::Parser::new();
-            p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
-            *slot = Some(p);
-        }
-        slot.as_mut()?.parse(text, None)
-    })
-}
-
-#[derive(Clone, Copy)]
-struct Ctx {
-    in_subshell: bool,
-    in_substitution: bool,
-    origin: Origin,
-    depth: usize,
-}
-
-/// How positions of a parsed text map into [`Script::text`].
-#[derive(Clone, Copy)]
-enum PosMap {
-    /// `script_offset = offset + shift`.
-    Shift(usize),
-    /// The text is the unquoted form of a word: offsets map one-to-one after `shift`
-    /// when `exact`, otherwise everything maps to `word`.
-    Word {
-        shift: usize,
-        exact: bool,
-        word: TextRange,
-    },
-}
-
-impl PosMap {
-    fn range(&self, start: usize, end: usize) -> TextRange {
-        match *self {
-            PosMap::Shift(s) => TextRange::new(start + s, end + s),
-            PosMap::Word { shift, exact, word } => {
-                if exact {
-                    TextRange::new(start + shift, end + shift)
-                } else {
-                    word
-                }
-            }
-        }
-    }
-}
-
-struct Builder<'s> {
-    script: &'s mut Script,
-}
-
-impl<'s> Builder<'s> {
-    fn new(script: &'s mut Script) -> Self {
-        Builder { script }
-    }
-
-    fn finish(self) {}
-
-    /// True when the command around `offset` (a heredoc marker on the line) is a shell
-    /// reading a script from stdin (no `-c`).
-    fn consumer_is_shell(&self, offset: usize) -> bool {
-        let top = |c: &&Command| {
-            c.origin == Origin::Line
-                && c.nested_depth == 0
-                && c.wrapped_by.is_none()
-                && !c.in_substitution
-        };
-        // The command the marker follows; for `<<EOF python3` the one after it.
-        let consumer = self
-            .script
-            .commands
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| top(c) && c.range.start <= offset)
-            .max_by_key(|(_, c)| c.range.start)
-            .or_else(|| {
-                self.script
-                    .commands
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| top(c))
-                    .min_by_key(|(_, c)| c.range.start)
-            })
-            .map(|(i, _)| i);
-        let Some(i) = consumer else { return false };
-        let Some(cmd) = self.script.innermost(i) else {
-            return false;
-        };
-        cmd.is_named(SHELLS) && !cmd.has_flag(&["-c"])
-    }
-
-    fn parse_into(&mut self, text: &str, shift: usize, origin: Origin, depth: usize) {
-        self.parse_mapped(text, PosMap::Shift(shift), origin, depth);
-    }
-
-    fn parse_mapped(&mut self, text: &str, map: PosMap, origin: Origin, depth: usize) {
-        let Some(tree) = parse_tree(text) else { return };
-        let ctx = Ctx {
-            in_subshell: false,
-            in_substitution: false,
-            origin,
-            depth,
-        };
-        let mut w = Walker {
-            b: self,
-            src: text,
-            map,
-            level: 0,
-        };
-        w.statements(tree.root_node(), ctx);
-    }
-
-    /// Adds a command and, for wrappers, the command they run; returns its index.
-    fn push_command(&mut self, cmd: Command, depth: usize) -> usize {
-        let idx = self.script.commands.len();
-        self.script.commands.push(cmd);
-        self.unwrap(idx, 0);
-        // The command and the commands its wrappers run: parse `sh -c` scripts.
-        let mut cur = Some(idx);
-        while let Some(i) = cur {
-            let Some(c) = self.script.commands.get(i) else {
-                break;
-            };
-            cur = c.wraps;
-            if c.is_named(SHELLS) || c.is_named(&["su"]) {
-                let c = c.clone();
-                self.nested_shell(&c, depth);
-            }
-        }
-        idx
-    }
-
-    fn unwrap(&mut self, idx: usize, level: usize) {
-        if level > 8 {
-            return;
-        }
-        let Some(outer) = self.script.commands.get(idx) else {
-            return;
-        };
-        let Some((name_at, assignments)) = wrapped_start(outer) else {
-            return;
-        };
-        let Some(name) = outer.args.get(name_at).cloned() else {
-            return;
-        };
-        let args: Vec<Word> = outer.args.get(name_at + 1..).unwrap_or_default().to_vec();
-        let inner = Command {
-            range: TextRange::new(name.range.start, outer.range.end.max(name.range.end)),
-            name,
-            args,
-            assignments,
-            redirects: outer.redirects.clone(),
-            piped_from: outer.piped_from,
-            piped_to: outer.piped_to,
-            op_before: outer.op_before,
-            op_after: outer.op_after,
-            in_subshell: outer.in_subshell,
-            in_substitution: outer.in_substitution,
-            nested_depth: outer.nested_depth,
-            origin: outer.origin,
-            wraps: None,
-            wrapped_by: Some(idx),
-        };
-        let inner_idx = self.script.commands.len();
-        self.script.commands.push(inner);
-        if let Some(o) = self.script.commands.get_mut(idx) {
-            o.wraps = Some(inner_idx);
-        }
-        self.unwrap(inner_idx, level + 1);
-    }
-
-    /// `sh -c '...'`: parse the script argument too.
-    fn nested_shell(&mut self, cmd: &Command, depth: usize) {
-        if depth >= MAX_NESTING || !(cmd.is_named(SHELLS) || cmd.is_named(&["su"])) {
-            return;
-        }
-        let mut saw_c = false;
-        let mut script_word = None;
-        for w in &cmd.args {
-            let t = w.text.as_str();
-            if saw_c {
-                script_word = Some(w);
-                break;
-            }
-            if t.starts_with('-') && !t.starts_with("--") && t.contains('c') {
-                saw_c = true;
-            }
-        }
-        let Some(word) = script_word else { return };
-        if word.dynamic && !word.text.contains(' ') {
-            return;
-        }
-        let raw_len = word.raw.len();
-        let (shift, exact) = if word.raw == word.text {
-            (word.range.start, true)
-        } else if raw_len == word.text.len() + 2
-            && (word.raw.starts_with('\'') || word.raw.starts_with('"'))
-        {
-            (word.range.start + 1, true)
-        } else {
-            (word.range.start, false)
-        };
-        let map = PosMap::Word {
-            shift,
-            exact,
-            word: word.range,
-        };
-        let text = word.text.clone();
-        let start = self.script.commands.len();
-        self.parse_mapped(&text, map, cmd.origin, depth + 1);
-        let (sub, subst) = (cmd.in_subshell, cmd.in_substitution);
-        for c in self.script.commands.iter_mut().skip(start) {
-            c.in_subshell |= sub;
-            c.in_substitution |= subst;
-        }
-    }
-}
-
-/// For a wrapper command (`sudo`, `env`, `xargs`, ...): the index in `args` of the
-/// command it runs, and `NAME=value` words it sets.
-fn wrapped_start(cmd: &Command) -> Option<(usize, Vec<Word>)> {
-    let (value_flags, skip_positionals): (&[&str], usize) = match cmd.basename() {
-        "sudo" | "doas" => (
-            &[
-                "-u",
-                "-g",
-                "-C",
-                "-D",
-                "-h",
-                "-p",
-                "-r",
-                "-t",
-                "-U",
-                "-T",
-                "-R",
-                "--user",
-                "--group",
-                "--chdir",
-                "--prompt",
-                "--role",
-                "--type",
-                "--other-user",
-                "--close-from",
-                "--host",
-                "--command-timeout",
-                "--chroot",
-            ],
-            0,
-        ),
-        "env" => (
-            &["-u", "-C", "-S", "--unset", "--chdir", "--split-string"],
-            0,
-        ),
-        "command" | "exec" | "nohup" | "time" | "builtin" => (&["-a"], 0),
-        "nice" => (&["-n", "--adjustment"], 0),
-        "timeout" => (&["-s", "-k", "--signal", "--kill-after"], 1),
-        "stdbuf" => (&["-i", "-o", "-e", "--input", "--output", "--error"], 0),
-        "xargs" => (
-            &[
-                "-I",
-                "-i",
-                "-n",
-                "-P",
-                "-d",
-                "-a",
-                "-E",
-                "-e",
-                "-L",
-                "-l",
-                "-s",
-                "--max-args",
-                "--max-procs",
-                "--delimiter",
-                "--arg-file",
-                "--eof",
-                "--max-lines",
-                "--max-chars",
-                "--replace",
-                "--process-slot-var",
-            ],
-            0,
-        ),
-        "gosu" | "su-exec" | "chroot" => (&[], 1),
-        _ => return None,
-    };
-    let is_env = cmd.basename() == "env";
-    let is_command = cmd.basename() == "command";
-    let mut assignments = Vec::new();
-    let mut i = 0;
-    let mut positionals_left = skip_positionals;
-    while let Some(w) = cmd.args.get(i) {
-        let t = w.text.as_str();
-        if t == "--" {
-            i += 1;
-            continue;
-        }
-        if t.starts_with('-') && t.len() > 1 && positionals_left == skip_positionals {
-            // `command -v x` only looks a command up.
-            if is_command && (t.contains('v') || t.contains('V')) {
-                return None;
-            }
-            let takes = if let Some(long) = t.strip_prefix("--") {
-                !long.contains('=') && value_flags.contains(&t)
-            } else {
-                let flag: String = t.chars().take(2).collect();
-                t.chars().count() == 2 && value_flags.contains(&flag.as_str())
-            };
-            i += if takes { 2 } else { 1 };
-            continue;
-        }
-        if is_env && is_assignment(t) {
-            assignments.push(w.clone());
-            i += 1;
-            continue;
-        }
-        if positionals_left > 0 {
-            positionals_left -= 1;
-            i += 1;
-            continue;
-        }
-        return Some((i, assignments));
-    }
-    None
-}
-
-fn is_assignment(t: &str) -> bool {
-    match t.split_once('=') {
-        Some((name, _)) => {
-            !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !name.starts_with(|c: char| c.is_ascii_digit())
-        }
-        None => false,
-    }
-}
-
-struct Walker<'b, 's, 't> {
-    b: &'b mut Builder<'s>,
-    src: &'t str,
-    map: PosMap,
-    /// Recursion depth, bounded by [`MAX_TREE_DEPTH`] so hostile nesting cannot
-    /// exhaust the stack (deeper parts are skipped).
-    level: usize,
-}
-
-/// How deep the walker descends into the syntax tree.
-const MAX_TREE_DEPTH: usize = 256;
-
-/// First and last command indices of a subtree (top-level order).
-type Span2 = Option<(usize, usize)>;
-
-fn join(a: Span2, b: Span2) -> Span2 {
-    match (a, b) {
-        (None, x) | (x, None) => x,
-        (Some((f, _)), Some((_, l))) => Some((f, l)),
-    }
-}
-
-impl Walker<'_, '_, '_> {
-    fn text(&self, n: tree_sitter::Node) -> &str {
-        self.src.get(n.byte_range()).unwrap_or_default()
-    }
-
-    fn range(&self, n: tree_sitter::Node) -> TextRange {
-        self.map.range(n.start_byte(), n.end_byte())
-    }
-
-    fn error_at(&mut self, node: tree_sitter::Node) {
-        let r = self.range(node);
-        if !self.b.script.errors.contains(&r) {
-            self.b.script.errors.push(r);
-        }
-    }
-
-    fn link(&mut self, prev: Span2, next: Span2, op: ChainOp) {
-        if let (Some((_, last)), Some((first, _))) = (prev, next) {
-            if let Some(c) = self.b.script.commands.get_mut(last) {
-                c.op_after = Some(op);
-            }
-            if let Some(c) = self.b.script.commands.get_mut(first) {
-                c.op_before = Some(op);
-            }
-        }
-    }
-
-    /// Walks the children of a node that holds statements, linking consecutive ones
-    /// with the operator between them.
-    fn statements(&mut self, node: tree_sitter::Node, ctx: Ctx) -> Span2 {
-        let mut cursor = node.walk();
-        let mut whole: Span2 = None;
-        let mut prev: Span2 = None;
-        let mut op: Option<ChainOp> = None;
-        let mut other_token = false;
-        let children: Vec<tree_sitter::Node> = node.children(&mut cursor).collect();
-        for child in children {
-            // ERROR nodes are recorded when walked (below); a missing token here.
-            if child.is_missing() {
-                self.error_at(child);
-            }
-            if !child.is_named() {
-                match child.kind() {
-                    "&&" => op = Some(ChainOp::And),
-                    "||" => op = Some(ChainOp::Or),
-                    ";" | ";;" | "\n" => op = Some(op.unwrap_or(ChainOp::Seq)),
-                    "&" => op = Some(ChainOp::Background),
-                    _ => other_token = true,
-                }
-                continue;
-            }
-            if child.kind() == "comment" {
-                continue;
-            }
-            let span = self.statement(child, ctx);
-            if span.is_some() {
-                if prev.is_some() && !other_token {
-                    self.link(prev, span, op.unwrap_or(ChainOp::Seq));
-                }
-                prev = span;
-                op = None;
-                other_token = false;
-            }
-            whole = join(whole, span);
-        }
-        whole
-    }
-
-    fn statement(&mut self, node: tree_sitter::Node, ctx: Ctx) -> Span2 {
-        if self.level >= MAX_TREE_DEPTH {
-            return None;
-        }
-        self.level += 1;
-        let span = self.statement_inner(node, ctx);
-        self.level -= 1;
-        span
-    }
-
-    fn statement_inner(&mut self, node: tree_sitter::Node, ctx: Ctx) -> Span2 {
-        match node.kind() {
-            "command" => self.command(node, ctx, Vec::new()),
-            "declaration_command" | "unset_command" => self.keyword_command(node, ctx),
-            "redirected_statement" => {
-                let mut redirects = Vec::new();
-                let mut body = None;
-                for child in kids(node) {
-                    match child.kind() {
-                        "file_redirect" | "heredoc_redirect" | "herestring_redirect" => {
-                            redirects.push(self.redirect(child, ctx));
-                        }
-                        _ if child.is_named() && body.is_none() => body = Some(child),
-                        _ => {}
-                    }
-                }
-                let span = match body {
-                    Some(b) if b.kind() == "command" => {
-                        return self.command(b, ctx, redirects);
-                    }
-                    Some(b) => self.statement(b, ctx),
-                    None => None,
-                };
-                // Redirects after a list belong to its last command.
-                if let Some((_, last)) = span {
-                    if let Some(c) = self.b.script.commands.get_mut(last) {
-                        c.redirects.extend(redirects);
-                    }
-                }
-                span
-            }
-            "pipeline" => {
-                let mut cursor = node.walk();
-                let children: Vec<tree_sitter::Node> = node.children(&mut cursor).collect();
-                let mut whole: Span2 = None;
-                let mut prev: Span2 = None;
-                for child in children {
-                    if !child.is_named() || child.kind() == "comment" {
-                        continue;
-                    }
-                    let span = self.statement(child, ctx);
-                    if let (Some((_, last)), Some((first, _))) = (prev, span) {
-                        self.pipe(last, first);
-                    }
-                    if span.is_some() {
-                        prev = span;
-                    }
-                    whole = join(whole, span);
-                }
-                whole
-            }
-            "subshell" => self.statements(
-                node,
-                Ctx {
-                    in_subshell: true,
-                    ..ctx
-                },
-            ),
-            "command_substitution" | "process_substitution" => self.statements(
-                node,
-                Ctx {
-                    in_substitution: true,
-                    ..ctx
-                },
-            ),
-            "variable_assignment" | "variable_assignments" => {
-                self.substitutions_in(node, ctx);
-                None
-            }
-            "ERROR" => {
-                self.error_at(node);
-                self.statements(node, ctx)
-            }
-            _ => self.statements(node, ctx),
-        }
-    }
-
-    fn pipe(&mut self, from: usize, to: usize) {
-        let cmds = &mut self.b.script.commands;
-        if let Some(c) = cmds.get_mut(from) {
-            c.piped_to = Some(to);
-        }
-        if let Some(c) = cmds.get_mut(to) {
-            c.piped_from = Some(from);
-        }
-        // Commands run by wrappers share the wrapper's pipe.
-        let mut inner = cmds.get(from).and_then(|c| c.wraps);
-        while let Some(i) = inner {
-            if let Some(c) = cmds.get_mut(i) {
-                c.piped_to = Some(to);
-                inner = c.wraps;
-            } else {
-                break;
-            }
-        }
-        let mut inner = cmds.get(to).and_then(|c| c.wraps);
-        while let Some(i) = inner {
-            if let Some(c) = cmds.get_mut(i) {
-                c.piped_from = Some(from);
-                inner = c.wraps;
-            } else {
-                break;
-            }
-        }
-    }
-
-    /// Commands inside `$(...)` etc. in a node that is not itself a statement.
-    fn substitutions_in(&mut self, node: tree_sitter::Node, ctx: Ctx) {
-        if node.child_count() == 0 || self.level >= MAX_TREE_DEPTH {
-            return;
-        }
-        self.level += 1;
-        self.substitutions_in_inner(node, ctx);
-        self.level -= 1;
-    }
-
-    fn substitutions_in_inner(&mut self, node: tree_sitter::Node, ctx: Ctx) {
-        let children = kids(node);
-        for child in children {
-            match child.kind() {
-                "command_substitution" | "process_substitution" => {
-                    self.statement(child, ctx);
-                }
-                "raw_string" | "word" | "heredoc_content" => {}
-                _ => self.substitutions_in(child, ctx),
-            }
-        }
-    }
-
-    fn redirect(&mut self, node: tree_sitter::Node, ctx: Ctx) -> Redirect {
-        let mut op = String::new();
-        let mut target = None;
-        for child in kids(node) {
-            match child.kind() {
-                "file_descriptor" => op.push_str(self.text(child)),
-                "heredoc_start" => target = Some(self.word(child)),
-                "heredoc_body" | "heredoc_end" => {}
-                k if !child.is_named() => op.push_str(k),
-                _ => {
-                    if target.is_none() {
-                        self.substitutions_in(child, ctx);
-                        target = Some(self.word(child));
-                    }
-                }
-            }
-        }
-        Redirect {
-            op,
-            target,
-            range: self.range(node),
-        }
-    }
-
-    fn keyword_command(&mut self, node: tree_sitter::Node, ctx: Ctx) -> Span2 {
-        let children = kids(node);
-        let mut name = None;
-        let mut args = Vec::new();
-        for child in children {
-            if name.is_none() && !child.is_named() {
-                name = Some(self.word(child));
-                continue;
-            }
-            if child.is_named() && child.kind() != "comment" {
-                args.push(self.word(child));
-            }
-        }
-        let name = name?;
-        let cmd = self.new_command(name, args, Vec::new(), Vec::new(), self.range(node), ctx);
-        let idx = self.b.push_command(cmd, ctx.depth);
-        let children = kids(node);
-        for child in children {
-            self.substitutions_in(child, ctx);
-        }
-        Some((idx, idx))
-    }
-
-    fn new_command(
-        &self,
-        name: Word,
-        args: Vec<Word>,
-        assignments: Vec<Word>,
-        redirects: Vec<Redirect>,
-        range: TextRange,
-        ctx: Ctx,
-    ) -> Command {
-        Command {
-            name,
-            args,
-            assignments,
-            redirects,
-            range,
-            piped_from: None,
-            piped_to: None,
-            op_before: None,
-            op_after: None,
-            in_subshell: ctx.in_subshell,
-            in_substitution: ctx.in_substitution,
-            nested_depth: ctx.depth,
-            origin: ctx.origin,
-            wraps: None,
-            wrapped_by: None,
-        }
-    }
-
-    fn command(
-        &mut self,
-        node: tree_sitter::Node,
-        ctx: Ctx,
-        mut redirects: Vec<Redirect>,
-    ) -> Span2 {
-        let children = kids(node);
-        let mut name = None;
-        let mut args = Vec::new();
-        let mut assignments = Vec::new();
-        let mut subs = Vec::new();
-        for child in children {
-            match child.kind() {
-                "variable_assignment" => {
-                    assignments.push(self.word(child));
-                    subs.push(child);
-                }
-                "command_name" => {
-                    name = Some(self.word(child));
-                    subs.push(child);
-                }
-                "file_redirect" | "herestring_redirect" | "heredoc_redirect" => {
-                    redirects.push(self.redirect(child, ctx));
-                }
-                "comment" => {}
-                _ if child.is_named() => {
-                    args.push(self.word(child));
-                    subs.push(child);
-                }
-                _ => {}
-            }
-        }
-        let Some(name) = name else {
-            for s in subs {
-                self.substitutions_in(s, ctx);
-            }
-            return None;
-        };
-        let range = self.range(node);
-        let cmd = self.new_command(name, args, assignments, redirects, range, ctx);
-        let idx = self.b.push_command(cmd, ctx.depth);
-        let inner_ctx = Ctx {
-            in_substitution: true,
-            ..ctx
-        };
-        for s in subs {
-            match s.kind() {
-                "command_substitution" | "process_substitution" => {
-                    self.statement(s, inner_ctx);
-                }
-                _ => self.substitutions_in(s, inner_ctx),
-            }
-        }
-        Some((idx, idx))
-    }
-
-    fn word(&self, node: tree_sitter::Node) -> Word {
-        let raw = self.text(node).to_string();
-        let mut text = String::with_capacity(raw.len());
-        let mut quoted = false;
-        let mut dynamic = false;
-        self.unquote(node, &mut text, &mut quoted, &mut dynamic, 0);
-        Word {
-            text,
-            raw,
-            range: self.range(node),
-            quoted,
-            dynamic,
-        }
-    }
-
-    fn unquote(
-        &self,
-        node: tree_sitter::Node,
-        out: &mut String,
-        quoted: &mut bool,
-        dynamic: &mut bool,
-        level: usize,
-    ) {
-        if level >= MAX_TREE_DEPTH {
-            out.push_str(self.text(node));
-            return;
-        }
-        let raw = self.text(node);
-        match node.kind() {
-            "raw_string" => {
-                *quoted = true;
-                out.push_str(strip_quotes(raw, "'", "'"));
-            }
-            "ansi_c_string" => {
-                *quoted = true;
-                unescape_ansi_c(strip_quotes(raw, "$'", "'"), out);
-            }
-            "string" | "translated_string" => {
-                *quoted = true;
-                let inner = raw.strip_prefix('$').unwrap_or(raw);
-                // Expansions inside stay as written; escapes of `"`, `\`, `$` and `` ` ``
-                // are resolved.
-                if node_has_expansion(node, 0) {
-                    *dynamic = true;
-                }
-                unescape_double(strip_quotes(inner, "\"", "\""), out);
-            }
-            "simple_expansion"
-            | "expansion"
-            | "command_substitution"
-            | "arithmetic_expansion"
-            | "process_substitution" => {
-                *dynamic = true;
-                out.push_str(raw);
-            }
-            "word"
-            | "number"
-            | "variable_name"
-            | "heredoc_start"
-            | "file_descriptor"
-            | "special_variable_name"
-            | "extglob_pattern"
-            | "test_operator"
-            | "regex" => {
-                if node.kind() == "heredoc_start" && (raw.contains('\'') || raw.contains('"')) {
-                    *quoted = true;
-                    out.extend(raw.chars().filter(|c| *c != '\'' && *c != '"'));
-                } else {
-                    unescape_bare(raw, out);
-                }
-                if node.kind() == "number" && node.named_child_count() > 0 {
-                    *dynamic = true;
-                }
-            }
-            _ => {
-                // concatenation, command_name, variable_assignment, ...: the children in
-                // order, with any text between them copied.
-                let mut pos = node.start_byte();
-                let children = kids(node);
-                if node.child_count() == 0 {
-                    unescape_bare(raw, out);
+    /// After a newline: skip the bodies of heredocs opened on the previous line.
+    fn skip_heredoc_bodies(&mut self) {
+        let pending = std::mem::take(&mut self.pending_heredocs);
+        for (delim, strip) in pending {
+            loop {
+                if self.pos >= self.bytes.len() {
                     return;
                 }
-                for child in children {
-                    if child.start_byte() > pos {
-                        if let Some(gap) = self.src.get(pos..child.start_byte()) {
-                            unescape_bare(gap, out);
+                let line_end = self.src[self.pos..]
+                    .find('\n')
+                    .map_or(self.bytes.len(), |i| self.pos + i);
+                let line = &self.src[self.pos..line_end];
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                let candidate = if strip {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
+                self.pos = (line_end + 1).min(self.bytes.len());
+                if candidate == delim {
+                    break;
+                }
+            }
+        }
+    }
+
+    fn skip_balanced(&mut self, open: u8, close: u8) {
+        let mut depth = 1usize;
+        while let Some(c) = self.peek_byte() {
+            self.pos += 1;
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    // `))`
+                    if self.peek_byte() == Some(close) {
+                        self.pos += 1;
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn skip_case_header(&mut self) {
+        // Skip `WORD in` (to the word `in`).
+        let rest = &self.src[self.pos..];
+        let mut offset = 0;
+        for part in rest.split_inclusive([' ', '\t', '\n', ';']) {
+            offset += part.len();
+            if part.trim_end_matches([' ', '\t', '\n', ';']) == "in" {
+                self.pos += offset;
+                return;
+            }
+        }
+        self.pos = self.bytes.len();
+    }
+
+    fn skip_test_expression(&mut self) {
+        if let Some(i) = self.src[self.pos..].find("]]") {
+            self.pos += i + 2;
+        } else {
+            self.pos = self.bytes.len();
+        }
+    }
+
+    fn skip_function_name(&mut self) {
+        while matches!(self.peek_byte(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+        while let Some(c) = self.peek_byte() {
+            if c.is_ascii_whitespace() || c == b'(' || c == b'{' {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.src[self.pos..].starts_with("()") {
+            self.pos += 2;
+        }
+    }
+
+    /// Reads one word starting at `pos`.
+    fn word(&mut self, script: &mut Script, in_subst: bool, close: Option<u8>) -> Tok {
+        let start = self.pos;
+        let mut text = String::new();
+        let mut literal = true;
+        let mut plain = true;
+        while let Some(c) = self.peek_byte() {
+            match c {
+                b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')' => {
+                    // `(` inside a word (e.g. `=(`) ends it too; good enough.
+                    break;
+                }
+                b'`' if close == Some(b'`') => break,
+                b'\\' => {
+                    plain = false;
+                    self.pos += 1;
+                    match self.peek_byte() {
+                        Some(b'\n') => self.pos += 1,
+                        Some(_) => {
+                            let ch = self.src[self.pos..].chars().next().unwrap_or(' ');
+                            text.push(ch);
+                            self.pos += ch.len_utf8();
+                        }
+                        None => {}
+                    }
+                }
+                b'\'' => {
+                    plain = false;
+                    self.pos += 1;
+                    let end = self.src[self.pos..]
+                        .find('\'')
+                        .map_or(self.bytes.len(), |i| self.pos + i);
+                    text.push_str(&self.src[self.pos..end]);
+                    self.pos = (end + 1).min(self.bytes.len());
+                }
+                b'"' => {
+                    plain = false;
+                    self.pos += 1;
+                    while let Some(d) = self.peek_byte() {
+                        match d {
+                            b'"' => {
+                                self.pos += 1;
+                                break;
+                            }
+                            b'\\' => {
+                                self.pos += 1;
+                                if let Some(e) = self.peek_byte() {
+                                    if matches!(e, b'"' | b'\\' | b'$' | b'`') {
+                                        text.push(e as char);
+                                        self.pos += 1;
+                                    } else if e == b'\n' {
+                                        self.pos += 1;
+                                    } else {
+                                        text.push('\\');
+                                    }
+                                }
+                            }
+                            b'$' => {
+                                if self.dollar(script, &mut text) {
+                                    literal = false;
+                                }
+                            }
+                            b'`' => {
+                                literal = false;
+                                self.backtick(script);
+                                text.push_str("${VAR}");
+                            }
+                            _ => {
+                                let ch = self.src[self.pos..].chars().next().unwrap_or(' ');
+                                text.push(ch);
+                                self.pos += ch.len_utf8();
+                            }
                         }
                     }
-                    if child.is_named() {
-                        self.unquote(child, out, quoted, dynamic, level + 1);
-                    } else {
-                        out.push_str(self.text(child));
+                }
+                b'$' => {
+                    if self.bytes.get(self.pos + 1) == Some(&b'\'') {
+                        plain = false;
+                        self.pos += 2;
+                        let end = self.src[self.pos..]
+                            .find('\'')
+                            .map_or(self.bytes.len(), |i| self.pos + i);
+                        text.push_str(&self.src[self.pos..end]);
+                        self.pos = (end + 1).min(self.bytes.len());
+                    } else if self.dollar(script, &mut text) {
+                        literal = false;
+                        plain = false;
                     }
-                    pos = child.end_byte();
                 }
-                if node.end_byte() > pos {
-                    if let Some(gap) = self.src.get(pos..node.end_byte()) {
-                        unescape_bare(gap, out);
+                b'`' => {
+                    literal = false;
+                    plain = false;
+                    self.backtick(script);
+                    text.push_str("${VAR}");
+                }
+                _ => {
+                    let ch = self.src[self.pos..].chars().next().unwrap_or(' ');
+                    text.push(ch);
+                    self.pos += ch.len_utf8();
+                }
+            }
+        }
+        let _ = in_subst;
+        Tok {
+            text,
+            start,
+            end: self.pos,
+            literal,
+            plain,
+        }
+    }
+
+    /// At a `$`: reads an expansion, appends its simplified text, returns true when it
+    /// was an expansion (false for a lone `$`).
+    fn dollar(&mut self, script: &mut Script, text: &mut String) -> bool {
+        self.pos += 1;
+        match self.peek_byte() {
+            Some(b'{') => {
+                self.pos += 1;
+                self.skip_balanced(b'{', b'}');
+                text.push_str("${VAR}");
+                true
+            }
+            Some(b'(') => {
+                self.pos += 1;
+                if self.peek_byte() == Some(b'(') {
+                    self.pos += 1;
+                    self.skip_balanced(b'(', b')');
+                } else {
+                    self.substitution(script, b')');
+                }
+                text.push_str("${VAR}");
+                true
+            }
+            Some(c) if c.is_ascii_alphanumeric() || c == b'_' => {
+                if c.is_ascii_digit() {
+                    self.pos += 1;
+                } else {
+                    while self
+                        .peek_byte()
+                        .is_some_and(|d| d.is_ascii_alphanumeric() || d == b'_')
+                    {
+                        self.pos += 1;
                     }
                 }
+                text.push_str("${VAR}");
+                true
+            }
+            Some(b'@' | b'*' | b'#' | b'?' | b'-' | b'$' | b'!') => {
+                self.pos += 1;
+                text.push_str("${VAR}");
+                true
+            }
+            _ => {
+                text.push('$');
+                false
             }
         }
     }
-}
 
-/// The children of `node` (no cursor allocation; fine for the few children of words
-/// and commands).
-fn kids<'t>(node: tree_sitter::Node<'t>) -> impl Iterator<Item = tree_sitter::Node<'t>> {
-    (0..node.child_count()).filter_map(move |i| node.child(i))
-}
-
-fn node_has_expansion(node: tree_sitter::Node, level: usize) -> bool {
-    if level >= MAX_TREE_DEPTH {
-        return true;
+    fn backtick(&mut self, script: &mut Script) {
+        self.pos += 1;
+        self.substitution(script, b'`');
     }
-    let children = kids(node);
-    children.into_iter().any(|c| {
-        matches!(
-            c.kind(),
-            "simple_expansion" | "expansion" | "command_substitution" | "arithmetic_expansion"
-        ) || (c.kind() != "raw_string" && node_has_expansion(c, level + 1))
-    })
-}
 
-fn strip_quotes<'a>(s: &'a str, open: &str, close: &str) -> &'a str {
-    let s = s.strip_prefix(open).unwrap_or(s);
-    s.strip_suffix(close).unwrap_or(s)
-}
-
-/// Outside quotes a backslash escapes the next character; backslash-newline vanishes.
-fn unescape_bare(s: &str, out: &mut String) {
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('\n') => {}
-                Some(n) => out.push(n),
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
+    /// Parses the commands of `$(...)` or backticks (the opening is consumed).
+    fn substitution(&mut self, script: &mut Script, close: u8) {
+        let saved_heredocs = std::mem::take(&mut self.pending_heredocs);
+        parse_into_nested(self, script, close);
+        self.pending_heredocs = saved_heredocs;
     }
 }
 
-/// Inside double quotes a backslash escapes only `$`, `` ` ``, `"`, `\` and newline.
-fn unescape_double(s: &str, out: &mut String) {
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.peek() {
-                Some('$' | '`' | '"' | '\\') => {
-                    out.extend(chars.next());
-                }
-                Some('\n') => {
-                    chars.next();
-                }
-                _ => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-}
-
-fn unescape_ansi_c(s: &str, out: &mut String) {
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
+fn parse_into_nested(lx: &mut Lexer<'_>, script: &mut Script, close: u8) {
+    parse_into(lx, script, true, Some(close));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn names(s: &Script) -> Vec<&str> {
-        s.commands.iter().map(|c| c.name.text.as_str()).collect()
+    fn names(text: &str) -> Vec<String> {
+        parse_script(text, &Linear(0))
+            .commands
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
     }
 
     #[test]
-    fn chain_and_pipes() {
-        let s = Script::parse(
-            "set -eux; apt-get update && apt-get install -y x || true\ncurl -fsSL https://x | sh -",
+    fn commands_through_operators_substitutions_and_keywords() {
+        assert_eq!(
+            names("a x && b | c; (d) || $(e f) `g`\nif h; then i; fi; for x in 1 2; do j; done"),
+            ["a", "b", "c", "d", "e", "g", "h", "i", "j"]
         );
         assert_eq!(
-            names(&s),
-            ["set", "apt-get", "apt-get", "true", "curl", "sh"]
+            names("FOO=1 sudo -u me env A=2 apt-get install x"),
+            ["apt-get"]
         );
-        let c = &s.commands;
-        assert_eq!(c[0].op_after, Some(ChainOp::Seq));
-        assert_eq!(c[1].op_before, Some(ChainOp::Seq));
-        assert_eq!(c[1].op_after, Some(ChainOp::And));
-        assert_eq!(c[2].op_before, Some(ChainOp::And));
-        assert_eq!(c[2].op_after, Some(ChainOp::Or));
-        assert_eq!(c[3].op_after, Some(ChainOp::Seq));
-        assert_eq!(c[4].piped_to, Some(5));
-        assert_eq!(c[5].piped_from, Some(4));
-        let pipes = s.find_pipes_into_shell();
-        assert_eq!(pipes.len(), 1);
-        assert_eq!(pipes[0].0.name.text, "curl");
+        assert_eq!(names("cat <<EOF > /x\nnot a command\nEOF\nk"), ["cat", "k"]);
     }
 
     #[test]
-    fn flags_and_positionals() {
-        let s = Script::parse(
-            "apt-get -qy -t stable install --no-install-recommends pkg=1.0 'other pkg'",
+    fn case_patterns_are_not_commands_or_pipes() {
+        let s = parse_script(
+            "V=$(sed -n 's/^a = \"\\(.*\\)\"$/\\1/p' f)\ncase \"$V\" in\n  *.*) E=1 ;;\n  a|b)\n    echo x\n    ;;\nesac\necho y | tee z\n",
+            &Linear(0),
         );
+        let names: Vec<&str> = s.commands.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["sed", "echo", "echo", "tee"]);
+        assert_eq!(s.pipes.len(), 1);
+    }
+
+    #[test]
+    fn words_are_simplified_and_ranged() {
+        let s = parse_script("apt-get install -y \"a=1\" $B 'c'd", &Linear(10));
         let c = &s.commands[0];
-        assert!(c.has_flag(&["-y", "--yes"]));
-        assert!(c.has_flag(&["--no-install-recommends"]));
-        assert!(!c.has_flag(&["--yes"]));
-        let spec = FlagSpec::new(&["-t", "--target-release"]);
-        assert_eq!(
-            c.subcommand_in(&spec).map(|w| w.text.as_str()),
-            Some("install")
-        );
-        let pos: Vec<&str> = c
-            .positionals(&spec)
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect();
-        assert_eq!(pos, ["install", "pkg=1.0", "other pkg"]);
-        assert_eq!(c.flag_value(&spec, &["-t"]).as_deref(), Some("stable"));
-        // Without the spec, `stable` looks like the subcommand.
-        assert_eq!(c.subcommand().map(|w| w.text.as_str()), Some("stable"));
-    }
-
-    #[test]
-    fn wrappers_expose_both() {
-        let s =
-            Script::parse("sudo -u root env DEBIAN_FRONTEND=noninteractive apt-get install -y x");
-        assert_eq!(names(&s), ["sudo", "env", "apt-get"]);
-        let apt: Vec<&Command> = s.commands_named(&["apt-get"]).collect();
-        assert_eq!(apt.len(), 1);
-        assert_eq!(apt[0].assignments.len(), 1);
-        assert_eq!(apt[0].wrapped_by, Some(1));
-        assert_eq!(s.commands[0].wraps, Some(1));
-        let s = Script::parse("find . -name '*.pyc' | xargs -n 1 rm -f");
-        assert!(s.commands_named(&["rm"]).next().is_some());
-        let s = Script::parse("command -v curl");
-        assert_eq!(names(&s), ["command"]);
-    }
-
-    #[test]
-    fn quotes_removed_raw_kept() {
-        let s = Script::parse(r#"echo "a b" 'c d' e\ f "$HOME/x" pre"fix"post"#);
-        let a = &s.commands[0].args;
-        let texts: Vec<&str> = a.iter().map(|w| w.text.as_str()).collect();
-        assert_eq!(texts, ["a b", "c d", "e f", "$HOME/x", "prefixpost"]);
-        assert_eq!(a[0].raw, "\"a b\"");
-        assert!(a[3].dynamic);
-        assert!(!a[1].dynamic);
-        assert_eq!(&s.text[a[1].range.start..a[1].range.end], "'c d'");
-    }
-
-    #[test]
-    fn control_flow_and_substitution() {
-        let s = Script::parse(
-            "if [ -f x ]; then for i in a b; do echo $i; done; fi; (cd /src && make); ls $(pwd)",
-        );
-        let n = names(&s);
-        assert!(
-            n.contains(&"echo") && n.contains(&"make") && n.contains(&"pwd"),
-            "{n:?}"
-        );
-        let make = s.commands_named(&["make"]).next().unwrap();
-        assert!(make.in_subshell);
-        assert_eq!(make.op_before, Some(ChainOp::And));
-        let pwd = s.commands_named(&["pwd"]).next().unwrap();
-        assert!(pwd.in_substitution);
-    }
-
-    #[test]
-    fn nested_sh_c() {
-        let s = Script::parse("su -c 'apt-get install -y curl' && sudo bash -c \"wget -q x\"");
-        let apt = s.commands_named(&["apt-get"]).next().unwrap();
-        assert_eq!(apt.nested_depth, 1);
-        assert_eq!(
-            &s.text[apt.range.start..apt.range.end],
-            "apt-get install -y curl"
-        );
-        assert!(s.commands_named(&["wget"]).next().is_some());
-    }
-
-    #[test]
-    fn errors_still_yield_commands() {
-        let s = Script::parse("apt-get update && apt-get install -y x ) && echo 'done");
-        assert!(!s.errors.is_empty());
-        let mut dedup = s.errors.clone();
-        dedup.dedup();
-        assert_eq!(dedup, s.errors, "each error once");
-        assert!(Script::parse("apt-get update && apt-get install -y x")
-            .errors
-            .is_empty());
-        assert!(s.commands_named(&["apt-get"]).count() >= 1);
-    }
-
-    #[test]
-    fn deep_nesting_does_not_crash() {
-        let deep = format!("{}x{}", "echo $(".repeat(3000), ")".repeat(3000));
-        let s = Script::parse(&deep);
-        assert!(s.commands_named(&["echo"]).count() >= 100);
-        let deep = format!("{}x{}", "( ".repeat(3000), " )".repeat(3000));
-        let _ = Script::parse(&deep);
-    }
-
-    #[test]
-    fn heredoc_markers_found() {
-        let m = heredoc_markers("cat <<-\"EOF\" > /x && bash <<X 3<<'Y' <<<no");
-        let got: Vec<&str> = m
-            .iter()
-            .map(|r| &"cat <<-\"EOF\" > /x && bash <<X 3<<'Y' <<<no"[r.start..r.end])
-            .collect();
-        assert_eq!(got, ["<<-\"EOF\"", "<<X", "<<'Y'"]);
+        let texts: Vec<&str> = c.args.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["install", "-y", "a=1", "${VAR}", "cd"]);
+        assert_eq!(c.args[2].range, TextRange::new(29, 34));
+        assert!(c.has_flag("y") && !c.args[3].literal);
     }
 }

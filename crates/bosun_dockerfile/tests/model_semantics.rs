@@ -201,24 +201,20 @@ fn workdir_and_shell() {
     assert!(m.shell_at(run1).instruction.is_some(), "SHELL inherited");
     let run2 = nth(&df, "RUN", 2);
     assert_eq!(m.shell_at(run2).kind(), ShellKind::PowerShell);
-    let script = m.script(run2, &df).expect("RUN");
-    assert!(script.not_shell);
-    let script = m.script(run0, &df).expect("RUN");
-    assert_eq!(script.commands.len(), 1);
+    let run = m.runs_at(run2).first().expect("RUN");
+    assert!(run.shell.is_non_posix());
+    assert_eq!(
+        run.commands().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["Write-Host"]
+    );
+    let run = m.runs_at(run0).first().expect("RUN");
+    assert_eq!(run.commands().count(), 1);
+    assert!(run.shell.has_pipefail() && run.shell.explicit());
     assert_eq!(m.workdir_at(0), None);
 }
 
 fn corpus_files() -> Option<Vec<PathBuf>> {
-    let dir: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "../../../shared/corpus/dockerfiles/visible",
-    ]
-    .iter()
-    .collect();
-    if !dir.is_dir() {
-        bosun_testkit::skip(&format!("SKIP: corpus not found at {}", dir.display()));
-        return None;
-    }
+    let dir = bosun_testkit::corpus("dockerfiles/visible")?;
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = vec![dir];
     while let Some(d) = stack.pop() {
@@ -331,7 +327,46 @@ fn windows_images_default_to_cmd() {
     assert_eq!(m.shell_at(nth(&df, "RUN", 0)).kind(), ShellKind::Cmd);
     assert_eq!(m.shell_at(nth(&df, "RUN", 1)).kind(), ShellKind::Cmd);
     assert_eq!(m.shell_at(nth(&df, "RUN", 2)).kind(), ShellKind::Sh);
-    assert!(m
-        .script(nth(&df, "RUN", 0), &df)
-        .is_some_and(|s| s.not_shell));
+    let run = m.runs_at(nth(&df, "RUN", 0)).first().expect("RUN");
+    assert!(run.shell.is_non_posix() && !run.shell.explicit());
+}
+
+#[test]
+fn run_arguments_resolve_known_variables() {
+    let src = "FROM debian:12\nARG DEPS=\"a b\"\nARG UNSET\nENV ONE=c\nRUN X=\"d e\"; apt-get install $DEPS \"$DEPS\" $ONE $X $UNSET $HOME ${ONE}-dev\nONBUILD RUN apt-get install $DEPS\n";
+    let df = parse(src);
+    let m = Model::new(&df);
+    let run = m.runs_at(nth(&df, "RUN", 0)).first().expect("RUN");
+    let cmd = run
+        .commands()
+        .find(|c| c.name == "apt-get")
+        .expect("apt-get");
+    let args: Vec<(&str, bool)> = cmd
+        .args
+        .iter()
+        .map(|a| (a.text.as_str(), a.literal))
+        .collect();
+    assert_eq!(
+        args,
+        [
+            ("install", true),
+            ("a", true),
+            ("b", true),
+            ("a b", true),
+            ("c", true),
+            ("d", true),
+            ("e", true),
+            ("${VAR}", false),
+            ("${VAR}", false),
+            ("c-dev", true),
+        ]
+    );
+    // `a` and `b` keep the range of `$DEPS`.
+    let deps = src.find("$DEPS").expect("in source");
+    assert_eq!(cmd.args[1].range.start, deps);
+    assert_eq!(cmd.args[2].range, cmd.args[1].range);
+    // ONBUILD RUN runs in another build: its variables are not these.
+    let onbuild = m.runs().iter().find(|r| r.onbuild).expect("ONBUILD RUN");
+    let cmd = onbuild.commands().next().expect("apt-get");
+    assert!(!cmd.args[1].literal);
 }

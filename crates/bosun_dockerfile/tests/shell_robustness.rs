@@ -3,7 +3,6 @@
 
 use bosun_dockerfile::expand::{Lexer, VarMap};
 use bosun_dockerfile::model::Model;
-use bosun_dockerfile::shell::Script;
 
 /// A small deterministic generator (xorshift), so failures reproduce.
 struct Rng(u64);
@@ -99,21 +98,20 @@ fn random_dockerfiles_never_panic() {
         let _ = lexer.process_words(&src, &env);
         let df = bosun_dockerfile::parse(&src);
         let model = Model::new(&df);
-        for (i, instr) in df.instructions.iter().enumerate() {
+        for i in 0..df.instructions.len() {
             let _ = model.env_at(i);
             let _ = model.user_at(i).is_root();
-            if let Some(s) = model.script(i, &df) {
-                commands += s.commands.len();
-                for c in &s.commands {
-                    let r = s.source_range(c.range);
-                    assert!(
-                        r.start <= r.end && r.end <= df.source.len(),
-                        "range in source"
-                    );
-                    let _ = c.parse_args(&Default::default());
+            for run in model.runs_at(i) {
+                for c in run.commands() {
+                    commands += 1;
+                    for r in std::iter::once(c.range).chain(c.args.iter().map(|a| a.range)) {
+                        assert!(
+                            r.start <= r.end && r.end <= df.source.len(),
+                            "range in source"
+                        );
+                    }
                 }
             }
-            let _ = Script::from_instruction(instr);
         }
     }
     assert!(

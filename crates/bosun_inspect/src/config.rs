@@ -27,11 +27,10 @@ struct Checker<'a> {
     known: Vec<KnownValue>,
 }
 
-/// Whether a config `User` means root: empty, `root`, `0`, or `user:group` whose user is.
+/// Whether a config `User` means root: unset or empty (the runtime's default uid 0),
+/// or what [`bosun_dockerfile::model::is_root_user`] says (runc's reading).
 pub fn is_root_user(user: Option<&str>) -> bool {
-    let u = user.unwrap_or("").trim();
-    let name = u.split(':').next().unwrap_or("").trim();
-    name.is_empty() || name == "root" || name.trim_start_matches('0').is_empty()
+    bosun_dockerfile::model::is_root_user(user.unwrap_or(""))
 }
 
 fn describe(what: &str, name: &str, m: &SecretMatch) -> String {

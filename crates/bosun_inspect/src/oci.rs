@@ -152,9 +152,15 @@ impl LayerVisitor for Visitor<'_> {
     }
 }
 
-/// Runs every image check on `image` (one walk of its layers). `name` is how findings
-/// name the image.
-pub fn inspect(name: &str, image: &Image, opts: &WalkOptions) -> bosun_oci::Result<Report> {
+/// Runs every image check on `image` inside a walk that `walk` makes: it is handed the
+/// checks as a [`LayerVisitor`] to put next to its own visitors (the SBOM's, when a
+/// command needs both from one walk), and must walk every layer. Returns the checks'
+/// report and what `walk` returned.
+pub fn inspect_along<T>(
+    name: &str,
+    image: &Image,
+    walk: impl FnOnce(&dyn LayerVisitor) -> bosun_oci::Result<T>,
+) -> bosun_oci::Result<(Report, T)> {
     let inspector = Inspector::new(image_meta(name, image));
     let visitor = Visitor {
         scans: image
@@ -175,13 +181,7 @@ pub fn inspect(name: &str, image: &Image, opts: &WalkOptions) -> bosun_oci::Resu
             })
             .collect(),
     };
-    image.walk(
-        &[&visitor],
-        &WalkOptions {
-            final_fs: false,
-            ..opts.clone()
-        },
-    )?;
+    let out = walk(&visitor)?;
     let scans = visitor
         .scans
         .into_iter()
@@ -190,5 +190,15 @@ pub fn inspect(name: &str, image: &Image, opts: &WalkOptions) -> bosun_oci::Resu
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         })
         .collect();
-    Ok(inspector.finish(scans))
+    Ok((inspector.finish(scans), out))
+}
+
+/// Runs every image check on `image` (one walk of its layers). `name` is how findings
+/// name the image.
+pub fn inspect(name: &str, image: &Image, opts: &WalkOptions) -> bosun_oci::Result<Report> {
+    let opts = WalkOptions {
+        final_fs: false,
+        ..opts.clone()
+    };
+    inspect_along(name, image, |checks| image.walk(&[checks], &opts)).map(|(r, _)| r)
 }

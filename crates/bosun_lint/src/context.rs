@@ -10,8 +10,6 @@ use std::sync::{Arc, OnceLock};
 #[derive(Default)]
 pub struct FileShared {
     model: OnceLock<Arc<Model>>,
-    /// What the hadolint rules share (see [`Context::hadolint_facts`]).
-    hadolint: OnceLock<Arc<crate::rules::hadolint::facts::Facts>>,
     /// The line index of `Context::source` (built on the first report).
     lines: OnceLock<LineIndex>,
 }
@@ -94,23 +92,13 @@ impl<'a> Context<'a> {
         ctx
     }
 
-    /// The semantic model of the file (stages, ARG/ENV scopes, effective USER, ...),
-    /// built on first use and shared by every rule that runs on this file. An owned
+    /// The semantic model of the file (stages, ARG/ENV scopes, effective USER, SHELL,
+    /// every RUN with its commands), built on first use and shared by every rule that
+    /// runs on this file. An owned
     /// handle, so a rule can keep it while it reports.
     pub fn model(&self) -> Arc<Model> {
         let df = self.dockerfile;
         Arc::clone(self.shared.model.get_or_init(|| Arc::new(Model::new(df))))
-    }
-
-    /// What the hadolint rules share for this file (stages, shells, the commands of
-    /// every RUN), computed on first use.
-    pub fn hadolint_facts(&self) -> Arc<crate::rules::hadolint::facts::Facts> {
-        let df = self.dockerfile;
-        Arc::clone(
-            self.shared
-                .hadolint
-                .get_or_init(|| Arc::new(crate::rules::hadolint::facts::compute(df))),
-        )
     }
 
     /// Line and column of a byte range of this file, from the line index built once

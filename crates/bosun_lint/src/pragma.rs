@@ -27,36 +27,9 @@ use crate::registry::{find_rule, Rule};
 use bosun_diagnostics::{Finding, Location, RuleMeta, Severity, Span};
 use bosun_dockerfile::{Dockerfile, Instruction, TextRange};
 
-/// Checks whose name BuildKit knows; `# check=skip=all` suppresses rules carrying one of
-/// these names as an alias.
-pub const BUILDKIT_CHECKS: &[&str] = &[
-    "StageNameCasing",
-    "FromAsCasing",
-    "NoEmptyContinuation",
-    "ConsistentInstructionCasing",
-    "DuplicateStageName",
-    "ReservedStageName",
-    "JSONArgsRecommended",
-    "MaintainerDeprecated",
-    "UndefinedArgInFrom",
-    "WorkdirRelativePath",
-    "UndefinedVar",
-    "MultipleInstructionsDisallowed",
-    "LegacyKeyValueFormat",
-    "InvalidBaseImagePlatform",
-    "RedundantTargetPlatform",
-    "SecretsUsedInArgOrEnv",
-    "InvalidDefaultArgInFrom",
-    "FromPlatformFlagConstDisallowed",
-    "CopyIgnoredFile",
-    "InvalidDefinitionDescription",
-    "ExposeProtoCasing",
-    "ExposeInvalidFormat",
-];
-
 /// True when `meta` is one of BuildKit's checks (it carries a BuildKit check name).
 pub fn is_buildkit_check(meta: &RuleMeta) -> bool {
-    BUILDKIT_CHECKS.iter().any(|c| named(meta, c))
+    crate::rules::buildkit::check_names().any(|c| named(meta, c))
 }
 
 fn named(meta: &RuleMeta, name: &str) -> bool {
@@ -66,6 +39,12 @@ fn named(meta: &RuleMeta, name: &str) -> bool {
 /// A rule answers to `name` (code, name, alias, or BuildKit name of an equivalent).
 fn known_name(name: &str) -> bool {
     find_rule(name).is_some() || !crate::rules::buildkit::equivalent_codes(name).is_empty()
+}
+
+/// `DL3008`, `SC2086`, `BSN9001`: letters then digits, the shape of a rule code.
+fn looks_like_rule_code(name: &str) -> bool {
+    let digits = name.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    digits.len() < name.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 pub static UNUSED_SUPPRESSION_META: RuleMeta = RuleMeta {
@@ -469,7 +448,12 @@ fn parse_hadolint(
     }
     let body_trim = body.trim_start();
     at += body.len() - body_trim.len();
-    let Some(list) = body_trim.strip_prefix("ignore=") else {
+    // hadolint allows spaces around `=` (`# hadolint global ignore = DL3023 , DL3021`).
+    let list = body_trim.strip_prefix("ignore").and_then(|r| {
+        let eq = r.trim_start();
+        eq.strip_prefix('=').map(|l| (r.len() - eq.len(), l))
+    });
+    let Some((spaces_before_eq, list)) = list else {
         // `# hadolint shell=...` and other settings are not suppressions.
         if body_trim.starts_with("ignore") {
             out.problems.push(Problem {
@@ -480,7 +464,7 @@ fn parse_hadolint(
         }
         return;
     };
-    at += "ignore=".len();
+    at += "ignore".len() + spaces_before_eq + 1;
     // hadolint allows spaces around commas; the list ends at a space that is not
     // followed by a comma continuation.
     let mut names = Vec::new();
@@ -828,6 +812,20 @@ pub fn apply_pragmas(
 
     let index = ScopeIndex::new(&pragmas.suppressions);
     let mut candidates: Vec<usize> = Vec::new();
+    // hadolint drops a whole `# hadolint ignore=` list when a name in it is not a rule
+    // code at all (`ignore=crazy,DL3002` suppresses nothing); such a comment is still
+    // reported as malformed above.
+    let inert: Vec<bool> = pragmas
+        .suppressions
+        .iter()
+        .map(|s| {
+            s.syntax == Syntax::Hadolint
+                && s.names
+                    .iter()
+                    .any(|(n, _)| !looks_like_rule_code(n) && !known_name(n))
+        })
+        .collect();
+
     // The registry lookup once per code, not per finding.
     let mut metas: std::collections::HashMap<String, Option<&'static RuleMeta>> =
         std::collections::HashMap::new();
@@ -861,7 +859,10 @@ pub fn apply_pragmas(
                         Scope::Range(r) => at.is_some_and(|a| r.contains(a) || a == r.start),
                         Scope::Nothing => false,
                     };
-                    if !in_scope {
+                    if !in_scope
+                        || inert[i]
+                        || (s.syntax == Syntax::Check && crate::rules::buildkit::is_experimental(m))
+                    {
                         continue;
                     }
                     if s.all_buildkit && is_buildkit_check(m) {
@@ -888,7 +889,7 @@ pub fn apply_pragmas(
                         Scope::Nothing => false,
                     };
                     for (j, (name, _)) in s.names.iter().enumerate() {
-                        if in_scope && f.code.eq_ignore_ascii_case(name) {
+                        if in_scope && !inert[i] && f.code.eq_ignore_ascii_case(name) {
                             used[i][j] = true;
                             suppressed = true;
                         }
@@ -915,7 +916,10 @@ pub fn apply_pragmas(
             std::collections::HashMap::new();
         for (i, s) in pragmas.suppressions.iter().enumerate() {
             for (j, (name, range)) in s.names.iter().enumerate() {
-                if used[i][j] || unknown[i].contains(&j) || crate::config::is_shellcheck_code(name)
+                if used[i][j]
+                    || inert[i]
+                    || unknown[i].contains(&j)
+                    || crate::config::is_shellcheck_code(name)
                 {
                     continue;
                 }

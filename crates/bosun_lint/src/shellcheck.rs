@@ -12,8 +12,8 @@
 //! Scripts that are not POSIX shell (Windows `cmd`/PowerShell shells, heredocs with a
 //! non-shell shebang) and exec-form RUNs (no shell runs them) are skipped.
 
-use crate::rules::hadolint::facts::{facts, ShellSpec};
 use bosun_diagnostics::{Finding, Location, Severity};
+use bosun_dockerfile::model::{Model, ShellState};
 use bosun_dockerfile::{Dockerfile, LogicalLine};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -66,7 +66,7 @@ struct MappedLine<'a> {
     origin: &'a Origin<'a>,
 }
 
-fn dialect(shell: &ShellSpec) -> &'static str {
+fn dialect(shell: &ShellState) -> &'static str {
     match shell.program().trim_end_matches(".exe") {
         "bash" | "zsh" => "bash",
         "dash" => "dash",
@@ -77,6 +77,48 @@ fn dialect(shell: &ShellSpec) -> &'static str {
 
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
+/// The variables set for the RUN at `index`: the ARGs and ENVs of its stage (the stages
+/// it is built from included; an ARG declared before the first FROM only if the stage
+/// declares it again, as BuildKit scopes them), BuildKit's proxy arguments, and, before
+/// any FROM, every ARG and ENV above it. An ONBUILD trigger runs in a later build, where
+/// only the ENVs of the image remain.
+fn declared_names(
+    df: &Dockerfile,
+    model: &bosun_dockerfile::model::Model,
+    index: usize,
+    onbuild: bool,
+) -> Vec<String> {
+    // BuildKit's proxy ARGs reach every RUN without a declaration.
+    let mut names: Vec<String> = bosun_dockerfile::model::PROXY_ARGS
+        .iter()
+        .map(|n| (*n).to_string())
+        .collect();
+    if model.stage_of(index).is_some() {
+        let scope = model.env_at(index);
+        if onbuild {
+            names.extend(scope.envs().into_iter().map(|v| v.name.clone()));
+        } else {
+            names.extend(scope.names().into_iter().map(str::to_string));
+        }
+    } else {
+        for ins in df.instructions.iter().take(index) {
+            if ins.is("ARG") && !onbuild {
+                names.extend(
+                    ins.words
+                        .iter()
+                        .map(|w| w.text.split('=').next().unwrap_or("").to_string()),
+                );
+            } else if ins.is("ENV") {
+                names.extend(ins.key_values().iter().map(|kv| kv.key.text.clone()));
+            }
+        }
+    }
+    names.retain(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Runs ShellCheck (`program`) on the RUN scripts of `df` and returns its findings for
 /// the file shown as `path`; `exclude` names more codes to leave out (`SC2086`, from the
 /// configuration's ignore lists). No RUN script, no process.
@@ -86,9 +128,11 @@ pub fn check_dockerfile(
     df: &Dockerfile,
     exclude: &[String],
 ) -> Result<Vec<Finding>, ShellcheckError> {
-    let f = facts(df);
-    let mut origins: Vec<(Origin<'_>, &str, &ShellSpec)> = Vec::new();
-    for run in &f.runs {
+    let f = Model::new(df);
+    // (where the text comes from, the text, its shell, the RUN's instruction index and
+    // whether it is an ONBUILD trigger)
+    let mut origins: Vec<(Origin<'_>, &str, &ShellState, usize, bool)> = Vec::new();
+    for run in f.runs() {
         if run.exec_form
             || run.shell.is_non_posix()
             || !SHELLS.contains(&run.shell.program().trim_end_matches(".exe"))
@@ -110,6 +154,8 @@ pub fn check_dockerfile(
                 Origin::Logical(&ins.args),
                 ins.args.text.as_str(),
                 &run.shell,
+                run.index,
+                run.onbuild,
             ));
         }
         if only_heredoc {
@@ -130,6 +176,8 @@ pub fn check_dockerfile(
                     Origin::Verbatim(h.content_range.start),
                     h.content.as_str(),
                     &run.shell,
+                    run.index,
+                    run.onbuild,
                 ));
             }
         }
@@ -139,7 +187,7 @@ pub fn check_dockerfile(
     }
     // The dialect of most scripts.
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
-    for (_, _, sh) in &origins {
+    for (_, _, sh, _, _) in &origins {
         let d = dialect(sh);
         match counts.iter_mut().find(|(k, _)| *k == d) {
             Some(c) => c.1 += 1,
@@ -153,30 +201,17 @@ pub fn check_dockerfile(
     // Build the script.
     let mut script = format!("#!/bin/{dialect}\n");
     let mut line_no = 1usize;
-    // Variables the Dockerfile declares (ARG, ENV) are set for the scripts.
-    let mut names: Vec<String> = Vec::new();
-    for ins in &df.instructions {
-        if ins.is("ARG") {
-            names.extend(
-                ins.words
-                    .iter()
-                    .map(|w| w.text.split('=').next().unwrap_or("").to_string()),
-            );
-        } else if ins.is("ENV") {
-            names.extend(ins.key_values().iter().map(|kv| kv.key.text.clone()));
-        }
-    }
-    names.retain(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    names.sort();
-    names.dedup();
-    for n in &names {
-        script.push_str(&format!("export {n}=1\n"));
-        line_no += 1;
-    }
+    let model = bosun_dockerfile::model::Model::new(df);
     let mut mapped: Vec<MappedLine<'_>> = Vec::new();
-    for (i, (origin, text, _)) in origins.iter().enumerate() {
+    for (i, (origin, text, _, index, onbuild)) in origins.iter().enumerate() {
         script.push_str(&format!("bosun_run_{i}() {{\n"));
         line_no += 1;
+        let names = declared_names(df, &model, *index, *onbuild);
+        if !names.is_empty() {
+            let sets: Vec<String> = names.iter().map(|n| format!("{n}=1")).collect();
+            script.push_str(&format!("export {}\n", sets.join(" ")));
+            line_no += 1;
+        }
         let mut offset = 0;
         for line in text.split_inclusive('\n') {
             line_no += 1;

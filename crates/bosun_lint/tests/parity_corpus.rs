@@ -10,11 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn corpus() -> PathBuf {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/dockerfiles/visible"
-    ))
-    .to_path_buf()
+    bosun_testkit::corpus("dockerfiles/visible").unwrap_or_default()
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

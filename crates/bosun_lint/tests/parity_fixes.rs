@@ -23,14 +23,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn hadolint_fixes_keep_files_parseable_and_converge() {
-    let root = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/dockerfiles/visible"
-    ));
-    if !root.is_dir() {
-        bosun_testkit::skip(&format!("skipped: corpus not found at {}", root.display()));
+    let Some(root) = bosun_testkit::corpus("dockerfiles/visible") else {
         return;
-    }
+    };
+    let root = root.as_path();
     let codes: Vec<String> = bosun_lint::rules::hadolint::RULES
         .iter()
         .filter(|r| r.meta.fix != FixAvailability::None)

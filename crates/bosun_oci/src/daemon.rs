@@ -105,6 +105,153 @@ impl Transport for UnixTransport {
     }
 }
 
+/// An agent whose every request goes to the unix socket `path`.
+fn unix_agent(path: &std::path::Path, timeouts: crate::net::Timeouts) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_recv_response(Some(timeouts.headers))
+        .build();
+    ureq::Agent::with_parts(
+        config,
+        UnixConnector {
+            path: path.to_path_buf(),
+            idle: timeouts.idle,
+        },
+        ureq::unversioned::resolver::DefaultResolver::default(),
+    )
+}
+
+/// A container engine's API (Docker Engine API, or podman's compatible service) for
+/// reading: `GET` requests answered with JSON, over a unix socket or plain TCP, with
+/// the same time bounds as every network read and a size cap per answer.
+#[derive(Debug)]
+pub struct Engine {
+    host: String,
+    base: String,
+    agent: ureq::Agent,
+    timeouts: crate::net::Timeouts,
+}
+
+/// Largest JSON answer read from an engine (a container list of thousands fits).
+pub const MAX_ENGINE_ANSWER: u64 = 64 << 20;
+
+impl Engine {
+    /// The engine at `host` (`unix:///PATH`, `tcp://HOST:PORT`, `http://HOST:PORT`, or a
+    /// socket path), else `DOCKER_HOST`, else `unix:///var/run/docker.sock`. Nothing is
+    /// sent yet. TLS (`tcp://` with `DOCKER_TLS_VERIFY`) is not supported.
+    pub fn new(host: Option<&str>, opts: &crate::RegistryOptions) -> Result<Engine> {
+        let host = match host.map(str::to_string).or_else(|| {
+            std::env::var("DOCKER_HOST")
+                .ok()
+                .filter(|h| !h.trim().is_empty())
+        }) {
+            Some(h) => h.trim().to_string(),
+            None => "unix:///var/run/docker.sock".to_string(),
+        };
+        let timeouts = crate::net::Timeouts::of(opts);
+        let fail = |reason: &str| Error::Daemon {
+            socket: host.clone(),
+            reason: reason.to_string(),
+        };
+        if let Some(path) = host
+            .strip_prefix("unix://")
+            .or_else(|| host.starts_with('/').then_some(host.as_str()))
+        {
+            let path = PathBuf::from(path);
+            if !path.exists() {
+                return Err(fail(
+                    "no such socket (is the engine running? set DOCKER_HOST or --host)",
+                ));
+            }
+            return Ok(Engine {
+                agent: unix_agent(&path, timeouts),
+                base: "http://localhost".into(),
+                host,
+                timeouts,
+            });
+        }
+        let addr = host
+            .strip_prefix("tcp://")
+            .or_else(|| host.strip_prefix("http://"))
+            .ok_or_else(|| fail("expected unix:///PATH or tcp://HOST:PORT"))?
+            .trim_end_matches('/');
+        if addr.is_empty() || addr.contains('/') {
+            return Err(fail("expected unix:///PATH or tcp://HOST:PORT"));
+        }
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(timeouts.connect))
+            .timeout_recv_response(Some(timeouts.headers))
+            .build();
+        Ok(Engine {
+            agent: config.into(),
+            base: format!("http://{addr}"),
+            host,
+            timeouts,
+        })
+    }
+
+    /// The address as given (for messages and findings).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// `GET path` (e.g. `/containers/json?all=1`), the answer parsed as JSON. An
+    /// answer that is not HTTP, not 200 or not JSON is an error naming the path.
+    pub fn get_json(&self, path: &str) -> Result<serde_json::Value> {
+        let fail = |reason: String| Error::Daemon {
+            socket: self.host.clone(),
+            reason,
+        };
+        let resp = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .call()
+            .map_err(|e| fail(format!("GET {path}: {e}")))?;
+        let status = resp.status().as_u16();
+        let mut buf = Vec::new();
+        crate::net::RateReader::new(
+            resp.into_body().into_reader(),
+            format!("{}: {path}", self.host),
+            None,
+            self.timeouts,
+        )
+        .take(MAX_ENGINE_ANSWER + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| fail(format!("GET {path}: {e}")))?;
+        if buf.len() as u64 > MAX_ENGINE_ANSWER {
+            return Err(Error::LimitExceeded {
+                what: format!("{}: answer to {path}", self.host),
+                amount: buf.len() as u64,
+                limit: MAX_ENGINE_ANSWER,
+            });
+        }
+        let parsed = serde_json::from_slice::<serde_json::Value>(&buf);
+        if status != 200 {
+            let msg = parsed
+                .ok()
+                .and_then(|v| {
+                    v.get("message")
+                        .and_then(|m| m.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| {
+                    String::from_utf8_lossy(&buf[..buf.len().min(200)])
+                        .trim()
+                        .to_string()
+                });
+            return Err(fail(format!("GET {path}: HTTP {status}: {msg}")));
+        }
+        parsed.map_err(|e| {
+            fail(format!(
+                "GET {path}: the answer is not JSON ({e}): not a container engine?"
+            ))
+        })
+    }
+}
+
 /// The socket to use: the option, else `DOCKER_HOST=unix://...`, else
 /// `/var/run/docker.sock`.
 fn socket_path(opts: &OpenOptions) -> Result<PathBuf> {
@@ -152,19 +299,7 @@ pub(crate) fn open(reference: &str, opts: &OpenOptions, name: &str) -> Result<Im
         ));
     }
     let timeouts = crate::net::Timeouts::of(&opts.registry);
-    let config = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_recv_response(Some(timeouts.headers))
-        .build();
-    let agent = ureq::Agent::with_parts(
-        config,
-        UnixConnector {
-            path: socket.clone(),
-            idle: timeouts.idle,
-        },
-        ureq::unversioned::resolver::DefaultResolver::default(),
-    );
+    let agent = unix_agent(&socket, timeouts);
     let url = format!("http://localhost/images/{}/get", path_escape(reference));
     let resp = agent
         .get(&url)

@@ -68,6 +68,8 @@ pub use targuard::check_guard as fuzz_check_tar_guard;
 pub mod testing;
 mod walk;
 
+#[cfg(unix)]
+pub use daemon::{Engine, MAX_ENGINE_ANSWER};
 pub use digest::{Algorithm, Digest};
 pub use error::{Error, Result};
 pub use finalfs::{Fate, FinalFs, Occurrence};

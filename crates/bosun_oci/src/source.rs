@@ -353,7 +353,20 @@ fn open_layout(
         source: name.to_string(),
     });
     let ref_name = |d: &Descriptor| d.annotations.get(REF_NAME).cloned();
-    let chosen: Descriptor = if let Some(tag) = tag {
+    let by_digest = tag.and_then(|t| Digest::parse(t).ok());
+    let chosen: Descriptor = if let Some(d) = by_digest {
+        // `oci:DIR:sha256:...`: the entry of that digest, whatever its name.
+        match index.manifests.iter().find(|m| m.digest == d) {
+            Some(m) => m.clone(),
+            None => {
+                return Err(Error::BlobNotFound {
+                    digest: d.to_string(),
+                    what: "manifest (no index.json entry has this digest)".into(),
+                    source_name: name.to_string(),
+                })
+            }
+        }
+    } else if let Some(tag) = tag {
         let hits: Vec<&Descriptor> = index
             .manifests
             .iter()

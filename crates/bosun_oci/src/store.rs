@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::image::RegistryOptions;
 use crate::layout::{OciLayout, REF_NAME};
 use crate::reference::{Reference, Source};
-use crate::registry::push::{Referrer, Referrers};
+use crate::registry::push::{BlobPush, Referrer, Referrers};
 use crate::registry::RegistryClient;
 use crate::spec::{media, Descriptor};
 
@@ -210,6 +210,55 @@ impl Store {
         })
     }
 
+    /// True when this store holds a blob or manifest of digest `d` (a registry is
+    /// asked with a HEAD request).
+    pub fn has_blob(&self, d: &Digest) -> Result<bool> {
+        match &self.kind {
+            Kind::Registry { client, reference } => client.blob_exists(reference, d),
+            Kind::Layout(l) => Ok(l.has_blob(d)),
+        }
+    }
+
+    /// Copies blob `desc` from `src` into this store: nothing when it is already here;
+    /// a cross-repository mount when both are repositories of the same registry (and
+    /// the registry allows it); else it is read from `src` (verified, at most `limit`
+    /// bytes, held in memory: no chunked upload yet) and uploaded or written.
+    pub fn copy_blob(&self, src: &Store, desc: &Descriptor, limit: u64) -> Result<BlobPush> {
+        desc.digest.algorithm()?;
+        match &self.kind {
+            Kind::Registry { client, reference } => {
+                let mount_from = match &src.kind {
+                    Kind::Registry {
+                        reference: from, ..
+                    } if from.registry == reference.registry => Some(from.repository.clone()),
+                    _ => None,
+                };
+                // Read only when the mount did not happen.
+                let mut lazy = LazyBlob {
+                    src,
+                    desc,
+                    limit,
+                    data: None,
+                };
+                client.push_blob(
+                    reference,
+                    &desc.digest,
+                    desc.size,
+                    &mut lazy,
+                    mount_from.as_deref(),
+                )
+            }
+            Kind::Layout(l) => {
+                if l.has_blob(&desc.digest) {
+                    return Ok(BlobPush::Existed);
+                }
+                let data = src.fetch_blob(desc, limit)?;
+                l.write_blob_from(&desc.digest, desc.size, &mut &data[..])?;
+                Ok(BlobPush::Uploaded)
+            }
+        }
+    }
+
     /// Pushes a manifest or index, tagged `tag` when given (else by digest only).
     pub fn push_manifest(
         &self,
@@ -304,6 +353,30 @@ impl Store {
                 .into_iter()
                 .filter_map(|d| d.annotations.get(REF_NAME).cloned())
                 .collect()),
+        }
+    }
+}
+
+/// A blob of another store, read (verified) on the first `read`.
+struct LazyBlob<'a> {
+    src: &'a Store,
+    desc: &'a Descriptor,
+    limit: u64,
+    data: Option<std::io::Cursor<Vec<u8>>>,
+}
+
+impl std::io::Read for LazyBlob<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.data.is_none() {
+            let bytes = self
+                .src
+                .fetch_blob(self.desc, self.limit)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            self.data = Some(std::io::Cursor::new(bytes));
+        }
+        match &mut self.data {
+            Some(c) => c.read(buf),
+            None => Ok(0),
         }
     }
 }

@@ -53,7 +53,8 @@
 //!   "schema_version": 1,
 //!   "target": {
 //!     "reference": string,          // as given: docker://..., docker-archive:...
-//!     "digest": string | null,      // manifest digest, sha256:...
+//!     "digest": string | null,      // what the reference resolves to (the index's
+//!                                   // digest for a multi-platform image), sha256:...
 //!     "registry": string | null     // normalised host: docker.io, registry.example.com
 //!   },
 //!   "image": {

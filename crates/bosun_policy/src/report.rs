@@ -55,7 +55,9 @@ pub struct Target {
     /// The reference as the user gave it (`docker://registry.example.com/app:1`,
     /// `docker-archive:app.tar`).
     pub reference: String,
-    /// The manifest digest (`sha256:...`), when the source has one.
+    /// The digest the reference resolves to (`sha256:...`): the index's for a
+    /// multi-platform image, else the manifest's; what signatures sign. `None` for a
+    /// source without one (a legacy docker archive).
     pub digest: Option<String>,
     /// The registry host the image is named after, normalised ([`normalize_registry`]):
     /// from the reference for a registry source, else from the first name the archive

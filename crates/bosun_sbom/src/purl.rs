@@ -3,7 +3,9 @@
 //!
 //! OS packages carry `arch` and `distro=<ID>-<VERSION_ID>` qualifiers, as syft writes
 //! them (`pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12`); rpm
-//! moves the epoch into an `epoch` qualifier. Python names are PEP 503-normalised.
+//! moves the epoch into an `epoch` qualifier. Python names are PEP 503-normalised; Go's
+//! `stdlib` drops the `go` prefix of its version. This is the only purl builder: the
+//! cataloguers and finalisation both call [`purl`].
 
 use crate::model::{Distro, Package, PackageType};
 use packageurl::PackageUrl;
@@ -74,6 +76,13 @@ fn build(p: &Package, distro: Option<&Distro>) -> Result<String, packageurl::Err
         _ => (p.namespace.clone(), p.name.clone()),
     };
     let mut version = p.version.clone();
+    // The Go toolchain pseudo-module is versioned `go1.x.y`; its purl has the bare
+    // version, as OSV's `Go` ecosystem and syft write it.
+    if p.kind == PackageType::Go && matches!(p.name.as_str(), "stdlib" | "toolchain") {
+        if let Some(v) = version.strip_prefix("go") {
+            version = v.to_string();
+        }
+    }
     let mut epoch = None;
     if p.kind == PackageType::Rpm {
         if let Some((e, rest)) = version.split_once(':') {
@@ -139,6 +148,10 @@ mod tests {
         assert_eq!(purl(&n, None), "pkg:npm/%40babel/core@7.24.0");
         let g = Package::new(PackageType::Go, "github.com/a/b", "v1.2.3", "go");
         assert_eq!(purl(&g, None), "pkg:golang/github.com/a/b@v1.2.3");
+        let std = Package::new(PackageType::Go, "stdlib", "go1.19.8", "go");
+        assert_eq!(purl(&std, None), "pkg:golang/stdlib@1.19.8");
+        let m = Package::new(PackageType::Maven, "a b", "", "java");
+        assert_eq!(purl(&m, None), "pkg:maven/a%20b");
         let mut r = Package::new(PackageType::Rpm, "bash", "1:5.1-2.el9", "rpm");
         r.arch = Some("x86_64".into());
         let rhel = Distro {
@@ -150,5 +163,8 @@ mod tests {
             purl(&r, Some(&rhel)),
             "pkg:rpm/redhat/bash@5.1-2.el9?arch=x86_64&distro=rhel-9.4&epoch=1"
         );
+        // No os-release: the package manager's home distro, and no distro qualifier.
+        r.version = "5.1-2.el9".into();
+        assert_eq!(purl(&r, None), "pkg:rpm/redhat/bash@5.1-2.el9?arch=x86_64");
     }
 }

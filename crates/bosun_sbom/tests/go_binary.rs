@@ -121,7 +121,7 @@ fn go_binaries_plain_stripped_and_without_sections() {
         (
             s("example.com/app"),
             s("(devel)"),
-            s("pkg:golang/example.com/app@%28devel%29"),
+            s("pkg:golang/example.com/app@(devel)"),
         ),
         (
             s("example.com/lib"),
@@ -248,7 +248,7 @@ fn goapp_image_yields_stdlib_and_main_module() {
             (
                 s("example.com/goapp"),
                 s("(devel)"),
-                s("pkg:golang/example.com/goapp@%28devel%29")
+                s("pkg:golang/example.com/goapp@(devel)")
             ),
             (s("stdlib"), s("go1.19.8"), s("pkg:golang/stdlib@1.19.8")),
         ]
@@ -362,7 +362,7 @@ fn pre_1_18_pointer_form_build_info() {
             (
                 s("example.com/old"),
                 s("(devel)"),
-                s("pkg:golang/example.com/old@%28devel%29")
+                s("pkg:golang/example.com/old@(devel)")
             ),
             (
                 s("github.com/pkg/errors"),

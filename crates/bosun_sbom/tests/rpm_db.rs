@@ -206,7 +206,7 @@ fn sqlite_rpmdb_lists_every_package_with_epoch_arch_licence_and_source() {
         ..Default::default()
     };
     assert_eq!(
-        rpm::purl(test, Some(&distro)),
+        bosun_sbom::purl::purl(test, Some(&distro)),
         "pkg:rpm/fedora/bosun-test@1.2.3-4.fc40?arch=noarch&distro=fedora-40&epoch=2"
     );
     // The same file under the newer location is wanted too.

@@ -10,11 +10,19 @@
 //!   by the OSV rules; versions ordered by `bosun_version` ([`SchemeOrder`]).
 //! - [`scan`]: packages in, findings out (store lookups, then the matcher).
 //! - [`severity`]: CVSS v3/v4 base scores.
+//! - [`base`]: pure: which layers belong to the base image (a given base, OCI
+//!   annotations, the history).
+//! - [`filter`]: pure: `--severity`, the ignore file, OpenVEX statements.
+//! - [`fix`]: pure: the layer that added each package, base-image layers, and
+//!   [`fix_summary`] (what to upgrade, what a newer base fixes).
 //!
 //! Invariants: matching never touches the store; a query reads only the rows of the
 //! packages asked about; an import either commits whole or leaves the previous
 //! database as it was.
 
+pub mod base;
+pub mod filter;
+pub mod fix;
 pub mod matcher;
 pub mod model;
 pub mod parse;
@@ -22,6 +30,9 @@ pub mod scan;
 pub mod severity;
 pub mod store;
 
+pub use fix::{
+    added_by, fix_summary, AddedBy, BaseEvidence, BaseImage, FixSummary, Rebuild, Upgrade,
+};
 pub use matcher::{
     go_version, match_package, os_ecosystem, query_for, Query, VersionOrder, VulnMatch,
 };

@@ -394,6 +394,27 @@ impl Store {
     }
 
     /// Counts per source and ecosystem, and the time of the last import.
+    /// Writes a consistent, compacted copy of the store to `dest` (SQLite's
+    /// `VACUUM INTO`; `dest` must not exist), e.g. to push it as an artifact.
+    pub fn snapshot(&self, dest: &Path) -> Result<(), StoreError> {
+        let to = dest.to_str().ok_or_else(|| StoreError::Io {
+            path: dest.to_path_buf(),
+            source: std::io::Error::other("not a UTF-8 path"),
+        })?;
+        self.conn
+            .execute("VACUUM INTO ?1", params![to])
+            .map_err(|e| sql(&self.path, e))?;
+        Ok(())
+    }
+
+    /// Folds the write-ahead log into the file and empties it, so that the file
+    /// alone is the whole database (before it is replaced or copied).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| sql(&self.path, e))
+    }
+
     pub fn status(&self) -> Result<Status, StoreError> {
         let p = &self.path;
         let advisories: u64 = self

@@ -21,28 +21,21 @@ use crate::ExitStatus;
 /// Largest signature payload, envelope or bundle read (cosign's are a few KiB).
 const MAX_LAYER: u64 = 16 << 20;
 
-/// Escapes control and format characters so that text from registries, files and
-/// signatures never reaches a terminal raw; keeps the message on one line.
-fn safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// Text from registries, files and signatures for a terminal: the one escaper of
+/// `bosun_diagnostics`, so a message stays on one line and cannot drive the terminal.
+pub(crate) fn safe(s: &str) -> String {
+    bosun_diagnostics::render::escape_control(s).into_owned()
 }
 
 /// An error for the user: one line, escaped.
-fn fail(context: &str, e: impl std::fmt::Display) -> anyhow::Error {
+pub(crate) fn fail(context: &str, e: impl std::fmt::Display) -> anyhow::Error {
     anyhow!("{}", safe(&format!("{context}: {e}")))
 }
 
-fn registry_options(target: &str, args: &RegistryArgs) -> anyhow::Result<RegistryOptions> {
+pub(crate) fn registry_options(
+    target: &str,
+    args: &RegistryArgs,
+) -> anyhow::Result<RegistryOptions> {
     let mut opts = RegistryOptions {
         ca_file: args.ca_file.clone(),
         ..Default::default()
@@ -65,7 +58,7 @@ fn registry_options(target: &str, args: &RegistryArgs) -> anyhow::Result<Registr
 }
 
 /// Opens the image's store and resolves the image to its digest (once).
-fn open(target: &str, args: &RegistryArgs) -> anyhow::Result<(Store, Digest)> {
+pub(crate) fn open(target: &str, args: &RegistryArgs) -> anyhow::Result<(Store, Digest)> {
     let opts = registry_options(target, args)?;
     let (store, at) = Store::open(target, &opts).map_err(|e| fail(target, e))?;
     let digest = store
@@ -94,14 +87,14 @@ fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| fail(&format!("cannot read {what} {}", path.display()), e))
 }
 
-fn signing_key(path: &Path) -> anyhow::Result<SigningKey> {
+pub(crate) fn signing_key(path: &Path) -> anyhow::Result<SigningKey> {
     let pem = read_file(path, "key")?;
     let pw = password()?;
     SigningKey::from_pem(&pem, pw.as_deref().map(str::as_bytes))
         .map_err(|e| fail(&format!("key {}", path.display()), e))
 }
 
-fn public_keys(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<PublicKey>> {
+pub(crate) fn public_keys(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<PublicKey>> {
     paths
         .iter()
         .map(|p| {
@@ -122,7 +115,7 @@ fn annotations(kvs: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
 
 /// Pushes `layer` and appends it to the image's `.sig`/`.att` manifest; returns the tag
 /// and how many layers the manifest now holds.
-fn attach(
+pub(crate) fn attach(
     store: &Store,
     kind: Kind,
     digest: &Digest,
@@ -150,6 +143,62 @@ fn attach(
         )
         .map_err(push)?;
     Ok((tag, attached.layers))
+}
+
+/// The store an image's signatures and attestations live in: its registry repository
+/// (`docker://REF`) or its OCI layout (`oci:DIR[:TAG]`, or a layout directory); `None`
+/// for archives and engines, which carry none.
+pub(crate) fn image_store(target: &str, opts: &RegistryOptions) -> anyhow::Result<Option<Store>> {
+    let at = match bosun_oci::Source::parse(target) {
+        Ok(bosun_oci::Source::Registry(_) | bosun_oci::Source::OciDir { .. }) => target.to_string(),
+        Ok(bosun_oci::Source::Path(p)) if p.is_dir() => format!("oci:{}", p.display()),
+        _ => return Ok(None),
+    };
+    let (store, _) = Store::open(&at, opts).map_err(|e| fail(target, e))?;
+    Ok(Some(store))
+}
+
+/// Signs `predicate` as an in-toto attestation about `subject` (the digest the image
+/// reference resolved to) and appends it to the image's `.att` (the `--attest` of
+/// `gate`, `sbom` and `vuln`). No digest (a directory, an SBOM file, a legacy docker
+/// archive), or an image not in a registry or an OCI layout: an error.
+pub(crate) fn attest_image(
+    target: &str,
+    opts: &RegistryOptions,
+    key: &SigningKey,
+    subject: Option<&Digest>,
+    predicate_type: &str,
+    predicate: serde_json::Value,
+) -> anyhow::Result<()> {
+    let Some(digest) = subject else {
+        bail!(
+            "--attest: {} is not an image with a digest to attest",
+            safe(target)
+        );
+    };
+    let Some(store) = image_store(target, opts)? else {
+        bail!(
+            "--attest: {} is not in a registry or an OCI layout, so there is nowhere to attach the attestation",
+            safe(target)
+        );
+    };
+    let layer = cosign::attestation_layer(
+        key,
+        &store.name(),
+        &digest.to_string(),
+        predicate_type,
+        predicate,
+    )
+    .map_err(|e| fail("attestation", e))?;
+    let (tag, n) = attach(&store, Kind::Attestation, digest, layer)?;
+    eprintln!(
+        "attested {}@{digest} ({}): {n} attestation{} under {}:{tag}",
+        safe(&store.name()),
+        safe(predicate_type),
+        if n == 1 { "" } else { "s" },
+        safe(&store.name())
+    );
+    Ok(())
 }
 
 pub fn sign(args: &SignArgs) -> anyhow::Result<ExitStatus> {
@@ -202,11 +251,11 @@ pub fn attest(args: &AttestArgs) -> anyhow::Result<ExitStatus> {
 
 /// What a verification run found.
 #[derive(Default)]
-struct Findings {
+pub(crate) struct Findings {
     /// Signatures or attestations examined (`.sig`/`.att` layers, bundles).
-    seen: usize,
+    pub(crate) seen: usize,
     /// Why the ones that failed failed.
-    problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
 }
 
 impl Findings {
@@ -311,20 +360,40 @@ fn report_none(store: &Store, digest: &Digest, kind: Kind, found: &Findings) -> 
     ExitStatus::Findings
 }
 
-pub fn verify(args: &VerifyArgs) -> anyhow::Result<ExitStatus> {
-    let keys = public_keys(&args.key)?;
-    let wanted = annotations(&args.annotations)?;
-    let (store, digest) = open(&args.image, &args.registry)?;
+/// A signature over the image digest that verified.
+pub(crate) struct ValidSignature {
+    /// Which of the keys verified it.
+    pub(crate) key: usize,
+    /// What `bosun verify` prints for it (without the key).
+    pub(crate) json: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Every signature over `digest` in `store` (cosign's `.sig` tag and sigstore bundle
+/// referrers) that one of `keys` verifies and whose payload has the `wanted`
+/// annotations, and why the others failed. A corrupt `.sig` manifest is an error.
+pub(crate) fn valid_signatures(
+    store: &Store,
+    digest: &Digest,
+    keys: &[PublicKey],
+    wanted: &BTreeMap<String, String>,
+) -> anyhow::Result<(Vec<ValidSignature>, Findings)> {
     let ds = digest.to_string();
     let mut found = Findings::default();
-    let mut valid: Vec<serde_json::Value> = Vec::new();
-    for (l, blob) in tag_layers(&store, Kind::Signature, &digest, &mut found)? {
-        match cosign::verify_signature_layer(&l.media_type, &l.annotations, &blob, &keys, &ds) {
-            Ok(v) if v.payload.has_annotations(&wanted) => valid.push(serde_json::json!({
-                "format": "sig",
-                "key": args.key[v.key].display().to_string(),
-                "payload": serde_json::from_slice::<serde_json::Value>(&blob).unwrap_or_default(),
-            })),
+    let mut valid = Vec::new();
+    let mut push = |key: usize, v: serde_json::Value| {
+        if let serde_json::Value::Object(json) = v {
+            valid.push(ValidSignature { key, json });
+        }
+    };
+    for (l, blob) in tag_layers(store, Kind::Signature, digest, &mut found)? {
+        match cosign::verify_signature_layer(&l.media_type, &l.annotations, &blob, keys, &ds) {
+            Ok(v) if v.payload.has_annotations(wanted) => push(
+                v.key,
+                serde_json::json!({
+                    "format": "sig",
+                    "payload": serde_json::from_slice::<serde_json::Value>(&blob).unwrap_or_default(),
+                }),
+            ),
             Ok(_) => found.problem(format!(
                 "signature {}: the payload lacks the required annotations",
                 l.digest.short()
@@ -332,43 +401,53 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<ExitStatus> {
             Err(e) => found.problem(format!("signature {}: {e}", l.digest.short())),
         }
     }
-    for (d, b) in bundles(&store, &digest, &mut found)? {
-        match b.verify(&keys, &ds) {
+    for (d, b) in bundles(store, digest, &mut found)? {
+        match b.verify(keys, &ds) {
             Ok(bosun_sign::bundle::Verified::Statement(att))
                 if att.statement.predicate_type == bosun_sign::intoto::COSIGN_SIGN_V1 =>
             {
-                valid.push(serde_json::json!({
-                    "format": "bundle",
-                    "referrer": d.to_string(),
-                    "key": args.key[att.keys[0]].display().to_string(),
-                    "statement": serde_json::from_slice::<serde_json::Value>(&att.payload).unwrap_or_default(),
-                }))
+                push(
+                    att.keys[0],
+                    serde_json::json!({
+                        "format": "bundle",
+                        "referrer": d.to_string(),
+                        "statement": serde_json::from_slice::<serde_json::Value>(&att.payload).unwrap_or_default(),
+                    }),
+                )
             }
             // An attestation bundle, not a signature: not counted.
             Ok(bosun_sign::bundle::Verified::Statement(_)) => found.seen -= 1,
-            Ok(bosun_sign::bundle::Verified::MessageSignature { key, .. }) => {
-                valid.push(serde_json::json!({
-                    "format": "bundle",
-                    "referrer": d.to_string(),
-                    "key": args.key[key].display().to_string(),
-                }))
-            }
+            Ok(bosun_sign::bundle::Verified::MessageSignature { key, .. }) => push(
+                key,
+                serde_json::json!({ "format": "bundle", "referrer": d.to_string() }),
+            ),
             Err(e) => found.problem(format!("bundle {}: {e}", d.short())),
         }
     }
+    Ok((valid, found))
+}
+
+pub fn verify(args: &VerifyArgs) -> anyhow::Result<ExitStatus> {
+    let keys = public_keys(&args.key)?;
+    let wanted = annotations(&args.annotations)?;
+    let (store, digest) = open(&args.image, &args.registry)?;
+    let (valid, found) = valid_signatures(&store, &digest, &keys, &wanted)?;
     if valid.is_empty() {
         return Ok(report_none(&store, &digest, Kind::Signature, &found));
     }
+    let n = valid.len();
     let mut out = std::io::stdout().lock();
-    for v in &valid {
-        writeln!(out, "{v}")?;
+    for v in valid {
+        let mut json = v.json;
+        json.insert("key".into(), args.key[v.key].display().to_string().into());
+        writeln!(out, "{}", serde_json::Value::Object(json))?;
     }
     out.flush()?;
     eprintln!(
         "verified {}@{digest}: {} valid signature{}",
         safe(&store.name()),
-        valid.len(),
-        if valid.len() == 1 { "" } else { "s" }
+        n,
+        if n == 1 { "" } else { "s" }
     );
     Ok(ExitStatus::Clean)
 }
@@ -435,7 +514,7 @@ mod tests {
 
     #[test]
     fn escapes_terminal_controls() {
-        assert_eq!(safe("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\nc");
+        assert_eq!(safe("a\u{1b}[31mb\nc\u{202e}"), "a\\x1b[31mb\\nc\\u{202e}");
         assert_eq!(safe("plain text: ok"), "plain text: ok");
         assert_eq!(
             annotations(&["a=b".into(), "c=d=e".into()]).unwrap(),

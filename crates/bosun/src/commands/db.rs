@@ -1,7 +1,8 @@
 //! `bosun db import|update|status`: build and inspect the local vulnerability
 //! database (`bosun_vuln::Store`).
 
-use crate::cli::{DbArgs, DbCommand, DbImportArgs, DbStatusArgs, DbUpdateArgs};
+use crate::cli::{DbArgs, DbCommand, DbImportArgs, DbStatusArgs, DbTransferArgs, DbUpdateArgs};
+use crate::commands::attach::{fail, registry_options};
 use crate::ExitStatus;
 use anyhow::Context;
 use bosun_vuln::{ImportReport, Store};
@@ -41,6 +42,8 @@ pub fn run(args: &DbArgs) -> anyhow::Result<ExitStatus> {
         DbCommand::Import(a) => import(&path, a),
         DbCommand::Update(a) => update(&path, a),
         DbCommand::Status(a) => status(&path, a),
+        DbCommand::Push(a) => push(&path, a),
+        DbCommand::Pull(a) => pull(&path, a),
     }
 }
 
@@ -269,6 +272,150 @@ fn status(path: &Path, args: &DbStatusArgs) -> anyhow::Result<ExitStatus> {
         other => anyhow::bail!("unknown --format `{}` (text or json)", clean(other)),
     }
     Ok(ExitStatus::Clean)
+}
+
+/// The artifact type (and layer media type) of a pushed database.
+pub const VULNDB_ARTIFACT_TYPE: &str = "application/vnd.bosun.vulndb.v1+sqlite";
+/// The manifest annotation with the database's schema version.
+const SCHEMA_ANNOTATION: &str = "dev.bosun.vulndb.schema";
+/// The largest database `bosun db pull` accepts.
+const MAX_DB_BYTES: u64 = 4 << 30;
+
+/// `bosun db push REF`: a compacted snapshot of the database as one layer of an
+/// OCI artifact (empty config), tagged as REF says.
+fn push(path: &Path, args: &DbTransferArgs) -> anyhow::Result<ExitStatus> {
+    let store = Store::open(path)?;
+    let tmp = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let snap = tmp.path().join("vuln.db");
+    store.snapshot(&snap)?;
+    let bytes = std::fs::read(&snap).with_context(|| format!("cannot read {}", snap.display()))?;
+    let opts = registry_options(&args.reference, &args.registry)?;
+    let (oci, at) =
+        bosun_oci::Store::open(&args.reference, &opts).map_err(|e| fail(&args.reference, e))?;
+    let push_err = |e| fail(&format!("cannot push to {}", args.reference), e);
+    let config = oci
+        .push_blob(b"{}", "application/vnd.oci.empty.v1+json")
+        .map_err(push_err)?;
+    let mut layer = oci
+        .push_blob(&bytes, VULNDB_ARTIFACT_TYPE)
+        .map_err(push_err)?;
+    layer
+        .annotations
+        .insert("org.opencontainers.image.title".into(), "vuln.db".into());
+    let manifest = bosun_oci::Manifest {
+        schema_version: 2,
+        media_type: Some(bosun_oci::spec::media::OCI_MANIFEST.to_string()),
+        config,
+        layers: vec![layer],
+        annotations: [
+            (
+                SCHEMA_ANNOTATION.to_string(),
+                bosun_vuln::SCHEMA_VERSION.to_string(),
+            ),
+            (
+                "org.opencontainers.image.created".to_string(),
+                humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+        artifact_type: Some(VULNDB_ARTIFACT_TYPE.to_string()),
+        subject: None,
+    };
+    let body = serde_json::to_vec(&manifest)?;
+    let tag = (!at.starts_with("sha256:")).then_some(at.as_str());
+    let digest = oci
+        .push_manifest(&body, bosun_oci::spec::media::OCI_MANIFEST, tag)
+        .map_err(push_err)?;
+    eprintln!(
+        "pushed {} ({} bytes) to {}@{digest}",
+        path.display(),
+        bytes.len(),
+        oci.name()
+    );
+    Ok(ExitStatus::Clean)
+}
+
+/// `bosun db pull REF`: fetch the artifact, verify the layer's digest (the store
+/// does while reading), check it is a bosun database of this schema, then replace
+/// the local database by renaming a temporary file over it.
+fn pull(path: &Path, args: &DbTransferArgs) -> anyhow::Result<ExitStatus> {
+    let opts = registry_options(&args.reference, &args.registry)?;
+    let (oci, at) =
+        bosun_oci::Store::open(&args.reference, &opts).map_err(|e| fail(&args.reference, e))?;
+    let pull_err = |e| fail(&format!("cannot pull {}", args.reference), e);
+    let (bytes, _, digest) = oci
+        .fetch_manifest(&at)
+        .map_err(pull_err)?
+        .ok_or_else(|| anyhow::anyhow!("{}: not found", clean(&args.reference)))?;
+    let manifest: bosun_oci::Manifest = serde_json::from_slice(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: not an OCI manifest: {e}", clean(&args.reference)))?;
+    let layer = match (
+        manifest.artifact_type.as_deref(),
+        manifest.layers.as_slice(),
+    ) {
+        (Some(VULNDB_ARTIFACT_TYPE), [l]) if l.media_type == VULNDB_ARTIFACT_TYPE => l,
+        _ => anyhow::bail!(
+            "{} is not a bosun vulnerability database (artifact type {VULNDB_ARTIFACT_TYPE})",
+            clean(&args.reference)
+        ),
+    };
+    if let Some(v) = manifest.annotations.get(SCHEMA_ANNOTATION) {
+        anyhow::ensure!(
+            v == &bosun_vuln::SCHEMA_VERSION.to_string(),
+            "{} holds a schema {} database, this bosun reads schema {}",
+            clean(&args.reference),
+            clean(v),
+            bosun_vuln::SCHEMA_VERSION
+        );
+    }
+    anyhow::ensure!(
+        layer.size <= MAX_DB_BYTES,
+        "{}: the database is larger than {MAX_DB_BYTES} bytes",
+        clean(&args.reference)
+    );
+    let data = oci.fetch_blob(layer, MAX_DB_BYTES).map_err(pull_err)?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bosun-pull-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(&data)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    // The schema and application id, checked by opening it as a store.
+    Store::open(tmp.path())
+        .map_err(|e| anyhow::anyhow!("{} holds no usable database: {e}", clean(&args.reference)))?;
+    remove_sidecars(tmp.path());
+    // The old database's log must not outlive it: fold it in, then drop it.
+    if path.is_file() {
+        if let Ok(old) = Store::open(path) {
+            old.checkpoint()?;
+        }
+    }
+    remove_sidecars(path);
+    tmp.persist(path)
+        .map_err(|e| anyhow::anyhow!("cannot replace {}: {}", path.display(), e.error))?;
+    eprintln!(
+        "pulled {}@{digest} into {} ({} bytes)",
+        oci.name(),
+        path.display(),
+        data.len()
+    );
+    Ok(ExitStatus::Clean)
+}
+
+/// Removes SQLite's `-wal` and `-shm` files of `db` (after a checkpoint).
+fn remove_sidecars(db: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
 }
 
 #[cfg(test)]

@@ -72,26 +72,47 @@ pub(crate) fn open_options(args: &SourceArgs) -> anyhow::Result<OpenOptions> {
     Ok(opts)
 }
 
+/// Opens `image`; the error is one line naming it.
+pub(crate) fn open_image(image: &str, source: &SourceArgs) -> anyhow::Result<Image> {
+    open_image_with(image, &open_options(source)?)
+}
+
+/// Opens `image` with these options; the error is one line naming it.
+pub(crate) fn open_image_with(image: &str, opts: &OpenOptions) -> anyhow::Result<Image> {
+    // One line per error: the source's error already says what and where.
+    Image::open(image, opts).map_err(|e| anyhow::anyhow!("cannot open image {image}: {e}"))
+}
+
+/// Runs `walk` (one walk of `image`'s layers) with a progress bar labelled `verb` on a
+/// terminal; a walk error is one line naming the image.
+pub(crate) fn walk_with_progress<T>(
+    name: &str,
+    image: &Image,
+    verb: &str,
+    walk: impl FnOnce(&WalkOptions) -> bosun_oci::Result<T>,
+) -> anyhow::Result<T> {
+    let bar = progress_bar(image, verb);
+    let opts = WalkOptions {
+        progress: bar.clone().map(|b| b as Arc<dyn Progress>),
+        ..WalkOptions::default()
+    };
+    let result = walk(&opts);
+    if let Some(b) = &bar {
+        b.0.finish_and_clear();
+    }
+    result.map_err(|e| anyhow::anyhow!("cannot read image {name}: {e}"))
+}
+
 /// Opens `image` and runs every image check in one walk of its layers, with a progress
 /// bar on a terminal. Errors are one line naming the image.
 pub(crate) fn open_and_inspect(
     image: &str,
     source: &SourceArgs,
 ) -> anyhow::Result<(Image, bosun_inspect::Report)> {
-    let opts = open_options(source)?;
-    // One line per error: the source's error already says what and where.
-    let opened =
-        Image::open(image, &opts).map_err(|e| anyhow::anyhow!("cannot open image {image}: {e}"))?;
-    let bar = progress_bar(&opened, "reading");
-    let walk = WalkOptions {
-        progress: bar.clone().map(|b| b as Arc<dyn Progress>),
-        ..WalkOptions::default()
-    };
-    let result = bosun_inspect::oci::inspect(image, &opened, &walk);
-    if let Some(b) = &bar {
-        b.0.finish_and_clear();
-    }
-    let report = result.map_err(|e| anyhow::anyhow!("cannot read image {image}: {e}"))?;
+    let opened = open_image(image, source)?;
+    let report = walk_with_progress(image, &opened, "reading", |walk| {
+        bosun_inspect::oci::inspect(image, &opened, walk)
+    })?;
     Ok((opened, report))
 }
 

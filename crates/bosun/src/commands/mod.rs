@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod attach;
+pub mod audit;
 pub mod db;
 pub mod gate;
 pub mod image;
@@ -8,6 +9,7 @@ pub mod key;
 pub mod lint;
 pub mod output;
 pub mod parse;
+pub mod promote;
 pub mod rules;
 pub mod sbom;
 pub mod vuln;
@@ -22,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Image(args) => image::run(&args),
         Command::Gate(args) => gate::run(&args),
         Command::Sbom(args) => sbom::run(&args),
+        Command::Promote(args) => promote::run(&args),
         Command::Rules(args) => rules::run_rules(&args),
         Command::Rule(args) => rules::run_rule(&args),
         Command::Sign(args) => attach::sign(&args),
@@ -31,5 +34,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Key(args) => key::run(&args),
         Command::Db(args) => db::run(&args),
         Command::Vuln(args) => vuln::run(&args),
+        Command::Audit(args) => audit::run(&args),
     }
 }

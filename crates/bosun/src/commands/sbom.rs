@@ -2,10 +2,10 @@
 //! or a directory (`dir:PATH`), and write the table, bosun JSON, CycloneDX or SPDX.
 
 use crate::cli::{SbomArgs, SbomFormat, SourceArgs};
-use crate::commands::image::{open_options, progress_bar};
+use crate::commands::image::{open_image, walk_with_progress};
 use crate::ExitStatus;
 use anyhow::Context;
-use bosun_oci::{Image, Progress, WalkOptions};
+use bosun_oci::Image;
 use bosun_sbom::catalog::all_cataloguers;
 use bosun_sbom::inventory::{finalise, View};
 use bosun_sbom::oci::{catalog_image, offer, wanted};
@@ -13,7 +13,7 @@ use bosun_sbom::table::printable;
 use bosun_sbom::{DocInfo, FileMeta, Inventory, Target};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 fn parse_format(s: &str) -> anyhow::Result<SbomFormat> {
     <SbomFormat as clap::ValueEnum>::from_str(s, true).map_err(|_| {
@@ -41,7 +41,7 @@ fn outputs(args: &SbomArgs) -> anyhow::Result<Vec<(SbomFormat, Option<PathBuf>)>
 }
 
 /// `SOURCE_DATE_EPOCH` when set (reproducible documents), else now.
-fn created() -> anyhow::Result<u64> {
+pub(crate) fn created() -> anyhow::Result<u64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| {
             anyhow::anyhow!(
@@ -73,13 +73,42 @@ fn render(format: SbomFormat, inv: &Inventory, info: &DocInfo) -> anyhow::Result
     })
 }
 
+/// The signing key of `--attest --key K`, read (and its password asked) before any
+/// work; errors when one flag comes without the other.
+pub(crate) fn attest_key(
+    attest: bool,
+    key: Option<&Path>,
+) -> anyhow::Result<Option<bosun_sign::SigningKey>> {
+    match (attest, key) {
+        (true, Some(k)) => Ok(Some(crate::commands::attach::signing_key(k)?)),
+        (true, None) => anyhow::bail!("--attest needs --key (the private key that signs it)"),
+        (false, Some(_)) => {
+            anyhow::bail!("--key names the key that signs the attestation; add --attest")
+        }
+        (false, None) => Ok(None),
+    }
+}
+
 pub fn run(args: &SbomArgs) -> anyhow::Result<ExitStatus> {
     let outs = outputs(args)?;
     let info = DocInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         created: created()?,
     };
-    let inv = catalog_target(&args.target, &args.source)?;
+    let key = attest_key(args.attest, args.key.as_deref())?;
+    let (inv, subject) = catalog_target_subject(&args.target, &args.source)?;
+    if let Some(key) = &key {
+        let bom: serde_json::Value =
+            serde_json::from_slice(&bosun_sbom::cyclonedx::to_json(&inv, &info))?;
+        crate::commands::attach::attest_image(
+            &args.target,
+            &crate::commands::image::open_options(&args.source)?.registry,
+            key,
+            subject.as_ref(),
+            &bosun_sign::intoto::parse_predicate_type("cyclonedx")?,
+            bom,
+        )?;
+    }
     for (format, file) in &outs {
         let bytes = render(*format, &inv, &info)?;
         match file {
@@ -128,28 +157,41 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Catalogues `dir:PATH` (a directory) or any image source `Image::open` takes; the
 /// one target handling of every command that needs a package inventory.
-pub(crate) fn catalog_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inventory> {
-    match target.strip_prefix("dir:") {
-        Some(dir) => catalog_dir(Path::new(dir), target),
-        None => catalog_image_target(target, source),
-    }
+pub fn catalog_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inventory> {
+    Ok(catalog_target_image(target, source)?.0)
 }
 
-fn catalog_image_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inventory> {
-    let opts = open_options(source)?;
-    let image = Image::open(target, &opts)
-        .map_err(|e| anyhow::anyhow!("cannot open image {target}: {e}"))?;
-    let bar = progress_bar(&image, "cataloguing");
-    let walk = WalkOptions {
-        progress: bar.clone().map(|b| b as Arc<dyn Progress>),
-        ..WalkOptions::default()
-    };
-    let result = catalog_image(target, &image, &walk, &[]);
-    if let Some(b) = &bar {
-        b.0.finish_and_clear();
+/// As [`catalog_target`], with the digest the image reference resolved to (what an
+/// attestation is about); `None` for a directory or a legacy docker archive.
+pub(crate) fn catalog_target_subject(
+    target: &str,
+    source: &SourceArgs,
+) -> anyhow::Result<(Inventory, Option<bosun_oci::Digest>)> {
+    let (inv, image) = catalog_target_image(target, source)?;
+    Ok((
+        inv,
+        image
+            .as_ref()
+            .and_then(crate::commands::gate::subject_digest),
+    ))
+}
+
+/// As [`catalog_target`], with the opened image (its manifest, config and layers)
+/// for an image target.
+pub(crate) fn catalog_target_image(
+    target: &str,
+    source: &SourceArgs,
+) -> anyhow::Result<(Inventory, Option<Image>)> {
+    match target.strip_prefix("dir:") {
+        Some(dir) => Ok((catalog_dir(Path::new(dir), target)?, None)),
+        None => {
+            let image = open_image(target, source)?;
+            let (inv, _) = walk_with_progress(target, &image, "cataloguing", |walk| {
+                catalog_image(target, &image, walk, &[])
+            })?;
+            Ok((inv, Some(image)))
+        }
     }
-    let (inv, _) = result.map_err(|e| anyhow::anyhow!("cannot read image {target}: {e}"))?;
-    Ok(inv)
 }
 
 /// Walks a directory (in parallel, not following links, hidden files included, no

@@ -43,6 +43,38 @@ pub fn render_json(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     writeln!(w)
 }
 
+/// A JSON array of the findings, cleaned as [`render_json`] cleans them, for
+/// commands that wrap findings in a larger document (`bosun vuln`).
+pub fn findings_value(findings: &[Finding]) -> serde_json::Value {
+    let clean: Vec<Finding> = findings
+        .iter()
+        .map(|f| super::clean_finding(f, false))
+        .collect();
+    serde_json::to_value(clean).unwrap_or(serde_json::Value::Null)
+}
+
+/// Writes any JSON document pretty-printed with a newline, every string value
+/// redacted and DEL/C1 controls escaped, as [`render_json`] does for findings.
+pub fn render_json_value(w: &mut dyn Write, value: &serde_json::Value) -> io::Result<()> {
+    fn redact(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let std::borrow::Cow::Owned(r) = super::redact_text(s) {
+                    *s = r;
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(redact),
+            serde_json::Value::Object(o) => o.values_mut().for_each(redact),
+            _ => {}
+        }
+    }
+    let mut v = value.clone();
+    redact(&mut v);
+    let text = serde_json::to_string_pretty(&v).map_err(io::Error::from)?;
+    w.write_all(super::escape_json_c1(&text).as_bytes())?;
+    writeln!(w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ mod json;
 mod sarif;
 mod text;
 
-pub use json::render_json;
+pub use json::{findings_value, render_json, render_json_value};
 pub use sarif::{add_omitted, render_sarif, render_sarif_with_omitted, sarif_document, ToolInfo};
 pub use text::{render_text, summary_line, TextOptions};
 
@@ -254,6 +254,17 @@ pub(crate) fn clean_finding(f: &Finding, escape: bool) -> Finding {
             purl: c(purl),
             image: image.as_deref().map(c),
             path: path.as_deref().map(c),
+        },
+        Location::Workload {
+            source,
+            workload,
+            field,
+            span,
+        } => Location::Workload {
+            source: c(source),
+            workload: c(workload),
+            field: c(field),
+            span: *span,
         },
     };
     if let Some(fix) = &mut out.fix {

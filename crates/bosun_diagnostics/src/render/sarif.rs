@@ -160,6 +160,40 @@ fn location(f: &Finding) -> Value {
                 "properties": props,
             })
         }
+        Location::Workload {
+            source,
+            workload,
+            field,
+            span,
+        } => {
+            let logical = json!([{
+                "name": field,
+                "fullyQualifiedName": format!("{workload} {field}"),
+                "kind": "member",
+            }]);
+            match span {
+                // A file: where the field is, as for a Dockerfile.
+                Some(s) => json!({
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": artifact_uri(source) },
+                        "region": {
+                            "startLine": s.start_line,
+                            "startColumn": s.start_column,
+                            "endLine": s.end_line,
+                            "endColumn": s.end_column,
+                            "byteOffset": s.start,
+                            "byteLength": s.end.saturating_sub(s.start),
+                        },
+                    },
+                    "logicalLocations": logical,
+                }),
+                // An engine: only the container and the field.
+                None => json!({
+                    "logicalLocations": logical,
+                    "properties": { "source": source },
+                }),
+            }
+        }
     }
 }
 

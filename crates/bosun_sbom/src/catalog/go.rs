@@ -291,7 +291,7 @@ mod tests {
                 (
                     "example.com/app",
                     "(devel)",
-                    "pkg:golang/example.com/app@%28devel%29"
+                    "pkg:golang/example.com/app@(devel)"
                 ),
                 (
                     "github.com/a/b",

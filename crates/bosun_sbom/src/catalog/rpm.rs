@@ -7,7 +7,7 @@
 //! Fields: name, `[epoch:]version-release`, arch, licence, and the source package
 //! (name and `version-release`) from `SOURCERPM`. The purl (`pkg:rpm/<distro>/name@
 //! version-release?arch=..&epoch=..&distro=..`) needs the distro, so it is left to
-//! finalisation, which can call [`purl`].
+//! finalisation, which calls [`crate::purl::purl`].
 //!
 //! Choices: the sqlite database is read with `rusqlite` (bundled SQLite, deserialised
 //! from memory: no temp file). No well-kept crate reads Berkeley DB hash files, the
@@ -23,7 +23,7 @@ use std::io::Read;
 
 use crate::catalog::lang_common::too_large;
 use crate::catalog::{Cataloguer, FileMeta, Sink};
-use crate::model::{Distro, Package, PackageType};
+use crate::model::{Package, PackageType};
 
 const NAME: &str = "rpm-db";
 const MAX_DB: u64 = 512 << 20;
@@ -91,31 +91,6 @@ impl Cataloguer for RpmDb {
             );
         }
     }
-}
-
-/// The purl of an rpm package: `pkg:rpm/<distro id>/<name>@<version-release>` with
-/// `arch`, `epoch` and `distro` (`<id>-<version_id>`) qualifiers.
-pub fn purl(p: &Package, distro: Option<&Distro>) -> String {
-    let (epoch, vr) = match p.version.split_once(':') {
-        Some((e, vr)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => (e, vr),
-        _ => ("", p.version.as_str()),
-    };
-    let ns = distro.map(|d| d.id.as_str());
-    let distro_q = distro
-        .filter(|d| !d.id.is_empty() && !d.version_id.is_empty())
-        .map(|d| format!("{}-{}", d.id, d.version_id))
-        .unwrap_or_default();
-    super::lang_common::build(
-        "rpm",
-        ns,
-        &p.name,
-        vr,
-        &[
-            ("arch", p.arch.as_deref().unwrap_or("")),
-            ("epoch", epoch),
-            ("distro", &distro_q),
-        ],
-    )
 }
 
 // ---- rpm header blobs ---------------------------------------------------------------
@@ -482,22 +457,5 @@ mod tests {
         assert!(Header::parse(&[]).is_err());
         assert!(Header::parse(&[0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]).is_err());
         assert!(Header::parse(&[0, 0, 0, 2, 0, 0, 0, 0, 1]).is_err());
-    }
-
-    #[test]
-    fn purl_has_epoch_arch_and_distro() {
-        let mut p = Package::new(PackageType::Rpm, "bash", "1:5.1.8-6.el9", NAME);
-        p.arch = Some("x86_64".into());
-        let d = Distro {
-            id: "rocky".into(),
-            version_id: "9.3".into(),
-            ..Distro::default()
-        };
-        assert_eq!(
-            purl(&p, Some(&d)),
-            "pkg:rpm/rocky/bash@5.1.8-6.el9?arch=x86_64&distro=rocky-9.3&epoch=1"
-        );
-        p.version = "5.1.8-6.el9".into();
-        assert_eq!(purl(&p, None), "pkg:rpm/bash@5.1.8-6.el9?arch=x86_64");
     }
 }

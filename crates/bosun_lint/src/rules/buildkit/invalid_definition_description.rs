@@ -55,8 +55,7 @@ FROM golang:1.22 AS build
 pub static RULE: Rule = Rule::new(&META, check);
 
 fn enabled(ctx: &Context<'_>) -> bool {
-    crate::pragma::check_directive(ctx.dockerfile).enables(&META)
-        || ctx.options.select.iter().any(|s| META.is_named(s.trim()))
+    super::experimental_enabled(ctx, &META)
 }
 
 /// (instruction, keys, range, comments above it)

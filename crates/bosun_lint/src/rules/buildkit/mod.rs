@@ -3,8 +3,8 @@
 //! `--ignore StageNameCasing` work.
 //!
 //! Checks that are the same check as a hadolint rule are not repeated here: the
-//! BuildKit name is an alias of the DL rule (MaintainerDeprecated = DL4000,
-//! SecretsUsedInArgOrEnv = DL3064-like, DuplicateStageName = DL3024,
+//! BuildKit name is an alias of the DL rule (one table, [`CHECKS`]: MaintainerDeprecated = DL4000,
+//! DuplicateStageName = DL3024,
 //! ReservedStageName = DL3063, JSONArgsRecommended = DL3025, WorkdirRelativePath =
 //! DL3000, RedundantTargetPlatform = DL3065, MultipleInstructionsDisallowed = DL4003 /
 //! DL4004 / DL3012).
@@ -24,6 +24,7 @@ pub mod invalid_default_arg_in_from;
 pub mod invalid_definition_description;
 pub mod legacy_key_value_format;
 pub mod no_empty_continuation;
+pub mod secrets_used_in_arg_or_env;
 pub mod stage_name_casing;
 pub mod undefined_arg_in_from;
 pub mod undefined_var;
@@ -50,33 +51,124 @@ pub static RULES: &[&Rule] = &[
     &invalid_definition_description::RULE,
     &invalid_base_image_platform::RULE,
     &undefined_var::RULE,
+    &secrets_used_in_arg_or_env::RULE,
 ];
 
-/// BuildKit checks that are the same check as a rule of another area: the BuildKit name
-/// and the codes of those rules. Suppressions, `--select`/`--ignore` and the
-/// configuration accept the BuildKit name for them even when the rule does not list it
-/// as an alias.
-pub const EQUIVALENTS: &[(&str, &[&str])] = &[
-    ("MaintainerDeprecated", &["DL4000"]),
-    ("SecretsUsedInArgOrEnv", &["DL3064"]),
-    ("DuplicateStageName", &["DL3024"]),
-    ("ReservedStageName", &["DL3063"]),
-    ("JSONArgsRecommended", &["DL3025"]),
-    ("WorkdirRelativePath", &["DL3000"]),
-    ("RedundantTargetPlatform", &["DL3065"]),
-    (
-        "MultipleInstructionsDisallowed",
+/// A check BuildKit knows (`docker build --check`) and the bosun rules that implement
+/// it: the first code carries the BuildKit name as an alias; further codes also answer
+/// to it in suppressions, `--select`/`--ignore` and the configuration.
+pub struct BuildkitCheck {
+    /// `[name]`: a one-element slice, so a rule's `aliases` can point at it.
+    pub names: &'static [&'static str],
+    pub codes: &'static [&'static str],
+}
+
+const fn check(names: &'static [&'static str], codes: &'static [&'static str]) -> BuildkitCheck {
+    BuildkitCheck { names, codes }
+}
+
+/// Every BuildKit check name, once: the one table that pragmas (`# check=skip=all`),
+/// selectors and the DL rules' aliases read.
+pub static CHECKS: &[BuildkitCheck] = &[
+    check(&["StageNameCasing"], &["BK1001"]),
+    check(&["FromAsCasing"], &["BK1002"]),
+    check(&["NoEmptyContinuation"], &["BK1003"]),
+    check(&["ConsistentInstructionCasing"], &["BK1004"]),
+    check(&["UndefinedArgInFrom"], &["BK1005"]),
+    check(&["LegacyKeyValueFormat"], &["BK1006"]),
+    check(&["CopyIgnoredFile"], &["BK1007"]),
+    check(&["InvalidDefaultArgInFrom"], &["BK1008"]),
+    check(&["FromPlatformFlagConstDisallowed"], &["BK1009"]),
+    check(&["ExposeProtoCasing"], &["BK1010"]),
+    check(&["ExposeInvalidFormat"], &["BK1011"]),
+    check(&["InvalidDefinitionDescription"], &["BK1012"]),
+    check(&["InvalidBaseImagePlatform"], &["BK1013"]),
+    check(&["UndefinedVar"], &["BK1014"]),
+    check(&["MaintainerDeprecated"], &["DL4000"]),
+    check(&["SecretsUsedInArgOrEnv"], &["BK1015"]),
+    check(&["DuplicateStageName"], &["DL3024"]),
+    check(&["ReservedStageName"], &["DL3063"]),
+    check(&["JSONArgsRecommended"], &["DL3025"]),
+    check(&["WorkdirRelativePath"], &["DL3000"]),
+    check(&["RedundantTargetPlatform"], &["DL3065"]),
+    check(
+        &["MultipleInstructionsDisallowed"],
         &["DL4003", "DL4004", "DL3012"],
     ),
 ];
 
+impl BuildkitCheck {
+    pub fn name(&self) -> &'static str {
+        self.names.first().copied().unwrap_or_default()
+    }
+
+    /// True when this check is implemented outside this module (a DL rule).
+    fn is_equivalent(&self) -> bool {
+        !self.codes.iter().any(|c| c.starts_with("BK"))
+    }
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The BuildKit name the rule `code` carries as an alias (it is the first code of a
+/// [`CHECKS`] entry), for rule declarations.
+pub const fn buildkit_aliases(code: &str) -> &'static [&'static str] {
+    let mut i = 0;
+    while i < CHECKS.len() {
+        let c = &CHECKS[i];
+        if !c.codes.is_empty() && same(c.codes[0], code) {
+            return c.names;
+        }
+        i += 1;
+    }
+    &[]
+}
+
+/// The BuildKit check names, in [`CHECKS`] order.
+pub fn check_names() -> impl Iterator<Item = &'static str> {
+    CHECKS.iter().map(BuildkitCheck::name)
+}
+
+/// BuildKit's experimental checks: they run only when the file's
+/// `# check=experimental=` (or the run's `select`) asks for them, and `# check=skip=`
+/// does not apply to them (BuildKit's linter consults only the experimental list).
+pub const EXPERIMENTAL: &[&str] = &["CopyIgnoredFile", "InvalidDefinitionDescription"];
+
+/// True when `meta` is one of BuildKit's experimental checks.
+pub fn is_experimental(meta: &bosun_diagnostics::RuleMeta) -> bool {
+    EXPERIMENTAL.iter().any(|n| meta.is_named(n))
+}
+
+/// True when the experimental check `meta` is enabled for this file and run.
+pub(crate) fn experimental_enabled(
+    ctx: &crate::context::Context<'_>,
+    meta: &bosun_diagnostics::RuleMeta,
+) -> bool {
+    crate::pragma::check_directive(ctx.dockerfile).enables(meta)
+        || ctx.options.select.iter().any(|s| meta.is_named(s.trim()))
+}
+
 /// The codes of the rules that implement the BuildKit check `name` in another area
 /// (empty when `name` is not such a check). Case-insensitive.
 pub fn equivalent_codes(name: &str) -> &'static [&'static str] {
-    EQUIVALENTS
+    CHECKS
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
-        .map_or(&[], |(_, codes)| codes)
+        .filter(|c| c.is_equivalent())
+        .find(|c| c.name().eq_ignore_ascii_case(name.trim()))
+        .map_or(&[], |c| c.codes)
 }
 
 /// True when the rule `meta` answers to `name`: its code, name or aliases, or the
@@ -282,5 +374,48 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn one_table_of_buildkit_names() {
+        assert_eq!(
+            CHECKS.len(),
+            22,
+            "BuildKit's checks (frontend/dockerfile/linter)"
+        );
+        for c in CHECKS {
+            assert_eq!(c.names.len(), 1);
+            let first = c.codes.first().expect("a code");
+            let rule = crate::registry::find_rule(first).expect("registered");
+            assert!(
+                rule.meta.aliases.contains(&c.name()),
+                "{} carries {} as an alias",
+                rule.meta.code,
+                c.name()
+            );
+            assert_eq!(
+                crate::registry::find_rule(c.name()).map(|r| r.meta.code),
+                Some(*first)
+            );
+            for code in c.codes {
+                let meta = crate::registry::find_rule(code).expect("registered").meta;
+                assert!(
+                    rule_is_named(meta, c.name()),
+                    "{code} answers to {}",
+                    c.name()
+                );
+                assert!(crate::pragma::is_buildkit_check(meta), "{code}");
+            }
+        }
+        // No other rule claims a BuildKit name.
+        for r in crate::rules::RULES.iter() {
+            for a in r.meta.aliases {
+                if let Some(c) = CHECKS.iter().find(|c| c.name().eq_ignore_ascii_case(a)) {
+                    assert!(c.codes.contains(&r.meta.code), "{} claims {a}", r.meta.code);
+                }
+            }
+        }
+        assert_eq!(equivalent_codes("multipleinstructionsdisallowed").len(), 3);
+        assert!(equivalent_codes("StageNameCasing").is_empty());
     }
 }

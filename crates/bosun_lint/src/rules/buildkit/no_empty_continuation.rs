@@ -14,8 +14,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Empty continuation lines will become errors in a future release.",
     docs: r#"## What it does
 
-Flags an empty (or whitespace-only) line inside an instruction continued with `\`.
-This is BuildKit's `NoEmptyContinuation` check; BuildKit's parser warns that such lines
+Flags an instruction continued with `\` over an empty (or whitespace-only) line, once
+per instruction, on its last line (where BuildKit reports it). This is BuildKit's
+`NoEmptyContinuation` check; BuildKit's parser warns that such lines
 "will become errors in a future release". A comment line there is fine.
 
 ## Why is this bad?
@@ -53,22 +54,30 @@ pub static RULE: Rule = Rule::new(&META, check);
 fn check(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     let src = ctx.source;
-    for w in &df.warnings {
-        if w.kind != WarningKind::EmptyContinuationLine {
+    // BuildKit warns once per instruction, on its last line (where the parser stands
+    // when it sees the instruction had empty continuation lines).
+    for ins in &df.instructions {
+        let edits: Vec<Edit> = df
+            .warnings
+            .iter()
+            .filter(|w| w.kind == WarningKind::EmptyContinuationLine)
+            .filter(|w| w.range.start >= ins.range.start && w.range.start <= ins.range.end)
+            .map(|w| {
+                let lr = df.line_range(df.line_of(w.range.start));
+                let mut end = lr.end;
+                if src.get(end..).is_some_and(|r| r.starts_with("\r\n")) {
+                    end += 2;
+                } else if src.get(end..).is_some_and(|r| r.starts_with('\n')) {
+                    end += 1;
+                }
+                Edit::delete(lr.start, end)
+            })
+            .collect();
+        if edits.is_empty() {
             continue;
         }
-        let line = df.line_of(w.range.start);
-        let lr = df.line_range(line);
-        let mut end = lr.end;
-        if src.get(end..).is_some_and(|r| r.starts_with("\r\n")) {
-            end += 2;
-        } else if src.get(end..).is_some_and(|r| r.starts_with('\n')) {
-            end += 1;
-        }
-        ctx.report(&META, "Empty continuation line", lr.start..lr.end)
-            .fix(Fix::safe(
-                "Delete the empty line",
-                vec![Edit::delete(lr.start, end)],
-            ));
+        let last = df.line_range(ins.end_line);
+        ctx.report(&META, "Empty continuation line", last.start..last.end)
+            .fix(Fix::safe("Delete the empty continuation lines", edits));
     }
 }

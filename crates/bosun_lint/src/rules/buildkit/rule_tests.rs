@@ -90,7 +90,7 @@ fn empty_continuation_lines_are_found_and_deleted() {
     let m = &super::no_empty_continuation::META;
     let src = "FROM a\nRUN a \\\n\n  \\\n    && b \\\n# comment\n    && c\n";
     let f = run(m, src);
-    assert_eq!(lines(&f), vec![3], "{f:?}");
+    assert_eq!(lines(&f), vec![7], "{f:?}");
     assert_eq!(
         fixed(src, &f),
         "FROM a\nRUN a \\\n  \\\n    && b \\\n# comment\n    && c\n"

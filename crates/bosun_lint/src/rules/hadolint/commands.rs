@@ -2,11 +2,12 @@
 //! `cd`, archives, `useradd`, `wget`, consecutive RUNs, curl and wget together,
 //! `ln /bin/sh`, and pipes without `pipefail`.
 
-use super::facts::{basename, Run};
-use super::shell::Cmd;
 use super::{report, rule, unquote};
 use crate::context::Context;
 use bosun_diagnostics::{Edit, Fix};
+use bosun_dockerfile::model::Run;
+use bosun_dockerfile::shell::basename;
+use bosun_dockerfile::shell::Cmd;
 use bosun_dockerfile::TextRange;
 
 rule!(
@@ -50,9 +51,9 @@ const POINTLESS: &[&str] = &[
 ];
 
 fn check_dl3001(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let found: Vec<(String, TextRange)> = f
-        .runs
+        .runs()
         .iter()
         .flat_map(|r| r.commands())
         .filter(|c| POINTLESS.contains(&c.name.as_str()))
@@ -110,9 +111,9 @@ RUN make
 );
 
 fn check_dl3003(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let found: Vec<TextRange> = f
-        .runs
+        .runs()
         .iter()
         .flat_map(|r| r.commands())
         .filter(|c| c.is("cd") && !c.in_substitution)
@@ -223,7 +224,7 @@ fn extracts(cmd: &Cmd) -> bool {
 
 fn check_dl3010(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let mut archives: Vec<(String, TextRange)> = Vec::new();
     let mut reported: Vec<TextRange> = Vec::new();
     let mut seen: std::collections::HashSet<TextRange> = std::collections::HashSet::new();
@@ -237,13 +238,18 @@ fn check_dl3010(ctx: &mut Context<'_>) {
             continue;
         }
         if ins.is("COPY") && ins.flag("from").is_none() && ins.heredocs.is_empty() {
+            // A quoted Windows path with a space (`"C:\Program Files\app.tar"`) is two
+            // words to BuildKit's COPY: strip a quote at either end of each word.
+            let bare = |t: &str| -> String { unquote(t).trim_matches(['"', '\'']).to_string() };
             if let Some((dest, sources)) = ins.words.split_last() {
-                let d = unquote(&dest.text);
+                let d = bare(&dest.text);
+                let d = d.as_str();
                 if is_archive(d) {
                     archives.push((basename(d).to_string(), dest.range));
                 } else {
                     for s in sources {
-                        let s = unquote(&s.text);
+                        let s = bare(&s.text);
+                        let s = s.as_str();
                         if is_archive(s) && !s.contains("://") {
                             archives.push((
                                 basename(s).to_string(),
@@ -321,9 +327,9 @@ The fix adds `-l` after `useradd`; it only skips the log entries, so it is safe.
 );
 
 fn check_dl3046(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let found: Vec<(TextRange, usize)> = f
-        .runs
+        .runs()
         .iter()
         .flat_map(|r| r.commands())
         .filter(|c| c.is("useradd") && !c.has_any_flag(&["l", "no-log-init"]))
@@ -387,9 +393,9 @@ is safe.
 );
 
 fn check_dl3047(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let found: Vec<(TextRange, usize)> = f
-        .runs
+        .runs()
         .iter()
         .flat_map(|r| r.commands())
         .filter(|c| c.is("wget"))
@@ -456,10 +462,10 @@ RUNs with heredocs are not reported: a heredoc script is already a consolidated 
 
 fn check_dl3059(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let mut prev: Option<&Run> = None;
     let mut found = Vec::new();
-    let mut runs = f.runs.iter().filter(|r| !r.onbuild).peekable();
+    let mut runs = f.runs().iter().filter(|r| !r.onbuild).peekable();
     for (i, ins) in df.instructions.iter().enumerate() {
         if !ins.is("RUN") {
             prev = None;
@@ -532,10 +538,10 @@ RUN curl -fsSLo /tmp/b https://example.com/b
 );
 
 fn check_dl4001(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let mut seen: Vec<(Option<usize>, bool, bool)> = Vec::new();
     let mut found = Vec::new();
-    for run in &f.runs {
+    for run in f.runs() {
         let entry = match seen.iter_mut().find(|(s, _, _)| *s == run.stage) {
             Some(e) => e,
             None => {
@@ -597,9 +603,9 @@ SHELL ["/bin/bash", "-c"]
 );
 
 fn check_dl4005(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let found: Vec<TextRange> = f
-        .runs
+        .runs()
         .iter()
         .flat_map(|r| r.commands())
         .filter(|c| c.is("ln") && c.has_arg("/bin/sh"))
@@ -673,9 +679,9 @@ RUN set -o pipefail && wget -qO- https://example.com/app.tgz | tar -xz -C /opt
 const POSIX: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
 fn check_dl4006(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let mut found = Vec::new();
-    for run in f.runs.iter().filter(|r| !r.onbuild) {
+    for run in f.runs().iter().filter(|r| !r.onbuild) {
         let prog = run.shell.program().to_ascii_lowercase();
         let prog = prog.trim_end_matches(".exe");
         if !POSIX.contains(&prog) || run.shell.has_pipefail() {
@@ -707,8 +713,8 @@ fn check_dl4006(ctx: &mut Context<'_>) {
             }
         }
         if let Some(pipe) = hit {
-            let alpine = run.stage.and_then(|s| f.stages.get(s)).is_some_and(|s| {
-                let b = s.base_resolved.to_ascii_lowercase();
+            let alpine = run.stage.and_then(|s| f.stages().get(s)).is_some_and(|s| {
+                let b = s.base_resolved().to_ascii_lowercase();
                 b.contains("alpine") || b.contains("busybox")
             });
             let advice = if alpine {

@@ -82,10 +82,10 @@ fn check_dl3026(ctx: &mut Context<'_>) {
         return;
     }
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let mut found: Vec<(String, TextRange)> = Vec::new();
-    for (si, st) in f.stages.iter().enumerate() {
-        let image = st.base_resolved.as_str();
+    for (si, st) in f.stages().iter().enumerate() {
+        let image = st.base_resolved();
         if image.contains('$')
             || image.eq_ignore_ascii_case("scratch")
             || f.find_stage(image, si).is_some()
@@ -109,7 +109,7 @@ fn check_dl3026(ctx: &mut Context<'_>) {
                 if let Some(from) = flag
                     .value
                     .as_deref()
-                    .map(super::facts::parse_mount)
+                    .map(bosun_dockerfile::model::Mount::parse)
                     .and_then(|m| m.from)
                 {
                     refs.push((from, flag.range));
@@ -117,7 +117,7 @@ fn check_dl3026(ctx: &mut Context<'_>) {
             }
         }
         for (r, range) in refs {
-            let r = bosun_dockerfile::expand::expand(&r, &f.global_args).unwrap_or(r);
+            let r = bosun_dockerfile::expand::expand(&r, f.global_scope()).unwrap_or(r);
             let is_image = r.contains([':', '/', '@']);
             if r.contains('$') || !is_image || f.find_stage(&r, here + 1).is_some() {
                 continue;
@@ -141,19 +141,19 @@ fn check_dl3026(ctx: &mut Context<'_>) {
 /// The labels of the final stage and the stages it is built from, with their values.
 fn final_labels<'d>(ctx: &Context<'d>) -> (Vec<(&'d Instruction, usize)>, Option<TextRange>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let mut chain = Vec::new();
-    let mut cur = f.stages.len().checked_sub(1);
+    let mut cur = f.stages().len().checked_sub(1);
     while let Some(s) = cur {
         if chain.contains(&s) {
             break;
         }
         chain.push(s);
-        cur = f.stages.get(s).and_then(|st| st.parent);
+        cur = f.stages().get(s).and_then(|st| st.parent());
     }
     let mut out = Vec::new();
     for s in chain.iter().rev() {
-        let Some(st) = f.stages.get(*s) else {
+        let Some(st) = f.stages().get(*s) else {
             continue;
         };
         for ins in df.instructions.get(st.from..st.end).unwrap_or(&[]) {
@@ -165,7 +165,7 @@ fn final_labels<'d>(ctx: &Context<'d>) -> (Vec<(&'d Instruction, usize)>, Option
         }
     }
     let from = f
-        .stages
+        .stages()
         .last()
         .and_then(|st| df.instructions.get(st.from))
         .map(|i| i.keyword.range);

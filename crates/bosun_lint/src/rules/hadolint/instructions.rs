@@ -77,7 +77,10 @@ rule!(
     "WORKDIR should be an absolute path.",
     r#"## What it does
 
-Flags a `WORKDIR` whose path is relative.
+Flags a `WORKDIR` whose path is relative when no WORKDIR came before it in the stage
+(or in the stage it is built `FROM`), as BuildKit's `WorkdirRelativePath` does: a
+relative path after an absolute WORKDIR is well defined, and fixing the first relative
+one fixes the later ones (hadolint flags every relative WORKDIR).
 
 ## Why is this bad?
 
@@ -117,8 +120,12 @@ fn is_absolute(path: &str) -> bool {
 
 fn check_dl3000(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    for ins in all_instructions(df) {
-        if !ins.is("WORKDIR") {
+    let model = ctx.model();
+    for (i, outer) in df.instructions.iter().enumerate() {
+        // Like BuildKit's WorkdirRelativePath, only the first WORKDIR of a stage (its
+        // parent stages included) is checked: fixing it fixes every later one.
+        let ins = outer.onbuild.as_deref().unwrap_or(outer);
+        if !ins.is("WORKDIR") || (outer.onbuild.is_none() && model.workdir_at(i).is_some()) {
             continue;
         }
         let path = ins.args.text.trim();
@@ -216,7 +223,9 @@ rule!(
     "A stage should have at most one HEALTHCHECK.",
     r#"## What it does
 
-Flags a second `HEALTHCHECK` in the same stage.
+Flags every `HEALTHCHECK` of a stage that a later one in the same stage overrides (as
+BuildKit's `MultipleInstructionsDisallowed` does: the instruction without effect is
+reported, hadolint reports the later one).
 
 ## Why is this bad?
 
@@ -258,16 +267,18 @@ fn repeated_in_stage(
     rule: &'static crate::registry::Rule,
     msg: &str,
 ) {
+    // Like BuildKit's MultipleInstructionsDisallowed: every instance but the last one
+    // of its stage is reported, since those are the ones that have no effect.
     let df = ctx.dockerfile;
-    let mut seen = false;
+    let mut earlier: Option<&Instruction> = None;
     for ins in &df.instructions {
         if ins.is("FROM") {
-            seen = false;
+            earlier = None;
         } else if ins.is(cmd) {
-            if seen {
-                report(ctx, rule, msg, ins.keyword.range);
+            if let Some(prev) = earlier {
+                report(ctx, rule, msg, prev.keyword.range);
             }
-            seen = true;
+            earlier = Some(ins);
         }
     }
 }
@@ -406,7 +417,7 @@ COPY --from=build /app /app
 
 fn check_dl3022(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     for (i, ins) in df.instructions.iter().enumerate() {
         if !(ins.is("COPY") || ins.is("ADD")) {
             continue;
@@ -417,7 +428,7 @@ fn check_dl3022(ctx: &mut Context<'_>) {
         let Some(raw) = flag.value.as_deref() else {
             continue;
         };
-        let value = bosun_dockerfile::expand::expand(raw, &f.global_args)
+        let value = bosun_dockerfile::expand::expand(raw, f.global_scope())
             .unwrap_or_else(|_| raw.to_string());
         if value.is_empty() || value.contains('$') || raw.contains('$') && value == raw {
             continue;
@@ -477,7 +488,7 @@ COPY --from=base /etc/hosts /tmp/hosts
 
 fn check_dl3023(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     for (i, ins) in df.instructions.iter().enumerate() {
         if !(ins.is("COPY") || ins.is("ADD")) {
             continue;
@@ -488,7 +499,10 @@ fn check_dl3023(ctx: &mut Context<'_>) {
         let Some(v) = flag.value.as_deref() else {
             continue;
         };
-        let own = f.stages.get(stage).and_then(|s| s.name.as_deref());
+        let own = f
+            .stages()
+            .get(stage)
+            .and_then(|s| s.name_as_written.as_deref());
         let by_index = v.parse::<usize>().ok() == Some(stage);
         if by_index || own.is_some_and(|n| n.eq_ignore_ascii_case(v)) {
             report(
@@ -595,8 +609,11 @@ CMD ["node", "server.js"]
 
 ## Differences from hadolint
 
-`HEALTHCHECK CMD` in shell form is not reported (hadolint does): a health check is not
-PID 1 and gets no signals, so the shell form is harmless there.
+- `HEALTHCHECK CMD` in shell form is not reported (hadolint does): a health check is
+  not PID 1 and gets no signals, so the shell form is harmless there.
+- After a `SHELL` instruction in the stage (or in the stage it is built `FROM`) the
+  shell form is intended and is not reported, as in BuildKit's `JSONArgsRecommended`
+  (hadolint reports it).
 
 ## Fix safety
 
@@ -614,8 +631,15 @@ runs under a shell (no `$VAR` expansion from the shell, different PID 1).
 
 fn check_dl3025(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    for ins in all_instructions(df) {
+    let model = ctx.model();
+    for (i, outer) in df.instructions.iter().enumerate() {
+        let ins = outer.onbuild.as_deref().unwrap_or(outer);
         if !(ins.is("CMD") || ins.is("ENTRYPOINT")) || ins.json {
+            continue;
+        }
+        // Like BuildKit's JSONArgsRecommended: under a SHELL set in the stage (or the
+        // stage it is built from) the shell form is the point.
+        if outer.onbuild.is_none() && model.shell_at(i).instruction.is_some() {
             continue;
         }
         let text = ins.args.text.trim();
@@ -693,11 +717,14 @@ run build tools natively in a cross-compiling stage, so it is not reported;
     check_dl3029
 );
 
+/// The variable a `--platform` value is made of: `$NAME`, `${NAME}`, or `${NAME:-default}`
+/// (and the other `${NAME<modifier>...}` forms), whose value is NAME's when NAME is set.
 fn platform_var(v: &str) -> Option<&str> {
     let v = v.trim();
     let name = v
         .strip_prefix("${")
         .and_then(|r| r.strip_suffix('}'))
+        .map(|r| r.split([':', '-', '+']).next().unwrap_or(r))
         .or_else(|| v.strip_prefix('$'))?;
     Some(name)
 }
@@ -924,16 +951,16 @@ COPY package.json .
 
 fn check_dl3045(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    let mut workdir_set: Vec<bool> = vec![false; f.stages.len()];
+    let f = ctx.model();
+    let mut workdir_set: Vec<bool> = vec![false; f.stages().len()];
     for (i, ins) in df.instructions.iter().enumerate() {
         let stage = f.stage_index_of(i);
         if ins.is("FROM") {
             if let Some(s) = stage {
                 let inherited = f
-                    .stages
+                    .stages()
                     .get(s)
-                    .and_then(|st| st.parent)
+                    .and_then(|st| st.parent())
                     .and_then(|p| workdir_set.get(p).copied())
                     .unwrap_or(false);
                 if let Some(slot) = workdir_set.get_mut(s) {
@@ -1087,13 +1114,13 @@ HEALTHCHECK CMD curl -f http://localhost/ || exit 1
 
 fn check_dl3057(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    let Some(last) = f.stages.last() else {
+    let f = ctx.model();
+    let Some(last) = f.stages().last() else {
         return;
     };
     let mut chain = vec![last];
     let mut cur = last;
-    while let Some(p) = cur.parent.and_then(|p| f.stages.get(p)) {
+    while let Some(p) = cur.parent().and_then(|p| f.stages().get(p)) {
         chain.push(p);
         cur = p;
     }
@@ -1390,7 +1417,10 @@ fn check_dl3065(ctx: &mut Context<'_>) {
         let Some(flag) = ins.flag("platform") else {
             continue;
         };
-        if platform_var(flag.value.as_deref().unwrap_or("")) != Some("TARGETPLATFORM") {
+        if !matches!(
+            flag.value.as_deref().map(str::trim),
+            Some("$TARGETPLATFORM" | "${TARGETPLATFORM}")
+        ) {
             continue;
         }
         // Remove the flag and the blanks after it.
@@ -1462,13 +1492,15 @@ Users given by a variable are not reported.
 
 fn check_dl3066(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    let Some(last) = f.stages.last() else {
-        return;
-    };
+    let f = ctx.model();
+    // The final stage; without FROM (a snippet), the whole file.
+    let range = f
+        .stages()
+        .last()
+        .map_or(0..df.instructions.len(), |last| last.from..last.end);
     let Some(user) = df
         .instructions
-        .get(last.from..last.end)
+        .get(range)
         .and_then(|s| s.iter().rev().find(|i| i.is("USER")))
     else {
         return;
@@ -1598,7 +1630,9 @@ rule!(
     "A stage should have at most one ENTRYPOINT.",
     r#"## What it does
 
-Flags a second `ENTRYPOINT` in the same stage.
+Flags every `ENTRYPOINT` of a stage that a later one in the same stage overrides (as
+BuildKit's `MultipleInstructionsDisallowed` does: the instruction without effect is
+reported, hadolint reports the later one).
 
 ## Why is this bad?
 
@@ -1647,6 +1681,20 @@ mod tests {
             ),
             vec![2]
         );
+        // Only the first WORKDIR of a stage and the stages built from it is checked.
+        assert_eq!(
+            lines(
+                &DL3000,
+                "FROM a AS x\nWORKDIR /app\nFROM x\nWORKDIR sub\nFROM b\nWORKDIR rel\nWORKDIR more\n"
+            ),
+            vec![6]
+        );
+    }
+
+    #[test]
+    fn json_args_not_required_under_a_custom_shell() {
+        let src = "FROM a AS x\nSHELL [\"pwsh\", \"-c\"]\nCMD Get-Date\nFROM x\nCMD Get-Date\nFROM b\nCMD date\n";
+        assert_eq!(lines(&DL3025, src), vec![7]);
     }
 
     #[test]
@@ -1662,11 +1710,12 @@ mod tests {
 
     #[test]
     fn repeated_per_stage() {
-        let src = "FROM a\nCMD a\nCMD b\nFROM b\nCMD c\n";
-        assert_eq!(lines(&DL4003, src), vec![3]);
+        // The overridden instruction is reported (BuildKit's line), per stage.
+        let src = "FROM a\nCMD a\nCMD b\nCMD c\nFROM b\nCMD d\n";
+        assert_eq!(lines(&DL4003, src), vec![2, 3]);
         assert_eq!(
             lines(&DL3012, "FROM a\nHEALTHCHECK CMD a\nHEALTHCHECK NONE\n"),
-            vec![3]
+            vec![2]
         );
     }
 

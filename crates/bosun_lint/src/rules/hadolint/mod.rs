@@ -6,19 +6,17 @@
 //! `DL3002`, `DL3004`, `DL3006`, `DL3007`, `DL3020` and `DL4000` live with the security
 //! rules (`rules/security`).
 //!
-//! Layout: [`shell`] cuts RUN scripts into commands, [`facts`] computes what the rules
-//! share for a file (once), and the rules are grouped by topic: [`instructions`]
+//! Layout: the rules read the file's semantic model (`Context::model`:
+//! `bosun_dockerfile::model`, whose RUNs carry their commands, cut once by
+//! `bosun_dockerfile::shell`), and are grouped by topic: [`instructions`]
 //! (instruction-level checks), [`packages`] (apt, apk, yum, dnf, zypper, pip, npm,
 //! gem, go, yarn), [`commands`] (other checks of RUN commands), [`configured`] (rules
 //! that need configuration: trusted registries and the label schema).
 
 pub mod commands;
 pub mod configured;
-pub mod facts;
 pub mod instructions;
 pub mod packages;
-pub mod shell;
-pub mod shell_ts;
 
 use crate::context::Context;
 use crate::registry::Rule;
@@ -26,29 +24,13 @@ use bosun_dockerfile::TextRange;
 
 /// Declares one rule: `rule!(IDENT, "CODE", "name", Severity, FixAvailability,
 /// "summary", "docs", check_fn)`, optionally followed by `off` for opt-in rules.
-/// BuildKit check names that are the same check as a hadolint rule, so that
-/// `bosun rule JSONArgsRecommended` and `--select` find the DL rule. (The pragma
-/// table in `rules::buildkit` also maps MultipleInstructionsDisallowed to DL4004 and
-/// DL3012; an alias names one rule only.)
-pub(crate) const fn buildkit_aliases(code: &str) -> &'static [&'static str] {
-    match code.as_bytes() {
-        b"DL3000" => &["WorkdirRelativePath"],
-        b"DL3024" => &["DuplicateStageName"],
-        b"DL3025" => &["JSONArgsRecommended"],
-        b"DL3063" => &["ReservedStageName"],
-        b"DL3065" => &["RedundantTargetPlatform"],
-        b"DL4003" => &["MultipleInstructionsDisallowed"],
-        _ => &[],
-    }
-}
-
 macro_rules! rule {
     ($id:ident, $code:literal, $name:literal, $sev:ident, $fix:ident, $summary:literal, $docs:expr, $check:path) => {
         pub static $id: $crate::registry::Rule = $crate::registry::Rule::new(
             &bosun_diagnostics::RuleMeta {
                 code: $code,
                 name: $name,
-                aliases: $crate::rules::hadolint::buildkit_aliases($code),
+                aliases: $crate::rules::buildkit::buildkit_aliases($code),
                 severity: bosun_diagnostics::Severity::$sev,
                 fix: bosun_diagnostics::FixAvailability::$fix,
                 summary: $summary,
@@ -62,7 +44,7 @@ macro_rules! rule {
             &bosun_diagnostics::RuleMeta {
                 code: $code,
                 name: $name,
-                aliases: $crate::rules::hadolint::buildkit_aliases($code),
+                aliases: $crate::rules::buildkit::buildkit_aliases($code),
                 severity: bosun_diagnostics::Severity::$sev,
                 fix: bosun_diagnostics::FixAvailability::$fix,
                 summary: $summary,
@@ -154,15 +136,7 @@ pub(crate) fn report<'c>(
     ctx.report(rule.meta, message, range.start..range.end)
 }
 
-/// Removes one level of surrounding quotes.
-pub(crate) fn unquote(s: &str) -> &str {
-    let b = s.as_bytes();
-    if b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0] {
-        &s[1..s.len() - 1]
-    } else {
-        s
-    }
-}
+pub(crate) use bosun_dockerfile::unquote;
 
 #[cfg(test)]
 pub(crate) mod test_util {
@@ -206,14 +180,18 @@ pub(crate) mod test_util {
         };
         let src = std::fs::read_to_string(path).unwrap_or_default();
         let df = bosun_dockerfile::parse(&src);
-        let f = super::facts::facts(&df);
-        for s in &f.stages {
+        let f = bosun_dockerfile::model::Model::new(&df);
+        for s in f.stages() {
             eprintln!(
                 "stage {:?} base={} resolved={} parent={:?} used_later={}",
-                s.name, s.base, s.base_resolved, s.parent, s.used_later
+                s.name_as_written,
+                s.base_name.raw,
+                s.base_resolved(),
+                s.parent(),
+                s.used_later
             );
         }
-        for r in &f.runs {
+        for r in f.runs() {
             eprintln!(
                 "RUN line {} stage {:?} shell {:?} pipes {}",
                 r.start_line,

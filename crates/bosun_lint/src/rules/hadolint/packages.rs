@@ -1,12 +1,12 @@
 //! hadolint's package-manager checks: apt, apk, yum, dnf, zypper, pip, npm, gem, go,
 //! yarn.
 
-use super::facts::{Facts, Run};
-use super::shell::{Arg, Cmd};
 use super::{report, rule};
 use crate::context::Context;
 use crate::registry::Rule;
 use bosun_diagnostics::{Edit, Fix};
+use bosun_dockerfile::model::{Model, Run};
+use bosun_dockerfile::shell::{Arg, Cmd};
 use bosun_dockerfile::TextRange;
 
 /// An argument that is only an expansion (`$PKGS`, `"${LIST}"`): its value is unknown.
@@ -18,11 +18,11 @@ fn is_only_variable(a: &Arg) -> bool {
 fn per_command(
     ctx: &mut Context<'_>,
     rule: &'static Rule,
-    f: &Facts,
+    f: &Model,
     mut bad: impl FnMut(&Run, &Cmd) -> Option<(String, TextRange, Option<Fix>)>,
 ) {
     let mut out = Vec::new();
-    for run in &f.runs {
+    for run in f.runs() {
         for cmd in run.commands() {
             if let Some(found) = bad(run, cmd) {
                 out.push(found);
@@ -90,7 +90,8 @@ rule!(
     "Pin package versions in `apt-get install`.",
     r#"## What it does
 
-Flags `apt-get install` of packages without a version (`pkg=1.2.3`), a release
+Flags `apt-get install` (and `aptitude install`) of packages without a version
+(`pkg=1.2.3`), a release
 (`pkg/bookworm-backports`) or a `.deb` file.
 
 ## Why is this bad?
@@ -112,8 +113,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
 
 ## Differences from hadolint
 
-- Packages given only by a variable (`apt-get install $PACKAGES`) are not reported:
-  their value is unknown here.
+- A variable with a known value (an ARG default, an ENV, or `PKGS="..."` earlier in
+  the same RUN) is read as the packages it holds, and they are named in the message;
+  packages given only by a variable without a known value (`apt-get install
+  $PACKAGES` with `ARG PACKAGES`) are not reported.
 - Values of `-o`, `-c`, `-a` and `-t` are not taken for packages.
 - Commands run through `sudo`, `env` or `nice` are checked too.
 
@@ -124,10 +127,18 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
     check_dl3008
 );
 
+/// `apt-get install` or `aptitude install` (same package specs and `-y`).
+fn apt_or_aptitude_install(cmd: &Cmd) -> Option<&Arg> {
+    if cmd.is("aptitude") {
+        return subcommand_is(cmd, &["install"]);
+    }
+    apt_install(cmd)
+}
+
 fn check_dl3008(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3008, &f, |_, cmd| {
-        let sub = apt_install(cmd)?;
+        let sub = apt_or_aptitude_install(cmd)?;
         let unpinned: Vec<&Arg> = packages(cmd, sub, APT_VALUE_FLAGS)
             .into_iter()
             .filter(|p| !(p.text.contains('=') || p.text.contains('/') || p.text.ends_with(".deb")))
@@ -217,25 +228,29 @@ fn removes_dir(cmd: &Cmd, dir: &str) -> bool {
 /// Per stage: part of the final image (the last stage and its `FROM` parents). A
 /// parent is always an earlier stage, so the walk ends; a membership vector, not a
 /// list scanned per RUN.
-fn image_stages(f: &Facts) -> Vec<bool> {
-    let mut out = vec![false; f.stages.len()];
-    let mut cur = f.stages.len().checked_sub(1);
+fn image_stages(f: &Model) -> Vec<bool> {
+    let mut out = vec![false; f.stages().len()];
+    let mut cur = f.stages().len().checked_sub(1);
     while let Some(s) = cur {
         match out.get_mut(s) {
             Some(slot) if !*slot => *slot = true,
             _ => break,
         }
-        cur = f.stages.get(s).and_then(|st| st.parent).filter(|&p| p < s);
+        cur = f
+            .stages()
+            .get(s)
+            .and_then(|st| st.parent())
+            .filter(|&p| p < s);
     }
     out
 }
 
 fn check_dl3009(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let in_image = image_stages(&f);
     let mut out = Vec::new();
-    for (ri, run) in f.runs.iter().enumerate() {
+    for (ri, run) in f.runs().iter().enumerate() {
         let relevant = run.onbuild || run.stage.is_none_or(|s| in_image.get(s) == Some(&true));
         if !relevant {
             continue;
@@ -260,7 +275,7 @@ fn check_dl3009(ctx: &mut Context<'_>) {
                     .first()
                     .and_then(|s| s.script.code_end)
                     .unwrap_or_else(|| ins.args.range().end);
-                let later_needs_lists = f.runs.iter().skip(ri + 1).any(|r| {
+                let later_needs_lists = f.runs().iter().skip(ri + 1).any(|r| {
                     r.commands().any(|c| {
                         (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["install"]).is_some()
                     }) && !r.commands().any(|c| {
@@ -297,8 +312,8 @@ rule!(
     "Use `-y` with `apt-get install`.",
     r#"## What it does
 
-Flags `apt-get install` without `-y` (`--yes`, `--assume-yes`, `-qq`, or
-`-o APT::Get::Assume-Yes=true`).
+Flags `apt-get install` (and `aptitude install`) without `-y` (`--yes`, `--assume-yes`,
+`-qq`, `--quiet --quiet`, or `-o APT::Get::Assume-Yes=true`).
 
 ## Why is this bad?
 
@@ -331,7 +346,7 @@ is safe.
 
 fn apt_assumes_yes(cmd: &Cmd) -> bool {
     cmd.has_any_flag(&["y", "yes", "assume-yes"])
-        || cmd.count_flag("q") >= 2
+        || cmd.count_flag("q") + cmd.args.iter().filter(|a| a.text == "--quiet").count() >= 2
         || cmd.args.iter().any(|a| {
             a.text == "--quiet=2"
                 || a.text == "-q=2"
@@ -341,9 +356,9 @@ fn apt_assumes_yes(cmd: &Cmd) -> bool {
 }
 
 fn check_dl3014(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3014, &f, |_, cmd| {
-        let sub = apt_install(cmd)?;
+        let sub = apt_or_aptitude_install(cmd)?;
         if apt_assumes_yes(cmd) {
             return None;
         }
@@ -398,19 +413,19 @@ relied on a recommended package may miss it.
 );
 
 fn check_dl3015(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     // Stages (and their descendants) where apt was configured without recommends.
-    let mut configured: Vec<bool> = vec![false; f.stages.len()];
+    let mut configured: Vec<bool> = vec![false; f.stages().len()];
     let mut out = Vec::new();
-    for run in &f.runs {
+    for run in f.runs() {
         let stage_cfg = run
             .stage
             .and_then(|s| configured.get(s).copied())
             .unwrap_or(false)
             || run
                 .stage
-                .and_then(|s| f.stages.get(s))
-                .and_then(|s| s.parent)
+                .and_then(|s| f.stages().get(s))
+                .and_then(|s| s.parent())
                 .and_then(|p| configured.get(p).copied())
                 .unwrap_or(false);
         for cmd in run.commands() {
@@ -492,7 +507,7 @@ output, some defaults).
 );
 
 fn check_dl3027(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3027, &f, |_, cmd| {
         if !cmd.is("apt") {
             return None;
@@ -589,7 +604,7 @@ fn apk_add(cmd: &Cmd) -> Option<&Arg> {
 }
 
 fn check_dl3018(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3018, &f, |_, cmd| {
         let sub = apk_add(cmd)?;
         let unpinned: Vec<&Arg> = packages(cmd, sub, APK_VALUE_FLAGS)
@@ -655,7 +670,7 @@ safe.
 );
 
 fn check_dl3019(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3019, &f, |run, cmd| {
         let sub = apk_add(cmd)?;
         if cmd.has_flag("no-cache")
@@ -735,7 +750,7 @@ The fix adds `-y` after the subcommand; safe.
 );
 
 fn check_dl3030(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3030, &f, |_, cmd| {
         yes_rule(
             cmd,
@@ -773,8 +788,8 @@ fn per_run(
     msg: &str,
     mut bad: impl FnMut(&Run) -> Option<TextRange>,
 ) {
-    let f = ctx.hadolint_facts();
-    let ranges: Vec<TextRange> = f.runs.iter().filter_map(&mut bad).collect();
+    let f = ctx.model();
+    let ranges: Vec<TextRange> = f.runs().iter().filter_map(&mut bad).collect();
     for r in ranges {
         report(ctx, rule, msg, r);
     }
@@ -926,7 +941,7 @@ fn rpm_unpinned(
 }
 
 fn check_dl3033(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3033, &f, |_, cmd| {
         rpm_unpinned(cmd, &["yum"], |p| p.contains('-'))
     });
@@ -972,7 +987,7 @@ The fix adds `-y` after the subcommand; safe.
 );
 
 fn check_dl3034(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3034, &f, |_, cmd| {
         yes_rule(
             cmd,
@@ -1027,7 +1042,7 @@ RUN zypper -n patch
 );
 
 fn check_dl3035(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3035, &f, |_, cmd| {
         (cmd.is("zypper") && subcommand_is(cmd, &["dist-upgrade", "dup"]).is_some()).then(|| {
             (
@@ -1126,7 +1141,7 @@ RUN zypper install -y curl=8.6.0 && zypper clean
 );
 
 fn check_dl3037(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3037, &f, |_, cmd| {
         let sub = if cmd.is("zypper") {
             subcommand_is(cmd, &["install", "in"])?
@@ -1150,6 +1165,19 @@ fn check_dl3037(ctx: &mut Context<'_>) {
 }
 
 const DNF: &[&str] = &["dnf", "dnf5", "microdnf"];
+
+/// dnf subcommands that download packages, with dnf's short aliases.
+const DNF_INSTALLING: &[&str] = &[
+    "install",
+    "in",
+    "reinstall",
+    "rei",
+    "upgrade",
+    "up",
+    "upgrade-minimal",
+    "up-min",
+    "localinstall",
+];
 
 rule!(
     DL3038,
@@ -1195,7 +1223,7 @@ The fix adds `-y` after the subcommand; safe.
 );
 
 fn check_dl3038(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3038, &f, |_, cmd| {
         yes_rule(
             cmd,
@@ -1215,9 +1243,11 @@ rule!(
     "Run `dnf clean all` after `dnf install`.",
     r#"## What it does
 
-Flags a RUN with `dnf install` (`microdnf`, `dnf5`; also `reinstall`, `upgrade`) that
-does not run `dnf clean all` (or remove `/var/cache/dnf`) after it, unless a cache mount
-covers the dnf cache.
+Flags a RUN with `dnf install` (`microdnf`, `dnf5`; also `reinstall`, `upgrade`,
+`upgrade-minimal` and dnf's short forms `in`, `rei`, `up`, `up-min`) that does not run
+`dnf clean all` (or remove `/var/cache/dnf`) after it, unless a cache mount covers the
+dnf cache. `microdnf clean all` does not count after `dnf install`, nor the other way
+round.
 
 ## Why is this bad?
 
@@ -1253,16 +1283,25 @@ fn check_dl3040(ctx: &mut Context<'_>) {
         &DL3040,
         "`dnf clean all` missing after dnf command",
         |run| {
-            missing_clean(
-                run,
-                |c| {
-                    DNF.contains(&c.name.as_str())
-                        && subcommand_is(c, &["install", "reinstall", "upgrade", "localinstall"])
-                            .is_some()
-                },
-                |c| DNF.contains(&c.name.as_str()) && subcommand_is(c, &["clean"]).is_some(),
-                &["/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"],
-            )
+            // dnf (dnf5) and microdnf each clean their own metadata: `microdnf clean all`
+            // does not clean after `dnf install`, nor the other way round.
+            let family = |name: &str| name == "microdnf";
+            [false, true].into_iter().find_map(|micro| {
+                missing_clean(
+                    run,
+                    |c| {
+                        DNF.contains(&c.name.as_str())
+                            && family(&c.name) == micro
+                            && subcommand_is(c, DNF_INSTALLING).is_some()
+                    },
+                    |c| {
+                        DNF.contains(&c.name.as_str())
+                            && family(&c.name) == micro
+                            && subcommand_is(c, &["clean"]).is_some()
+                    },
+                    &["/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"],
+                )
+            })
         },
     );
 }
@@ -1277,8 +1316,8 @@ rule!(
     r#"## What it does
 
 Flags `dnf install` (`microdnf`, `dnf5`) of packages without a version
-(`httpd-2.4.62`) or `.rpm` file, and `dnf module install` without a stream
-(`nodejs:20`).
+(`httpd-2.4.62`, or a version in a variable: `httpd-$VERSION`) or `.rpm` file, and
+`dnf module install` without a stream (`nodejs:20`).
 
 ## Why is this bad?
 
@@ -1311,16 +1350,20 @@ fn rpm_versioned(p: &str) -> bool {
         return false;
     }
     let rest = &parts[1..];
+    // A version held in a variable (`tomcat-$VERSION`, `"git-core-${GIT_VER}"`) is a
+    // pin, as for yum's DL3033.
+    let variable = |x: &&str| x.starts_with('$');
     rest.iter().all(|x| {
-        x.chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".~^_:+*".contains(c))
+        variable(x)
+            || x.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".~^_:+*".contains(c))
     }) && rest
         .iter()
-        .any(|x| x.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .any(|x| variable(x) || x.chars().next().is_some_and(|c| c.is_ascii_digit()))
 }
 
 fn check_dl3041(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3041, &f, |_, cmd| {
         if cmd.subcommand().is_some_and(|s| s.text == "group") {
             return None;
@@ -1384,6 +1427,13 @@ const PIP_VALUE_FLAGS: &[&str] = &[
     "C",
     "report",
     "python",
+    "root-user-action",
+    "global-option",
+    "install-option",
+    "build-option",
+    "cert",
+    "client-cert",
+    "exists-action",
 ];
 
 rule!(
@@ -1395,7 +1445,8 @@ rule!(
     "Pin package versions in `pip install`.",
     r#"## What it does
 
-Flags `pip install` of packages without a version specifier (`pkg==1.2`), unless the
+Flags `pip install` (and `pipx install`) of packages without a version specifier
+(`pkg==1.2`), unless the
 install uses a requirements (`-r`) or constraints (`-c`) file, a local path or a
 pinned VCS URL.
 
@@ -1440,9 +1491,28 @@ fn pip_pinned(p: &str) -> bool {
         || p.starts_with('.')
 }
 
+const PIPX_VALUE_FLAGS: &[&str] = &["python", "index-url", "pip-args", "suffix", "preinstall"];
+
 fn check_dl3013(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3013, &f, |_, cmd| {
+        if cmd.is("pipx") {
+            // `pipx install black==24.1.0`: one package spec, pinned like pip's.
+            let sub = subcommand_is(cmd, &["install"])?;
+            let unpinned: Vec<&Arg> = packages(cmd, sub, PIPX_VALUE_FLAGS)
+                .into_iter()
+                .filter(|p| !pip_pinned(&p.text))
+                .collect();
+            let first = unpinned.first()?;
+            return Some((
+                format!(
+                    "Pin versions in pipx: {} (use `<package>==<version>`)",
+                    list(&unpinned)
+                ),
+                first.range,
+                None,
+            ));
+        }
         let sub = pip_install(cmd)?;
         if cmd.has_any_flag(&["r", "requirement", "c", "constraint", "e", "editable"])
             || cmd.has_arg(".")
@@ -1524,18 +1594,19 @@ fn truthy(v: &str) -> bool {
 
 fn check_dl3042(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     // Stages with PIP_NO_CACHE_DIR set by ENV (inherited by child stages).
-    let mut no_cache: Vec<bool> = vec![false; f.stages.len()];
-    let mut onbuild_env = false;
+    let mut no_cache: Vec<bool> = vec![false; f.stages().len()];
+    // Instructions before the first FROM (a snippet without one) share one scope.
+    let mut before_from = false;
     for (i, ins) in df.instructions.iter().enumerate() {
         let stage = f.stage_index_of(i);
         if ins.is("FROM") {
             if let Some(s) = stage {
                 let inherited = f
-                    .stages
+                    .stages()
                     .get(s)
-                    .and_then(|st| st.parent)
+                    .and_then(|st| st.parent())
                     .and_then(|p| no_cache.get(p).copied())
                     .unwrap_or(false);
                 if let Some(slot) = no_cache.get_mut(s) {
@@ -1554,18 +1625,18 @@ fn check_dl3042(ctx: &mut Context<'_>) {
                     let on = truthy(&kv.value.text);
                     match stage.and_then(|s| no_cache.get_mut(s)) {
                         Some(slot) => *slot = on,
-                        None => onbuild_env = on,
+                        None => before_from = on,
                     }
                 }
             }
         }
-        let _ = onbuild_env;
         if !ins.is("RUN") && !ins.is("ONBUILD") {
             continue;
         }
-        let stage_set = stage
-            .and_then(|s| no_cache.get(s).copied())
-            .unwrap_or(false);
+        let stage_set = match stage {
+            Some(s) => no_cache.get(s).copied().unwrap_or(false),
+            None => before_from,
+        };
         let mut out = Vec::new();
         for run in f.runs_at(i) {
             if stage_set
@@ -1674,7 +1745,7 @@ fn npm_pinned(p: &str) -> bool {
 }
 
 fn check_dl3016(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3016, &f, |_, cmd| {
         if !cmd.is("npm") {
             return None;
@@ -1718,7 +1789,8 @@ rule!(
     "Pin gem versions in `gem install`.",
     r#"## What it does
 
-Flags `gem install` of gems without a version (`gem:1.2.3`, `-v 1.2.3`).
+Flags `gem install` of gems without a version (`gem:1.2.3`, `-v 1.2.3`). Build options
+after `--` and a `true`/`false` value after a long option are not gems.
 
 ## Why is this bad?
 
@@ -1744,7 +1816,7 @@ RUN gem install bundler:2.5.16
 );
 
 fn check_dl3028(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3028, &f, |_, cmd| {
         if !cmd.is("gem") {
             return None;
@@ -1769,7 +1841,28 @@ fn check_dl3028(ctx: &mut Context<'_>) {
                 "document",
             ],
         );
-        let unpinned: Vec<&Arg> = pkgs.into_iter().filter(|p| !p.text.contains(':')).collect();
+        // After `--` come the gem's build options (`-- --with-x=y`), not gems; a bare
+        // `true`/`false` after a long option is that option's value.
+        let end = cmd
+            .args
+            .iter()
+            .find(|a| a.text == "--")
+            .map_or(usize::MAX, |a| a.range.start);
+        let bool_values: Vec<usize> = cmd
+            .args
+            .windows(2)
+            .filter(|w| {
+                w[0].text.starts_with("--")
+                    && !w[0].text.contains('=')
+                    && matches!(w[1].text.as_str(), "true" | "false")
+            })
+            .map(|w| w[1].range.start)
+            .collect();
+        let unpinned: Vec<&Arg> = pkgs
+            .into_iter()
+            .filter(|p| p.range.start < end && !bool_values.contains(&p.range.start))
+            .filter(|p| !p.text.contains(':'))
+            .collect();
         let first = unpinned.first()?;
         Some((
             format!(
@@ -1819,7 +1912,7 @@ RUN yarn install --frozen-lockfile && yarn cache clean
 );
 
 fn check_dl3060(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let in_image = image_stages(&f);
     per_run(
         ctx,
@@ -1852,8 +1945,10 @@ rule!(
     "Pin versions in `go install`.",
     r#"## What it does
 
-Flags `go install` (and `go get`) of a remote package without a version
-(`pkg@v1.2.3`; `@latest` is not a version). Local packages (`.`, `./cmd/app`) are fine.
+Flags `go install` (`go install tool NAME`), `go get` and `go run` of a remote package
+without a version (`pkg@v1.2.3`; `@latest` is not a version). Local packages (`.`,
+`./cmd/app`, `main.go`) are fine; for `go run` only the package is looked at, not the
+program's arguments after it.
 
 ## Why is this bad?
 
@@ -1879,25 +1974,33 @@ RUN go install golang.org/x/tools/gopls@v0.16.1
 );
 
 fn check_dl3062(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     per_command(ctx, &DL3062, &f, |_, cmd| {
         if !cmd.is("go") {
             return None;
         }
-        let sub = subcommand_is(cmd, &["install", "get"])?;
-        let pkgs = packages(
+        let sub = subcommand_is(cmd, &["install", "get", "run"])?;
+        let mut pkgs = packages(
             cmd,
             sub,
             &[
                 "ldflags", "gcflags", "tags", "o", "C", "modfile", "mod", "p", "asmflags",
-                "buildvcs", "overlay", "pkgdir", "toolexec",
+                "buildvcs", "overlay", "pkgdir", "toolexec", "exec",
             ],
         );
+        // `go install tool NAME`: `tool` names the mode, not a package.
+        if sub.text == "install" && pkgs.first().is_some_and(|p| p.text == "tool") {
+            pkgs.remove(0);
+        }
+        // `go run PKG ARGS...`: what follows the package is the program's arguments.
+        if sub.text == "run" {
+            pkgs.truncate(1);
+        }
         let unpinned: Vec<&Arg> = pkgs
             .into_iter()
             .filter(|p| {
                 let t = p.text.as_str();
-                let local = t.starts_with('.') || t.starts_with('/');
+                let local = t.starts_with('.') || t.starts_with('/') || t.ends_with(".go");
                 let pinned = t.rsplit_once('@').is_some_and(|(_, v)| {
                     !v.is_empty() && v != "latest" && v != "master" && v != "main"
                 });
@@ -1920,6 +2023,93 @@ fn check_dl3062(ctx: &mut Context<'_>) {
 mod tests {
     use super::super::test_util::{apply_fixes, lines, run};
     use super::*;
+
+    #[test]
+    fn packages_held_by_known_variables() {
+        use super::super::test_util::findings;
+        let messages = |src: &str| -> Vec<(usize, String)> {
+            findings(&DL3008, src)
+                .into_iter()
+                .map(|f| match f.location {
+                    bosun_diagnostics::Location::File { span: Some(s), .. } => {
+                        (s.start_line, f.message)
+                    }
+                    _ => (0, f.message),
+                })
+                .collect()
+        };
+        let pin =
+            |p: &str| format!("Pin versions in `apt-get install`: {p} (use `<package>=<version>`)");
+        // An ARG default.
+        let src = "FROM debian:12\nARG DEPS=\"build-essential curl=7.88.1\"\nRUN apt-get install -y $DEPS\n";
+        assert_eq!(messages(src), [(3, pin("`build-essential`"))]);
+        // An ENV, quoted and braced.
+        let src =
+            "FROM debian:12\nENV TOOLS=\"git wget\"\nRUN apt-get install -y ${TOOLS} jq=1.6\n";
+        assert_eq!(messages(src), [(3, pin("`git`, `wget`"))]);
+        // An assignment earlier in the same RUN (and not one after the command).
+        let src = "FROM debian:12\nRUN PKGS='make gcc' && apt-get install -y $PKGS && PKGS=x\n";
+        assert_eq!(messages(src), [(2, pin("`make`, `gcc`"))]);
+        // Unknown values stay silent: an ARG without default, an expansion in the value.
+        let src = "FROM debian:12\nARG DEPS\nRUN apt-get install -y $DEPS\nRUN V=\"$(cat f)\"; apt-get install -y $V\n";
+        assert!(messages(src).is_empty());
+        // A pinned value is clean.
+        let src = "FROM debian:12\nARG CURL=curl=7.88.1\nRUN apt-get install -y \"$CURL\"\n";
+        assert!(messages(src).is_empty());
+    }
+
+    #[test]
+    fn dnf_short_subcommands_and_clean_per_tool() {
+        let src = "FROM f\nRUN dnf in -y a-1\nRUN dnf up-min -y\nRUN dnf rei -y b-1 && dnf clean all\nRUN dnf install -y c-1 && microdnf clean all\nRUN microdnf install -y d-1 && microdnf clean all\n";
+        assert_eq!(lines(&DL3040, src), vec![2, 3, 5]);
+    }
+
+    #[test]
+    fn pipx_and_aptitude() {
+        assert_eq!(
+            lines(
+                &DL3013,
+                "FROM p\nRUN pipx install black\nRUN pipx install --python python3.12 ruff==0.4.1\n"
+            ),
+            vec![2]
+        );
+        assert_eq!(
+            lines(
+                &DL3008,
+                "FROM d\nRUN aptitude install -y curl\nRUN aptitude install -y wget=1.21\n"
+            ),
+            vec![2]
+        );
+        assert_eq!(
+            lines(&DL3014, "FROM d\nRUN aptitude install curl=1\n"),
+            vec![2]
+        );
+    }
+
+    #[test]
+    fn option_values_are_not_packages() {
+        assert!(lines(
+            &DL3014,
+            "FROM d\nRUN apt-get --quiet --quiet install python\n"
+        )
+        .is_empty());
+        assert_eq!(
+            lines(&DL3014, "FROM d\nRUN apt-get --quiet install python\n"),
+            vec![2]
+        );
+        assert!(lines(
+            &DL3013,
+            "FROM p\nRUN pip install --root-user-action ignore six==1.16\n"
+        )
+        .is_empty());
+        assert_eq!(
+            lines(
+                &DL3028,
+                "FROM r\nRUN gem install x:1 -- --with-y true\nRUN gem install z --no-document\n"
+            ),
+            vec![3]
+        );
+    }
 
     #[test]
     fn apt_pinning() {

@@ -8,10 +8,6 @@ use crate::runner::{LintInput, LintOptions, Linter};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dockerfiles/visible")
-}
-
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
@@ -28,11 +24,9 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn security_rules_on_the_corpus() {
-    let dir = corpus_dir();
-    if !dir.is_dir() {
-        bosun_testkit::skip(&format!("skipped: corpus not found at {}", dir.display()));
+    let Some(dir) = bosun_testkit::corpus("dockerfiles/visible") else {
         return;
-    }
+    };
     let mut paths = Vec::new();
     files(&dir, &mut paths);
     paths.sort();

@@ -3,150 +3,7 @@
 
 use super::security_rule;
 use crate::context::{Context, Dockerignore};
-use regex::Regex;
-
-/// One `.dockerignore` pattern, compiled.
-#[derive(Debug, Clone)]
-struct Pattern {
-    re: Regex,
-    exclusion: bool,
-}
-
-/// A `.dockerignore` matcher with Docker's semantics (moby `patternmatcher`):
-/// - one pattern per line; `#` lines are comments; surrounding whitespace is trimmed;
-/// - patterns are cleaned like Go's `filepath.Clean` (a leading `/` and `./` are
-///   dropped: everything is relative to the context root);
-/// - `*` matches any run of non-`/` characters, `?` one non-`/` character, `[...]` a
-///   class, `**` any number of directories (including none);
-/// - a pattern that matches a directory excludes everything under it;
-/// - `!pattern` re-includes; the last matching pattern wins.
-///
-/// Hand-written (a few dozen lines) because the semantics differ from gitignore's
-/// (no implicit `**/` prefix, no special meaning of a trailing `/` beyond cleaning),
-/// which the usual ignore crates implement.
-#[derive(Debug, Clone, Default)]
-pub struct DockerignoreMatcher {
-    patterns: Vec<Pattern>,
-}
-
-fn clean(pattern: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in pattern.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
-}
-
-fn glob_to_regex(glob: &str) -> String {
-    let mut re = String::from("^");
-    let chars: Vec<char> = glob.chars().collect();
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        match c {
-            '*' if chars.get(i + 1) == Some(&'*') => {
-                // `**/` matches zero or more directories; a trailing `**` anything
-                if chars.get(i + 2) == Some(&'/') {
-                    re.push_str("(?:.*/)?");
-                    i += 3;
-                } else {
-                    re.push_str(".*");
-                    i += 2;
-                }
-                continue;
-            }
-            '*' => re.push_str("[^/]*"),
-            '?' => re.push_str("[^/]"),
-            '[' => {
-                let mut j = i + 1;
-                let mut class = String::from("[");
-                if chars.get(j) == Some(&'!') || chars.get(j) == Some(&'^') {
-                    class.push('^');
-                    j += 1;
-                }
-                let mut closed = false;
-                while let Some(&d) = chars.get(j) {
-                    if d == ']' && j > i + 1 {
-                        closed = true;
-                        break;
-                    }
-                    if d == '\\' || d == '[' {
-                        class.push('\\');
-                    }
-                    class.push(d);
-                    j += 1;
-                }
-                if closed {
-                    class.push(']');
-                    re.push_str(&class);
-                    i = j + 1;
-                    continue;
-                }
-                re.push_str("\\[");
-            }
-            '\\' => {
-                if let Some(&n) = chars.get(i + 1) {
-                    re.push_str(&regex::escape(&n.to_string()));
-                    i += 2;
-                    continue;
-                }
-            }
-            other => re.push_str(&regex::escape(&other.to_string())),
-        }
-        i += 1;
-    }
-    re.push('$');
-    re
-}
-
-impl DockerignoreMatcher {
-    pub fn parse(text: &str) -> DockerignoreMatcher {
-        let mut patterns = Vec::new();
-        for line in text.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (exclusion, body) = match line.strip_prefix('!') {
-                Some(rest) => (true, rest.trim()),
-                None => (false, line),
-            };
-            let cleaned = clean(body);
-            if cleaned.is_empty() {
-                continue;
-            }
-            if let Ok(re) = Regex::new(&glob_to_regex(&cleaned)) {
-                patterns.push(Pattern { re, exclusion });
-            }
-        }
-        DockerignoreMatcher { patterns }
-    }
-
-    /// True when `path` (relative to the context root, `/`-separated) is left out of
-    /// the build context.
-    pub fn is_excluded(&self, path: &str) -> bool {
-        let path = clean(path);
-        // the path itself and each parent directory
-        let mut candidates = vec![path.as_str()];
-        let mut p = path.as_str();
-        while let Some(i) = p.rfind('/') {
-            p = &p[..i];
-            candidates.push(p);
-        }
-        let mut excluded = false;
-        for pat in &self.patterns {
-            if candidates.iter().any(|c| pat.re.is_match(c)) {
-                excluded = !pat.exclusion;
-            }
-        }
-        excluded
-    }
-}
+use bosun_dockerfile::dockerignore::IgnoreFile;
 
 /// True when the Dockerfile copies from the build context at all (a COPY/ADD without
 /// `--from` whose sources are not URLs, or a RUN bind mount of the context).
@@ -163,7 +20,8 @@ fn uses_context(df: &bosun_dockerfile::Dockerfile) -> bool {
             || (i.is("RUN")
                 && i.flags_named("mount").any(|f| {
                     f.value.as_deref().is_some_and(|v| {
-                        !v.contains("from=") && (v.contains("type=bind") || !v.contains("type="))
+                        let m = bosun_dockerfile::model::Mount::parse(v);
+                        m.from.is_none() && m.kind == "bind"
                     })
                 }))
     })
@@ -294,7 +152,7 @@ fn check_bsn5002(ctx: &mut Context<'_>) {
     if !copies_whole_context(ctx.dockerfile) {
         return;
     }
-    let m = DockerignoreMatcher::parse(text);
+    let m = IgnoreFile::parse(text);
     let mut leaks: Vec<&str> = Vec::new();
     for (path, label) in SENSITIVE {
         if !m.is_excluded(path) && !leaks.contains(label) {
@@ -331,43 +189,6 @@ fn check_bsn5002(ctx: &mut Context<'_>) {
 mod tests {
     use super::super::test_util::{run_with, spans};
     use super::*;
-
-    #[test]
-    fn matcher_follows_docker_semantics() {
-        let m = DockerignoreMatcher::parse(
-            "# comment\n/.git\n*.pem\n!keep.pem\n**/*.key\nnode_modules/\nsecrets/*\n!secrets/public\n.env*\n",
-        );
-        for p in [
-            ".git",
-            ".git/HEAD",
-            "a.pem",
-            "x.key",
-            "deep/dir/x.key",
-            "node_modules/a/b.js",
-            "secrets/x",
-            ".env",
-            ".env.local",
-        ] {
-            assert!(m.is_excluded(p), "{p}");
-        }
-        for p in [
-            "keep.pem",
-            "sub/a.pem",
-            "secrets/public",
-            "src/main.rs",
-            "env",
-        ] {
-            assert!(!m.is_excluded(p), "{p}");
-        }
-        // last match wins, exclusions can re-exclude
-        let m = DockerignoreMatcher::parse("*\n!src\n!package.json\n");
-        assert!(m.is_excluded(".env") && m.is_excluded(".git/HEAD"));
-        assert!(!m.is_excluded("src/a.js") && !m.is_excluded("package.json"));
-        let m = DockerignoreMatcher::parse("**\n!app/**\n");
-        assert!(m.is_excluded("x") && !m.is_excluded("app/a/b"));
-        let m = DockerignoreMatcher::parse("[a-c].txt\nd?.md\n");
-        assert!(m.is_excluded("b.txt") && !m.is_excluded("e.txt") && m.is_excluded("d1.md"));
-    }
 
     #[test]
     fn missing_dockerignore_only_when_context_is_used() {

@@ -8,7 +8,7 @@
 use super::user::{installed_packages, package_name};
 use super::{basename, final_stage, security_rule, stage_chain, stage_instructions};
 use crate::context::Context;
-use crate::rules::hadolint::shell::Cmd;
+use bosun_dockerfile::shell::Cmd;
 
 /// Compilers and build systems, by package name across distributions.
 const BUILD_TOOLS: &[&str] = &[
@@ -138,7 +138,7 @@ CMD ["uwsgi"]
 
 fn check_bsn4001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let Some(last) = final_stage(&f) else { return };
     let chain = stage_chain(&f, last);
     let in_chain = super::chain_members(&f, &chain);
@@ -147,7 +147,7 @@ fn check_bsn4001(ctx: &mut Context<'_>) {
         return;
     }
     let runs: Vec<_> = f
-        .runs
+        .runs()
         .iter()
         .filter(|r| !r.onbuild && r.stage.is_some_and(|s| in_chain.get(s) == Some(&true)))
         .collect();
@@ -307,8 +307,8 @@ COPY . .
 
 fn check_bsn4002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for (s, _) in f.stages.iter().enumerate() {
+    let f = ctx.model();
+    for (s, _) in f.stages().iter().enumerate() {
         let mut manifest_copied = false;
         let mut broad_copy: Option<(usize, std::ops::Range<usize>)> = None;
         for (i, ins) in stage_instructions(df, &f, s) {
@@ -439,12 +439,12 @@ CMD ["node", "server.js"]
 );
 
 fn check_bsn4003(ctx: &mut Context<'_>) {
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let Some(last) = final_stage(&f) else { return };
     let chain = stage_chain(&f, last);
     let in_chain = super::chain_members(&f, &chain);
     for r in f
-        .runs
+        .runs()
         .iter()
         .filter(|r| !r.onbuild && r.stage.is_some_and(|s| in_chain.get(s) == Some(&true)))
     {

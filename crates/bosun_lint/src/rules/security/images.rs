@@ -3,9 +3,9 @@
 
 use super::{basename, security_rule};
 use crate::context::Context;
-use crate::rules::hadolint::facts::{Facts, Stage};
-use crate::rules::hadolint::shell::Cmd;
 use bosun_diagnostics::{Edit, Fix};
+use bosun_dockerfile::model::{Model, Stage};
+use bosun_dockerfile::shell::Cmd;
 use bosun_dockerfile::TextRange;
 
 /// An image reference split into name, tag and digest (byte offsets into the text).
@@ -73,15 +73,19 @@ fn referenced_vars(text: &str) -> Vec<&str> {
 /// A FROM worth checking: not `scratch`, not an earlier stage. The reference has the
 /// global `ARG` defaults substituted; when it uses a variable without a default, the
 /// text as written is checked instead (its tag is unknown if the tag is a variable).
-fn external_base<'s>(stage: &'s Stage, facts: &Facts) -> Option<&'s str> {
-    let r = stage.base_resolved.as_str();
-    if stage.parent.is_some() || r.eq_ignore_ascii_case("scratch") {
+fn external_base<'s>(stage: &'s Stage, facts: &Model) -> Option<&'s str> {
+    let r = stage.base_resolved();
+    if stage.parent().is_some() || r.eq_ignore_ascii_case("scratch") {
         return None;
     }
-    let undefined = referenced_vars(&stage.base)
+    let undefined = referenced_vars(&stage.base_name.raw)
         .iter()
-        .any(|v| facts.global_args.get(v).is_none());
-    let chosen = if undefined { stage.base.as_str() } else { r };
+        .any(|v| facts.global_scope().get(v).is_none());
+    let chosen = if undefined {
+        stage.base_name.raw.as_str()
+    } else {
+        r
+    };
     if chosen.is_empty() || chosen.starts_with('$') {
         return None;
     }
@@ -132,8 +136,8 @@ FROM scratch
 
 fn check_dl3006(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for stage in &f.stages {
+    let f = ctx.model();
+    for stage in f.stages() {
         let Some(resolved) = external_base(stage, &f) else {
             continue;
         };
@@ -146,8 +150,8 @@ fn check_dl3006(ctx: &mut Context<'_>) {
             else {
                 continue;
             };
-            let via = if stage.base != resolved {
-                format!(" (`{}` resolves to `{resolved}`)", stage.base)
+            let via = if stage.base_name.raw != resolved {
+                format!(" (`{}` resolves to `{resolved}`)", stage.base_name.raw)
             } else {
                 String::new()
             };
@@ -198,8 +202,8 @@ FROM alpine:3.20
 
 fn check_dl3007(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for stage in &f.stages {
+    let f = ctx.model();
+    for stage in f.stages() {
         let Some(resolved) = external_base(stage, &f) else {
             continue;
         };
@@ -271,8 +275,8 @@ FROM python:3.12-slim@sha256:2b8f2e5a3b1d0a3c8f7e6d5c4b3a29180f7e6d5c4b3a29180f7
 
 fn check_bsn1001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for stage in &f.stages {
+    let f = ctx.model();
+    for stage in f.stages() {
         let Some(resolved) = external_base(stage, &f) else {
             continue;
         };
@@ -571,9 +575,9 @@ RUN curl -fsSLo /tmp/install.sh https://example.org/install.sh \
 
 fn check_bsn1003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let mut seen: Vec<(usize, usize)> = Vec::new();
-    for run in &f.runs {
+    for run in f.runs() {
         for s in &run.scripts {
             let cmds = &s.script.commands;
             // `curl ... | sh`

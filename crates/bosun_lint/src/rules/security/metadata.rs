@@ -130,7 +130,7 @@ CMD ["app"]
 
 fn check_bsn6001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let Some(last) = final_stage(&f) else { return };
     let mut present: Vec<String> = Vec::new();
     for s in stage_chain(&f, last) {
@@ -148,7 +148,11 @@ fn check_bsn6001(ctx: &mut Context<'_>) {
     if missing.is_empty() {
         return;
     }
-    let Some(from) = f.stages.get(last).and_then(|s| df.instructions.get(s.from)) else {
+    let Some(from) = f
+        .stages()
+        .get(last)
+        .and_then(|s| df.instructions.get(s.from))
+    else {
         return;
     };
     let list = missing

@@ -14,8 +14,8 @@
 //! | `BSN5xxx` | build context (`.dockerignore`) |
 //! | `BSN6xxx` | metadata (OCI labels) |
 //!
-//! The rules share the stage/RUN analysis of [`super::hadolint::facts`] (computed once
-//! per file) and read secrets with `bosun_secrets`.
+//! The rules read the file's semantic model (`Context::model`: stages, RUNs and their
+//! commands, computed once per file) and read secrets with `bosun_secrets`.
 
 pub mod dockerignore;
 pub mod hygiene;
@@ -30,7 +30,7 @@ mod corpus_tests;
 use crate::registry::Rule;
 use bosun_dockerfile::{Dockerfile, Instruction};
 
-use super::hadolint::facts::Facts;
+use bosun_dockerfile::model::Model;
 
 /// Declares one rule: `security_rule!(IDENT, META_IDENT, "CODE", "name", [aliases],
 /// Severity, FixAvailability, "summary", docs, check_fn)`.
@@ -76,33 +76,22 @@ pub static RULES: &[&Rule] = &[
     &metadata::BSN6001,
 ];
 
-/// Removes one level of matching quotes.
-pub(crate) fn unquote(s: &str) -> &str {
-    let t = s.trim();
-    let b = t.as_bytes();
-    if b.len() >= 2
-        && ((b[0] == b'"' && b[b.len() - 1] == b'"') || (b[0] == b'\'' && b[b.len() - 1] == b'\''))
-    {
-        t.get(1..t.len() - 1).unwrap_or("")
-    } else {
-        t
-    }
-}
+pub(crate) use bosun_dockerfile::unquote;
 
 /// The final stage (the image `docker build` produces without `--target`).
-pub(crate) fn final_stage(facts: &Facts) -> Option<usize> {
-    facts.stages.len().checked_sub(1)
+pub(crate) fn final_stage(facts: &Model) -> Option<usize> {
+    facts.stages().len().checked_sub(1)
 }
 
 /// The instructions of stage `stage`, with their indices.
 pub(crate) fn stage_instructions<'d>(
     df: &'d Dockerfile,
-    facts: &'d Facts,
+    facts: &'d Model,
     stage: usize,
 ) -> impl Iterator<Item = (usize, &'d Instruction)> + 'd {
     // The stage's own range (a scan of the whole file per stage made 50,000 stages
     // quadratic).
-    let range = facts.stages.get(stage).map_or(0..0, |s| {
+    let range = facts.stages().get(stage).map_or(0..0, |s| {
         s.from.min(s.end)..s.end.min(df.instructions.len())
     });
     let start = range.start;
@@ -116,8 +105,8 @@ pub(crate) fn stage_instructions<'d>(
 }
 
 /// Membership of `chain` by stage index (for lookups per RUN without a scan).
-pub(crate) fn chain_members(facts: &Facts, chain: &[usize]) -> Vec<bool> {
-    let mut m = vec![false; facts.stages.len()];
+pub(crate) fn chain_members(facts: &Model, chain: &[usize]) -> Vec<bool> {
+    let mut m = vec![false; facts.stages().len()];
     for &s in chain {
         if let Some(slot) = m.get_mut(s) {
             *slot = true;
@@ -128,10 +117,10 @@ pub(crate) fn chain_members(facts: &Facts, chain: &[usize]) -> Vec<bool> {
 
 /// The chain of stages `stage` is built from inside this Dockerfile, `stage` first
 /// (`FROM base AS a` / `FROM a AS b` → `[b, a]`).
-pub(crate) fn stage_chain(facts: &Facts, stage: usize) -> Vec<usize> {
+pub(crate) fn stage_chain(facts: &Model, stage: usize) -> Vec<usize> {
     let mut out = vec![stage];
     let mut cur = stage;
-    while let Some(p) = facts.stages.get(cur).and_then(|s| s.parent) {
+    while let Some(p) = facts.stages().get(cur).and_then(|s| s.parent()) {
         // A parent is always an earlier stage: no cycle, and no `contains` scan
         // (that made a chain of 50,000 stages quadratic).
         if p >= cur {
@@ -146,7 +135,7 @@ pub(crate) fn stage_chain(facts: &Facts, stage: usize) -> Vec<usize> {
 /// True when the image built by `stage` runs a service: its effective `ENTRYPOINT`
 /// (or else `CMD`) is not a shell, a REPL or `sleep`. Toolchain, CI and base images
 /// (`CMD ["python3"]`, `CMD ["bash"]`, no CMD at all) are not services.
-pub(crate) fn runs_service(df: &Dockerfile, facts: &Facts, stage: usize) -> bool {
+pub(crate) fn runs_service(df: &Dockerfile, facts: &Model, stage: usize) -> bool {
     let (mut entrypoint, mut cmd): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for &s in stage_chain(facts, stage).iter().rev() {
         for (_, i) in stage_instructions(df, facts, s) {
@@ -195,10 +184,7 @@ pub(crate) fn runs_service(df: &Dockerfile, facts: &Facts, stage: usize) -> bool
     !(idle || repl)
 }
 
-/// The basename of a path or command.
-pub(crate) fn basename(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
-}
+pub(crate) use bosun_dockerfile::shell::basename;
 
 #[cfg(test)]
 pub(crate) mod test_util {

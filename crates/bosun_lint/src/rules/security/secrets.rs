@@ -5,7 +5,7 @@
 
 use super::{security_rule, stage_instructions, unquote};
 use crate::context::Context;
-use crate::rules::hadolint::facts::Facts;
+use bosun_dockerfile::model::Model;
 use bosun_dockerfile::{Dockerfile, Instruction, Word};
 use bosun_secrets::{
     check_assignment, find_secrets_in_text, is_allowlisted_path, is_secret_name, secret_file_kind,
@@ -66,9 +66,9 @@ fn find_var_use(text: &str, name: &str) -> Option<Range<usize>> {
 
 /// Uses of secret-named ARGs by RUNs of the same stage: `(arg name, source range of
 /// the use)`, one per (ARG, RUN).
-fn secret_args_used_by_run(df: &Dockerfile, f: &Facts) -> Vec<(String, Range<usize>)> {
+fn secret_args_used_by_run(df: &Dockerfile, f: &Model) -> Vec<(String, Range<usize>)> {
     let mut out = Vec::new();
-    for (s, _) in f.stages.iter().enumerate() {
+    for (s, _) in f.stages().iter().enumerate() {
         let mut declared: Vec<String> = Vec::new();
         for (_, ins) in stage_instructions(df, f, s) {
             if ins.is("ARG") {
@@ -115,7 +115,7 @@ security_rule!(
     BSN3001_META,
     "BSN3001",
     "secret-in-arg-or-env",
-    ["SecretsUsedInArgOrEnv"],
+    [],
     Error,
     None,
     "Do not put secrets in ARG or ENV.",
@@ -156,14 +156,15 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
 
 ## References
 
-- BuildKit check `SecretsUsedInArgOrEnv`; hadolint `DL3064`; Trivy `DS-0031`
+- hadolint `DL3064` and BuildKit's `SecretsUsedInArgOrEnv` (`BK1015`) judge the name
+  alone; Trivy `DS-0031`
 "#,
     check_bsn3001
 );
 
 fn check_bsn3001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let used_by_run: Vec<String> = secret_args_used_by_run(df, &ctx.hadolint_facts())
+    let used_by_run: Vec<String> = secret_args_used_by_run(df, &ctx.model())
         .into_iter()
         .map(|(n, _)| n)
         .collect();
@@ -395,7 +396,7 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \
 
 fn check_bsn3003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    for (name, range) in secret_args_used_by_run(df, &ctx.hadolint_facts()) {
+    for (name, range) in secret_args_used_by_run(df, &ctx.model()) {
         ctx.report(
             &BSN3003_META,
             format!(

@@ -4,14 +4,14 @@
 
 use super::{basename, final_stage, security_rule, stage_chain, stage_instructions};
 use crate::context::Context;
-use crate::rules::hadolint::shell::Cmd;
+use bosun_dockerfile::shell::Cmd;
 use bosun_dockerfile::Instruction;
 
 /// The last USER of the final stage, following `FROM <earlier stage>` chains:
 /// `(instruction index, stage)`.
 fn effective_user(
     df: &bosun_dockerfile::Dockerfile,
-    f: &crate::rules::hadolint::facts::Facts,
+    f: &bosun_dockerfile::model::Model,
 ) -> Option<(usize, usize)> {
     let last = final_stage(f)?;
     for s in stage_chain(f, last) {
@@ -77,7 +77,7 @@ CMD ["app"]
 
 fn check_dl3002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let Some((idx, stage)) = effective_user(df, &f) else {
         return;
     };
@@ -92,7 +92,9 @@ fn check_dl3002(ctx: &mut Context<'_>) {
     let Ok(user) = bosun_dockerfile::expand::expand(&word.text, model.env_at(idx)) else {
         return;
     };
-    if is_root_user(&user) {
+    // An empty value is root at run time, but here it comes from an ARG without a
+    // default (a `--build-arg` decides): unknown, not reported.
+    if !user.is_empty() && is_root_user(&user) {
         let via = if user != word.text {
             format!(" (`{}` is `{user}`)", word.text)
         } else {
@@ -153,7 +155,7 @@ CMD ["python", "/app/app.py"]
 
 fn check_bsn2001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let Some(last) = final_stage(&f) else { return };
     if effective_user(df, &f).is_some() || !super::runs_service(df, &f, last) {
         return;
@@ -161,14 +163,18 @@ fn check_bsn2001(ctx: &mut Context<'_>) {
     // the chain's outermost external base
     let chain = stage_chain(&f, last);
     let root_stage = chain.last().copied().unwrap_or(last);
-    let Some(stage) = f.stages.get(root_stage) else {
+    let Some(stage) = f.stages().get(root_stage) else {
         return;
     };
-    let base = stage.base_resolved.to_ascii_lowercase();
+    let base = stage.base_resolved().to_ascii_lowercase();
     if base.contains("nonroot") || base.contains("rootless") || base.contains("non-root") {
         return;
     }
-    let Some(from) = f.stages.get(last).and_then(|s| df.instructions.get(s.from)) else {
+    let Some(from) = f
+        .stages()
+        .get(last)
+        .and_then(|s| df.instructions.get(s.from))
+    else {
         return;
     };
     let range = from.words.first().map_or(from.keyword.range, |w| w.range);
@@ -221,9 +227,9 @@ RUN apt-get update
 
 fn check_dl3004(ctx: &mut Context<'_>) {
     let src = ctx.source;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     let mut seen = Vec::new();
-    for run in &f.runs {
+    for run in f.runs() {
         for c in run.commands() {
             let range = if basename(&c.name) == "sudo" {
                 Some((c.name_range.start, c.name_range.end))
@@ -265,7 +271,7 @@ const INSTALLERS: &[(&str, &[&str])] = &[
 ];
 
 /// The package arguments of an install command (flags and the subcommand removed).
-pub(crate) fn installed_packages(c: &Cmd) -> Vec<&crate::rules::hadolint::shell::Arg> {
+pub(crate) fn installed_packages(c: &Cmd) -> Vec<&bosun_dockerfile::shell::Arg> {
     let name = basename(&c.name);
     let Some((_, subs)) = INSTALLERS.iter().find(|(n, _)| *n == name) else {
         return Vec::new();
@@ -354,7 +360,7 @@ EXPOSE 8080
 
 fn check_bsn2002(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
+    let f = ctx.model();
     for ins in df.instructions.iter().filter(|i| i.is("EXPOSE")) {
         for w in &ins.words {
             let port = w.text.split('/').next().unwrap_or("");
@@ -368,7 +374,7 @@ fn check_bsn2002(ctx: &mut Context<'_>) {
             }
         }
     }
-    for run in &f.runs {
+    for run in f.runs() {
         for c in run.commands() {
             let alpine = basename(&c.name) == "apk";
             for a in installed_packages(c) {
@@ -459,11 +465,11 @@ RUN mkdir /data && chown 10001:10001 /data && chmod 750 /data
 
 fn check_bsn2003(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let f = ctx.hadolint_facts();
-    for run in &f.runs {
+    let f = ctx.model();
+    for run in f.runs() {
         for c in run.commands() {
             let name = basename(&c.name);
-            let mode_args: Vec<&crate::rules::hadolint::shell::Arg> = match name {
+            let mode_args: Vec<&bosun_dockerfile::shell::Arg> = match name {
                 "chmod" => c
                     .args
                     .iter()
@@ -528,16 +534,6 @@ fn check_chmod_flag(ctx: &mut Context<'_>, ins: &Instruction) {
 mod tests {
     use super::super::test_util::{run, spans};
     use super::*;
-
-    #[test]
-    fn root_detection() {
-        for u in ["root", "0", "0:0", "root:root", "root:1000", "000"] {
-            assert!(is_root_user(u), "{u}");
-        }
-        for u in ["app", "10001", "1000:0", "nobody", "", "rootless"] {
-            assert!(!is_root_user(u), "{u}");
-        }
-    }
 
     #[test]
     fn only_the_final_stage_counts() {
