@@ -146,3 +146,37 @@ fn many_stages() {
     assert_eq!(count(&findings, "DL3024"), 0, "stage names are unique");
     assert_eq!(findings.len(), 2, "BSN6001 and BSN1001 only");
 }
+
+#[test]
+fn many_pragmas() {
+    // A pragma above every RUN; each suppresses that RUN's DL3059 except the first,
+    // whose RUN follows no RUN (so that pragma suppresses nothing: BSN9001).
+    let n = size(50_000);
+    let text = file("FROM alpine:3.19\n", n, |i| {
+        format!("# hadolint ignore=DL3059\nRUN echo {i}")
+    });
+    let findings = lint("pragmas.Dockerfile", &text);
+    assert_eq!(count(&findings, "DL3059"), 0, "every DL3059 suppressed");
+    assert_eq!(count(&findings, "BSN9001"), 1, "the first pragma is unused");
+    assert_eq!(findings.len(), 3, "BSN9001, BSN6001 and BSN1001 only");
+}
+
+#[test]
+fn self_doubling_args() {
+    // 30 doublings of a 16-byte value would be 16 GiB; expansions are capped, so the
+    // value stops growing (it becomes unknown) and the run stays small and fast.
+    let doubling = |scope: &str| {
+        let mut s = format!("ARG A=0123456789abcdef\n{scope}");
+        for _ in 0..30 {
+            s.push_str("ARG A=$A$A\n");
+        }
+        s
+    };
+    let text = format!(
+        "{}FROM alpine:3.19\n{}RUN echo \"$A\"\n",
+        doubling(""),
+        doubling("")
+    );
+    let findings = lint("doubling.Dockerfile", &text);
+    assert_eq!(findings.len(), 2, "BSN6001 and BSN1001 only");
+}

@@ -215,8 +215,10 @@ pub enum Location {
         layer_index: usize,
         layer_digest: String,
         path: String,
-        /// The history entry (`created_by`) that made this layer, when known.
-        created_by: Option<String>,
+        /// The history entry (`created_by`) that made this layer, when known. Shared by
+        /// the findings of one layer (one copy per layer, not per finding).
+        #[serde(with = "shared_str")]
+        created_by: Option<std::sync::Arc<str>>,
     },
     /// A field of the image config, e.g. `config.Env[2]`, `config.User`,
     /// `history[3].created_by`.
@@ -481,5 +483,23 @@ mod tests {
         // Mid-character and past-the-end offsets never panic.
         let s = Span::from_offsets(src, 12, 999);
         assert_eq!(s.end, src.len());
+    }
+}
+
+/// Serde for `Option<Arc<str>>` as a plain optional string (serde's `rc` feature would
+/// do it too, but would change `serde` for the whole workspace's build).
+mod shared_str {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::sync::Arc;
+
+    pub fn serialize<S: Serializer>(v: &Option<Arc<str>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(text) => s.serialize_some(&**text),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<str>>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.map(Arc::from))
     }
 }

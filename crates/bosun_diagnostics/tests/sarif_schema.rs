@@ -1,6 +1,6 @@
 //! The SARIF output validates against the OASIS SARIF 2.1.0 schema.
 
-use bosun_diagnostics::render::{self, sarif_document, ToolInfo};
+use bosun_diagnostics::render::{self, add_omitted, sarif_document, ToolInfo};
 use bosun_diagnostics::*;
 
 static RULE: RuleMeta = RuleMeta {
@@ -153,6 +153,24 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+
+    // What caps left out, in the run's properties and notifications: still valid.
+    let mut capped = doc.clone();
+    add_omitted(&mut capped, &[("BSI121 findings".to_string(), 399_000)]);
+    let errors: Vec<String> = validator
+        .iter_errors(&capped)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &capped["runs"][0];
+    assert_eq!(
+        run["properties"]["omitted"],
+        serde_json::json!([{ "what": "BSI121 findings", "count": 399_000 }])
+    );
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"],
+        "399000 more BSI121 findings not shown (cap reached)"
+    );
 
     // The schema is not vacuous here: a broken document is rejected.
     let mut bad = doc.clone();

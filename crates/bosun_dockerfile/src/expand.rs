@@ -221,6 +221,11 @@ pub enum ExpandErrorKind {
     /// exhaust the stack (BuildKit, on Go's growable stacks, has no such limit).
     #[error("substitutions nested too deeply")]
     TooDeep,
+    /// The expansion grew past [`MAX_EXPANSION_BYTES`] beyond the word's own length
+    /// (`ARG A=$A$A` chains double a value at each step): refused so that a small
+    /// hostile file cannot make gigabytes of text.
+    #[error("expansion too long")]
+    TooLong,
     #[error("unexpected end of statement while looking for matching single-quote")]
     UnterminatedSingleQuote,
     #[error("unexpected end of statement while looking for matching double-quote")]
@@ -328,6 +333,7 @@ impl Lexer {
             matched: Vec::new(),
             unmatched: Vec::new(),
             depth: 0,
+            max_len: word.len().saturating_add(MAX_EXPANSION_BYTES),
         };
         match sw.process_stop_on(None, self.raw_escapes) {
             Ok((value, words)) => Ok(Expansion {
@@ -442,8 +448,14 @@ impl Words {
 /// How deeply `${...}` may nest.
 pub const MAX_NESTING: usize = 200;
 
+/// How much longer than the word itself its expansion may grow (BuildKit has no
+/// limit; real values are a few KiB at most).
+pub const MAX_EXPANSION_BYTES: usize = 1 << 20;
+
 struct ShellWord<'a, 'e, E: Env + ?Sized> {
     depth: usize,
+    /// Most bytes any string built while expanding this word may have.
+    max_len: usize,
     lex: &'a Lexer,
     scan: Scanner<'a>,
     env: &'e E,
@@ -490,6 +502,15 @@ impl<E: Env + ?Sized> ShellWord<'_, '_, E> {
         }
     }
 
+    /// Refuses a string longer than the word may expand to.
+    fn check_len(&self, len: usize) -> Result<(), ExpandErrorKind> {
+        if len > self.max_len {
+            Err(ExpandErrorKind::TooLong)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Processes until `stop` (consumed) or the end of input.
     fn process_stop_on(
         &mut self,
@@ -522,6 +543,7 @@ impl<E: Env + ?Sized> ShellWord<'_, '_, E> {
             }
             if ch == '$' {
                 let tmp = self.process_dollar()?;
+                self.check_len(result.len() + tmp.len())?;
                 result.push_str(&tmp);
                 words.add_string(&tmp);
             } else if quotes && ch == '\'' {
@@ -530,6 +552,7 @@ impl<E: Env + ?Sized> ShellWord<'_, '_, E> {
                 words.add_raw_string(&tmp);
             } else if quotes && ch == '"' {
                 let tmp = self.process_double_quote()?;
+                self.check_len(result.len() + tmp.len())?;
                 result.push_str(&tmp);
                 words.add_raw_string(&tmp);
             } else {
@@ -598,6 +621,7 @@ impl<E: Env + ?Sized> ShellWord<'_, '_, E> {
                 }
                 Some('$') => {
                     let value = self.process_dollar()?;
+                    self.check_len(result.len() + value.len())?;
                     result.push_str(&value);
                 }
                 Some(_) => {
@@ -773,8 +797,10 @@ impl<E: Env + ?Sized> ShellWord<'_, '_, E> {
                 let value = value.unwrap_or_default();
                 let re = shell_pattern_to_regex(&pattern, true, false)?;
                 if replace_all {
-                    Ok(replace_all_go(&re, &value, &replacement))
+                    replace_all_go(&re, &value, &replacement, self.max_len)
+                        .ok_or(ExpandErrorKind::TooLong)
                 } else {
+                    self.check_len(value.len() + replacement.len())?;
                     Ok(match re.find(&value) {
                         Some(m) => {
                             let mut out = String::with_capacity(value.len());
@@ -875,8 +901,9 @@ fn trim_suffix(pattern: &str, value: &str, greedy: bool) -> Result<String, Expan
 
 /// Go's `Regexp.ReplaceAllString`: successive non-overlapping matches, an empty match
 /// right after a match is not replaced, and `$0`, `${0}`, `$$` in the replacement are
-/// expanded (other references expand to nothing, a malformed `$` stays).
-fn replace_all_go(re: &regex::Regex, src: &str, template: &str) -> String {
+/// expanded (other references expand to nothing, a malformed `$` stays). `None` when
+/// the result would pass `max_len` bytes.
+fn replace_all_go(re: &regex::Regex, src: &str, template: &str, max_len: usize) -> Option<String> {
     let mut out = String::with_capacity(src.len());
     let mut last_end = 0usize;
     let mut search = 0usize;
@@ -887,6 +914,9 @@ fn replace_all_go(re: &regex::Regex, src: &str, template: &str) -> String {
         out.push_str(src.get(last_end..m.start()).unwrap_or_default());
         if m.end() > last_end || m.start() == 0 {
             go_expand(&mut out, template, m.as_str());
+        }
+        if out.len() > max_len {
+            return None;
         }
         last_end = m.end();
         let width = src
@@ -902,7 +932,7 @@ fn replace_all_go(re: &regex::Regex, src: &str, template: &str) -> String {
         }
     }
     out.push_str(src.get(last_end..).unwrap_or_default());
-    out
+    (out.len() <= max_len).then_some(out)
 }
 
 fn go_expand(out: &mut String, template: &str, whole: &str) {
@@ -1106,6 +1136,25 @@ mod tests {
         assert_eq!(e.kind, ExpandErrorKind::TooDeep);
         let ok = format!("{}x{}", "${a:-".repeat(50), "}".repeat(50));
         assert_eq!(run(&ok, &[]).unwrap().value, "x");
+    }
+
+    #[test]
+    fn expansion_length_is_capped() {
+        // Half the cap, referenced twice, fits (with the word's own length); three
+        // times does not, in any position.
+        let half = "x".repeat(MAX_EXPANSION_BYTES / 2);
+        let vars = [("A", half.as_str())];
+        assert_eq!(run("$A$A", &vars).unwrap().value.len(), MAX_EXPANSION_BYTES);
+        for word in [
+            "$A$A$A",
+            "\"$A$A$A\"",
+            "${B:-$A$A$A}",
+            "${A//x/xxx}",
+            "${A/x/$A$A$A}",
+        ] {
+            let e = run(word, &vars).unwrap_err();
+            assert_eq!(e.kind, ExpandErrorKind::TooLong, "{word}");
+        }
     }
 
     #[test]

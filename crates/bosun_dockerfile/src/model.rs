@@ -760,7 +760,15 @@ struct Builder<'d> {
     df: &'d Dockerfile,
     lexer: Lexer,
     options: ModelOptions,
+    /// Bytes the stored ARG/ENV/WORKDIR/FROM values grew by in expansion so far.
+    grown: std::cell::Cell<usize>,
 }
+
+/// Most bytes all the values a model stores may grow by in expansion together, past
+/// which further values that grow are unknown (`None`). Each expansion is capped
+/// ([`crate::expand::MAX_EXPANSION_BYTES`]); this bounds their sum, since 100,000
+/// `ARG B=$A` lines after a long `A` would each store a copy.
+const MAX_MODEL_GROWTH_BYTES: usize = 64 << 20;
 
 /// `ARG` words: `NAME` or `NAME=value` (value raw).
 fn arg_pairs(instr: &Instruction) -> Vec<(String, Option<String>)> {
@@ -798,6 +806,7 @@ impl<'d> Builder<'d> {
             df,
             lexer: Lexer::new(df.escape),
             options,
+            grown: std::cell::Cell::new(0),
         }
     }
 
@@ -811,7 +820,16 @@ impl<'d> Builder<'d> {
     }
 
     fn expand_value(&self, raw: &str, scope: &Scope) -> Option<String> {
-        self.lexer.process_word(raw, scope).ok()
+        let value = self.lexer.process_word(raw, scope).ok()?;
+        let growth = value.len().saturating_sub(raw.len());
+        if growth > 0 {
+            let total = self.grown.get().saturating_add(growth);
+            if total > MAX_MODEL_GROWTH_BYTES {
+                return None;
+            }
+            self.grown.set(total);
+        }
+        Some(value)
     }
 
     fn build(self) -> Model {

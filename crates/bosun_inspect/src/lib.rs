@@ -24,6 +24,7 @@ mod view;
 
 use bosun_diagnostics::Finding;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub use config::is_root_user;
 pub use history::{parse_created_by, CreatedBy};
@@ -52,7 +53,8 @@ pub struct ImageMeta {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HistoryEntry {
-    pub created_by: Option<String>,
+    /// Shared with the image config's history and the layer it made.
+    pub created_by: Option<Arc<str>>,
     pub empty_layer: bool,
 }
 
@@ -63,8 +65,8 @@ pub struct LayerInfo {
     pub index: usize,
     /// The layer's digest (the blob digest; the diff id for uncompressed layers).
     pub digest: String,
-    /// The history entry that made this layer, when known.
-    pub created_by: Option<String>,
+    /// The history entry that made this layer, when known (shared with the history).
+    pub created_by: Option<Arc<str>>,
 }
 
 /// What a tar entry is.
@@ -159,8 +161,8 @@ impl Inspector {
 
     /// The `created_by` of each non-empty history entry, in order: layer `i` was made by
     /// element `i` when the counts agree (a squashed image's do not; then all `None`).
-    pub fn layer_created_by(&self, layer_count: usize) -> Vec<Option<String>> {
-        let made: Vec<Option<String>> = self
+    pub fn layer_created_by(&self, layer_count: usize) -> Vec<Option<Arc<str>>> {
+        let made: Vec<Option<Arc<str>>> = self
             .meta
             .history
             .iter()

@@ -3,7 +3,7 @@
 
 use crate::{Entry, EntryKind, HistoryEntry, ImageMeta, Inspector, LayerInfo, LayerScan, Report};
 use bosun_oci::{Body, EntryMeta, Image, LayerVisitor, WalkOptions, Want, Whiteout};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The checks' view of an image config.
 pub fn image_meta(name: &str, image: &Image) -> ImageMeta {
@@ -23,7 +23,7 @@ pub fn image_meta(name: &str, image: &Image) -> ImageMeta {
             .history
             .iter()
             .map(|h| HistoryEntry {
-                created_by: h.created_by.clone(),
+                created_by: h.created_by.as_deref().map(Arc::from),
                 empty_layer: h.empty_layer,
             })
             .collect(),
@@ -167,11 +167,17 @@ pub fn inspect_along<T>(
             .layers
             .iter()
             .map(|l| {
-                Mutex::new(inspector.layer(LayerInfo {
-                    index: l.index,
-                    digest: l.digest.to_string(),
-                    created_by: l.created_by().map(str::to_string),
-                }))
+                Mutex::new(
+                    inspector.layer(LayerInfo {
+                        index: l.index,
+                        digest: l.digest.to_string(),
+                        // The history entry's one copy, shared.
+                        created_by: l
+                            .history_index
+                            .and_then(|i| inspector.meta().history.get(i))
+                            .and_then(|h| h.created_by.clone()),
+                    }),
+                )
             })
             .collect(),
     };

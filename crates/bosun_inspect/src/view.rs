@@ -7,6 +7,7 @@ use crate::paths::{stock_setuid, ToolKind};
 use crate::{rules, ImageMeta, KnownValue, Report, Suppressed};
 use bosun_diagnostics::{Finding, Location, RuleMeta, Severity};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// What became of a path a layer added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,9 +75,10 @@ const MAX_CREATED_BY_CHARS: usize = 1024;
 struct Ctx<'a> {
     meta: &'a ImageMeta,
     layers: &'a [LayerRecord],
-    /// Per layer, computed once: the masked `created_by` (capped) for locations, and the
-    /// short form for messages.
-    created_by: Vec<(Option<String>, Option<String>)>,
+    /// Per layer, computed once: the masked `created_by` (capped) for locations, shared
+    /// by the layer's findings (the history's own string when masking and the cap leave
+    /// it as it is), and the short form for messages.
+    created_by: Vec<(Option<Arc<str>>, Option<String>)>,
 }
 
 fn capped(s: String) -> String {
@@ -130,14 +132,17 @@ pub(crate) fn check_layers(
 ) -> Report {
     let created_by = layers
         .iter()
-        .map(|l| match l.info.created_by.as_deref() {
+        .map(|l| match &l.info.created_by {
             Some(c) => {
                 // Cut before masking: masking megabytes per layer is wasted work.
                 let head: String = c.chars().take(MAX_CREATED_BY_CHARS * 4).collect();
-                (
-                    Some(capped(mask(&head, known))),
-                    Some(short_created_by(&head, known)),
-                )
+                let located = capped(mask(&head, known));
+                let located = if *located == **c {
+                    c.clone()
+                } else {
+                    Arc::from(located)
+                };
+                (Some(located), Some(short_created_by(&head, known)))
             }
             None => (None, None),
         })

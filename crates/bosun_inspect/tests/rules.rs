@@ -35,7 +35,7 @@ fn run(meta: ImageMeta, layers: &[&[E]]) -> Report {
         let mut scan = inspector.layer(LayerInfo {
             index: i,
             digest: format!("sha256:{i:064}"),
-            created_by: Some(format!("RUN step {i}")),
+            created_by: Some(format!("RUN step {i}").into()),
         });
         for (path, kind, mode, body) in entries.iter() {
             let e = Entry {

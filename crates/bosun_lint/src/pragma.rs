@@ -368,10 +368,7 @@ fn strip_word<'t>(text: &'t str, word: &str) -> Option<&'t str> {
 /// The instruction a "next instruction" pragma at `comment` applies to.
 fn next_instruction(df: &Dockerfile, comment: TextRange) -> Option<&Instruction> {
     let line = df.line_of(comment.start);
-    let next = df
-        .instructions
-        .iter()
-        .find(|i| i.range.start >= comment.end)?;
+    let next = first_instruction_from(df, comment.end)?;
     // Only comment lines may lie between.
     for l in (line + 1)..next.start_line {
         let t = df.text(df.line_range(l)).trim();
@@ -382,12 +379,24 @@ fn next_instruction(df: &Dockerfile, comment: TextRange) -> Option<&Instruction>
     Some(next)
 }
 
+/// The first instruction starting at or after byte `offset` (instructions are in
+/// source order: a binary search, so 50,000 pragmas do not each scan the file).
+fn first_instruction_from(df: &Dockerfile, offset: usize) -> Option<&Instruction> {
+    let i = df.instructions.partition_point(|i| i.range.start < offset);
+    df.instructions.get(i)
+}
+
 /// The byte range of the stage that starts at `from` (up to the next FROM).
 fn stage_range(df: &Dockerfile, from: &Instruction) -> TextRange {
+    let after = df
+        .instructions
+        .partition_point(|i| i.range.start <= from.range.start);
     let end = df
         .instructions
+        .get(after..)
+        .unwrap_or_default()
         .iter()
-        .find(|i| i.range.start > from.range.start && i.is("FROM"))
+        .find(|i| i.is("FROM"))
         .map_or(df.source.len(), |i| i.range.start);
     TextRange::new(from.range.start, end)
 }
@@ -668,10 +677,7 @@ fn parse_instruction_check(
     }
     // The comment block above an instruction: BuildKit's PrevComment, where a blank
     // line does not break the block.
-    let next = df
-        .instructions
-        .iter()
-        .find(|i| i.range.start >= comment.end);
+    let next = first_instruction_from(df, comment.end);
     let scope = match next {
         Some(i) if attached_by_prev_comments(df, i, comment) => {
             if i.is("FROM") {
@@ -698,13 +704,18 @@ fn attached_by_prev_comments(df: &Dockerfile, instr: &Instruction, comment: Text
     if count == 0 {
         return false;
     }
-    let before: Vec<&bosun_dockerfile::Comment> = df
+    // The last `count` comments before the instruction (comments are in source order).
+    let before = df
         .comments
+        .partition_point(|c| c.range.end <= instr.range.start);
+    df.comments
+        .get(..before)
+        .unwrap_or_default()
         .iter()
+        .rev()
         .filter(|c| !c.in_continuation && c.range.end <= instr.range.start)
-        .collect();
-    let block = &before[before.len().saturating_sub(count)..];
-    block.iter().any(|c| c.range == comment)
+        .take(count)
+        .any(|c| c.range == comment)
 }
 
 /// The rule meta of a finding (by its code).
@@ -803,6 +814,8 @@ pub fn apply_pragmas(
         }
     }
 
+    let index = ScopeIndex::new(&pragmas.suppressions);
+    let mut candidates: Vec<usize> = Vec::new();
     // hadolint drops a whole `# hadolint ignore=` list when a name in it is not a rule
     // code at all (`ignore=crazy,DL3002` suppresses nothing); such a comment is still
     // reported as malformed above.
@@ -840,7 +853,11 @@ pub fn apply_pragmas(
         if !opts.disable_suppressions {
             if let Some(m) = meta {
                 let at = finding_start(&f);
-                for (i, s) in pragmas.suppressions.iter().enumerate() {
+                index.candidates(at, &mut candidates);
+                for &i in &candidates {
+                    let Some(s) = pragmas.suppressions.get(i) else {
+                        continue;
+                    };
                     let in_scope = match s.scope {
                         Scope::File => true,
                         Scope::Range(r) => at.is_some_and(|a| r.contains(a) || a == r.start),
@@ -865,7 +882,11 @@ pub fn apply_pragmas(
                 }
             } else if let Some(at) = finding_start(&f) {
                 // Findings of codes outside the registry (ShellCheck's SCxxxx).
-                for (i, s) in pragmas.suppressions.iter().enumerate() {
+                index.candidates(Some(at), &mut candidates);
+                for &i in &candidates {
+                    let Some(s) = pragmas.suppressions.get(i) else {
+                        continue;
+                    };
                     let in_scope = match s.scope {
                         Scope::File => true,
                         Scope::Range(r) => r.contains(at),
@@ -894,6 +915,9 @@ pub fn apply_pragmas(
     }
 
     if !opts.disable_suppressions {
+        // The rules each name stands for, looked up once per name.
+        let mut named_rules: std::collections::HashMap<String, Vec<&'static RuleMeta>> =
+            std::collections::HashMap::new();
         for (i, s) in pragmas.suppressions.iter().enumerate() {
             for (j, (name, range)) in s.names.iter().enumerate() {
                 if used[i][j]
@@ -903,11 +927,15 @@ pub fn apply_pragmas(
                 {
                     continue;
                 }
-                let rules: Vec<&'static RuleMeta> = crate::rules::RULES
-                    .iter()
-                    .map(|r| r.meta)
-                    .filter(|m| named(m, name))
-                    .collect();
+                let rules = named_rules
+                    .entry(name.to_ascii_lowercase())
+                    .or_insert_with(|| {
+                        crate::rules::RULES
+                            .iter()
+                            .map(|r| r.meta)
+                            .filter(|m| named(m, name))
+                            .collect()
+                    });
                 // A pragma attached to nothing is reported whatever runs; otherwise only
                 // when one of the named rules ran (else it could not have been used).
                 let detached = s.scope == Scope::Nothing;
@@ -950,6 +978,71 @@ pub fn apply_pragmas(
         enabled(m)
     }));
     out
+}
+
+/// Which suppressions may cover a position, found without a scan of them all (a file
+/// with 50,000 pragmas and as many findings must not cost their product).
+/// File-wide suppressions always; range-scoped ones through chains of ranges with
+/// increasing starts that do not overlap, so at most one range per chain can hold a
+/// position. Pragma scopes are instructions and stages (nested or apart): two or three
+/// chains. The callers still apply their exact scope test to each candidate.
+struct ScopeIndex {
+    file: Vec<usize>,
+    /// Each chain: (range, the suppressions with exactly that range), by start.
+    chains: Vec<Vec<(TextRange, Vec<usize>)>>,
+}
+
+impl ScopeIndex {
+    fn new(suppressions: &[Suppression]) -> ScopeIndex {
+        let mut file = Vec::new();
+        let mut ranges: Vec<(TextRange, usize)> = Vec::new();
+        for (i, s) in suppressions.iter().enumerate() {
+            match s.scope {
+                Scope::File => file.push(i),
+                Scope::Range(r) => ranges.push((r, i)),
+                Scope::Nothing => {}
+            }
+        }
+        // By start, longer first, so that an enclosing range comes before the ranges
+        // inside it.
+        ranges.sort_by_key(|(r, i)| (r.start, std::cmp::Reverse(r.end), *i));
+        let mut chains: Vec<Vec<(TextRange, Vec<usize>)>> = Vec::new();
+        for (r, i) in ranges {
+            // Same range as the last one placed: same entry.
+            if let Some(entry) = chains
+                .iter_mut()
+                .filter_map(|c| c.last_mut())
+                .find(|(last, _)| *last == r)
+            {
+                entry.1.push(i);
+                continue;
+            }
+            match chains.iter_mut().find(|c| {
+                c.last()
+                    .is_none_or(|(last, _)| last.end <= r.start && last.start < r.start)
+            }) {
+                Some(c) => c.push((r, vec![i])),
+                None => chains.push(vec![(r, vec![i])]),
+            }
+        }
+        ScopeIndex { file, chains }
+    }
+
+    /// The suppressions whose scope may cover `at` (every file-wide one; with `at`,
+    /// the ranges that hold it or start there), in no particular order.
+    fn candidates(&self, at: Option<usize>, out: &mut Vec<usize>) {
+        out.clear();
+        out.extend_from_slice(&self.file);
+        let Some(a) = at else { return };
+        for chain in &self.chains {
+            let k = chain.partition_point(|(r, _)| r.start <= a);
+            if let Some((r, ids)) = k.checked_sub(1).and_then(|k| chain.get(k)) {
+                if r.contains(a) || a == r.start {
+                    out.extend_from_slice(ids);
+                }
+            }
+        }
+    }
 }
 
 /// The fix for an unused name: remove it from the list, or the whole comment line when

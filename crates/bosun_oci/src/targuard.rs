@@ -151,17 +151,16 @@ impl<R> TarGuard<R> {
             }
             return Ok(());
         }
-        if h.as_bytes().iter().all(|&x| x == 0) {
+        // (A slice comparison and the crate's own checksum code: per-byte folds here
+        // were a third of the time on a layer of 400,000 empty entries in a debug build.)
+        if h.as_bytes()[..] == [0u8; 512][..] {
             // `ignore_zeros` is off: the crate stops at the first zero block.
             return self.stop();
         }
-        let bytes = h.as_bytes();
-        // As the crate computes it: the checksum field counts as eight spaces.
-        let sum_of = |b: &[u8]| b.iter().fold(0u32, |a, &x| a + u32::from(x));
-        let sum = sum_of(bytes.get(..148).unwrap_or(&[]))
-            + sum_of(bytes.get(156..).unwrap_or(&[]))
-            + 8 * 32;
-        if h.cksum().ok() != Some(sum) {
+        // The checksum as the crate computes it (the field counts as eight spaces).
+        let mut expected = h.clone();
+        expected.set_cksum();
+        if h.cksum().ok() != expected.cksum().ok() {
             return self.stop(); // the crate fails here
         }
         let et = h.entry_type();

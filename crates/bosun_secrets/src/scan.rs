@@ -1,7 +1,7 @@
 //! Running the detectors: keyword pre-filter, regexes, validation, de-duplication.
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::AhoCorasick;
 use base64::Engine as _;
@@ -14,16 +14,17 @@ use crate::value::{is_allowlisted_example, is_placeholder_value, redact, shannon
 use crate::{Confidence, SecretMatch, Severity, GENERIC_RULE_ID, NAMED_VALUE_RULE_ID};
 
 struct Compiled {
-    /// One regex per entry of `RULES` (`None` only if a pattern failed to compile,
-    /// which a unit test rules out).
-    regexes: Vec<Option<Regex>>,
+    /// One regex per entry of `RULES`, compiled the first time the keyword pre-filter
+    /// lets its rule run (`None` only if a pattern failed to compile, which a unit test
+    /// rules out). Compiling all of them up front cost most of a one-file lint run.
+    regexes: Vec<OnceLock<Option<Regex>>>,
     keywords: Option<AhoCorasick>,
     /// Keyword pattern id → rule index.
     keyword_rule: Vec<usize>,
 }
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
-    let regexes = RULES.iter().map(|r| Regex::new(r.pattern).ok()).collect();
+    let regexes = RULES.iter().map(|_| OnceLock::new()).collect();
     let mut words = Vec::new();
     let mut keyword_rule = Vec::new();
     for (i, r) in RULES.iter().enumerate() {
@@ -92,7 +93,11 @@ pub fn find_secrets_in_bytes(bytes: &[u8]) -> Vec<SecretMatch> {
         if !active.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let Some(Some(re)) = c.regexes.get(i) else {
+        let Some(Some(re)) = c
+            .regexes
+            .get(i)
+            .map(|slot| slot.get_or_init(|| Regex::new(rule.pattern).ok()))
+        else {
             continue;
         };
         let windows: &[Range<usize>] = if rule.check == Check::Generic {

@@ -147,7 +147,18 @@ pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
         OutputFormat::Json => render::render_json(&mut out, &findings)?,
         OutputFormat::Sarif => {
             let metas: Vec<&RuleMeta> = bosun_inspect::RULES.to_vec();
-            render::render_sarif(&mut out, &findings, &metas, &ToolInfo::default())?;
+            let omitted: Vec<(String, u64)> = report
+                .omitted
+                .iter()
+                .map(|o| (o.what.clone(), o.count))
+                .collect();
+            render::render_sarif_with_omitted(
+                &mut out,
+                &findings,
+                &metas,
+                &ToolInfo::default(),
+                &omitted,
+            )?;
         }
     }
     out.flush()?;

@@ -24,7 +24,10 @@ mod sarif;
 mod text;
 
 pub use json::{findings_value, render_json, render_json_value};
-pub use sarif::{render_sarif, render_sarif_runs, sarif_document, sarif_log, SarifRun, ToolInfo};
+pub use sarif::{
+    add_omitted, render_sarif, render_sarif_runs, render_sarif_with_omitted, sarif_document,
+    sarif_log, SarifRun, ToolInfo,
+};
 pub use text::{render_text, summary_line, TextOptions};
 
 use crate::{Finding, Location};
@@ -236,7 +239,15 @@ pub(crate) fn clean_finding(f: &Finding, escape: bool) -> Finding {
             layer_index: *layer_index,
             layer_digest: c(layer_digest),
             path: c(path),
-            created_by: created_by.as_deref().map(c),
+            // The layer's one shared copy when cleaning leaves it as it is.
+            created_by: created_by.as_ref().map(|s| {
+                let cleaned = c(s);
+                if *cleaned == **s {
+                    s.clone()
+                } else {
+                    std::sync::Arc::from(cleaned)
+                }
+            }),
         },
         Location::ImageConfig { image, field } => Location::ImageConfig {
             image: c(image),

@@ -125,7 +125,7 @@ fn location(f: &Finding) -> Value {
             props.insert("layerIndex".into(), json!(layer_index));
             props.insert("layerDigest".into(), json!(layer_digest));
             if let Some(c) = created_by {
-                props.insert("createdBy".into(), json!(c));
+                props.insert("createdBy".into(), json!(c.as_ref()));
             }
             json!({
                 "logicalLocations": [{
@@ -324,15 +324,12 @@ pub fn render_sarif(
     rules: &[&RuleMeta],
     tool: &ToolInfo,
 ) -> io::Result<()> {
-    render_sarif_runs(
-        w,
-        &[SarifRun {
-            findings,
-            rules,
-            category: None,
-        }],
-        tool,
-    )
+    let run = SarifRun {
+        findings,
+        rules,
+        category: None,
+    };
+    write_runs(w, &[run], tool, &[])
 }
 
 /// Writes the SARIF log of several runs, pretty-printed, and a newline.
@@ -341,14 +338,76 @@ pub fn render_sarif_runs(
     runs: &[SarifRun<'_>],
     tool: &ToolInfo,
 ) -> io::Result<()> {
-    // Redacted first; serde escapes C0 controls, `escape_json_c1` the rest.
+    write_runs(w, runs, tool, &[])
+}
+
+/// Records what caps left out of a report (`what`, how many) in the first run: as
+/// `runs[0].properties.omitted` (`[{"what", "count"}]`, for tools) and as one
+/// invocation notification each (for people reading the log in a viewer). Nothing
+/// when `omitted` is empty.
+pub fn add_omitted(doc: &mut Value, omitted: &[(String, u64)]) {
+    if omitted.is_empty() {
+        return;
+    }
+    let Some(run) = doc
+        .get_mut("runs")
+        .and_then(|r| r.get_mut(0))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let list: Vec<Value> = omitted
+        .iter()
+        .map(|(what, count)| json!({ "what": what, "count": count }))
+        .collect();
+    let notes: Vec<Value> = omitted
+        .iter()
+        .map(|(what, count)| {
+            json!({
+                "level": "note",
+                "message": { "text": format!("{count} more {what} not shown (cap reached)") },
+            })
+        })
+        .collect();
+    run.insert("properties".into(), json!({ "omitted": list }));
+    run.insert(
+        "invocations".into(),
+        json!([{ "executionSuccessful": true, "toolExecutionNotifications": notes }]),
+    );
+}
+
+/// [`render_sarif`] for a report whose caps left findings out (see [`add_omitted`]).
+pub fn render_sarif_with_omitted(
+    w: &mut dyn Write,
+    findings: &[Finding],
+    rules: &[&RuleMeta],
+    tool: &ToolInfo,
+    omitted: &[(String, u64)],
+) -> io::Result<()> {
+    let run = SarifRun {
+        findings,
+        rules,
+        category: None,
+    };
+    write_runs(w, &[run], tool, omitted)
+}
+
+fn write_runs(
+    w: &mut dyn Write,
+    runs: &[SarifRun<'_>],
+    tool: &ToolInfo,
+    omitted: &[(String, u64)],
+) -> io::Result<()> {
+    // Redacted first; serde escapes C0 controls, `write_json` the rest.
     let clean: Vec<Vec<Finding>> = runs.iter().map(|r| super::redacted(r.findings)).collect();
     let runs: Vec<SarifRun<'_>> = runs
         .iter()
         .zip(&clean)
         .map(|(r, findings)| SarifRun { findings, ..*r })
         .collect();
-    super::write_json(w, &sarif_log(&runs, tool))
+    let mut doc = sarif_log(&runs, tool);
+    add_omitted(&mut doc, omitted);
+    super::write_json(w, &doc)
 }
 
 #[cfg(test)]
