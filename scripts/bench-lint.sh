@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Lints the whole visible Dockerfile corpus with bosun (release build) and with hadolint,
-# in the same run, and prints files/s for each and the ratio.
+# in the same run, and prints three figures for each and their ratios:
+#   1. the whole corpus: files/s;
+#   2. one file per process (the pre-commit and editor case): mean ms per file over a
+#      sample of $BENCH_SINGLE files (default 100), one process each;
+#   3. peak memory (max RSS) of linting the whole corpus in one process each
+#      (hadolint with every file on one command line, as bosun gets them).
 #
 #   scripts/bench-lint.sh [CORPUS_DIR]        (BOSUN=path skips the release build)
 #
@@ -34,13 +39,32 @@ files=$(tr -cd '\0' <"$list" | wc -c)
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
 
+[ -x /usr/bin/time ] || { echo "bench-lint: needs GNU time: apt-get install -y time" >&2; exit 2; }
+rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
+single=${BENCH_SINGLE:-100}
+sample=$(mktemp)
+trap 'rm -f "$list" "$sample"' EXIT
+# Every (files/single)-th file: a spread over the corpus, the same for both tools.
+tr '\0' '\n' <"$list" | awk -v n="$files" -v k="$single" 'NR % int((n + k - 1) / k) == 0' >"$sample"
+nsample=$(wc -l <"$sample")
+per_file_ms() { # command...: mean wall ms per file of the sample, one process each
+  local t0 t1
+  t0=$(now)
+  while IFS= read -r f; do "$@" "$f" >/dev/null 2>&1 || true; done <"$sample"
+  t1=$(now)
+  awk -v a="$t0" -v b="$t1" -v n="$nsample" 'BEGIN { printf "%.1f", (b - a) * 1000 / n }'
+}
+
 # bosun: every file as an explicit argument, JSON out (no terminal rendering cost).
 t0=$(now)
-xargs -0 "$bosun" lint -f json -t none <"$list" >/tmp/bench-bosun.json
+xargs -0 /usr/bin/time -v -o /tmp/bench-bosun.time "$bosun" lint -f json -t none <"$list" >/tmp/bench-bosun.json
 t1=$(now)
 bosun_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 bosun_findings=$(grep -c '"code":' /tmp/bench-bosun.json || true)
 echo "bosun:    $files files in $(printf %.2f "$bosun_s") s = $(rate "$files" "$bosun_s") files/s ($bosun_findings findings)"
+bosun_mb=$(rss_mb /tmp/bench-bosun.time)
+bosun_one=$(per_file_ms "$bosun" lint -f json -t none)
+echo "bosun:    one file per process: $bosun_one ms/file ($nsample files); peak memory $bosun_mb MiB"
 
 hadolint=${HADOLINT:-}
 if [[ -z $hadolint ]]; then
@@ -57,4 +81,11 @@ xargs -0 -P"$jobs" -n50 "$hadolint" --no-fail -f json <"$list" >/tmp/bench-hadol
 t1=$(now)
 had_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 echo "hadolint: $files files in $(printf %.2f "$had_s") s = $(rate "$files" "$had_s") files/s (xargs -P$jobs)"
-awk -v b="$bosun_s" -v h="$had_s" 'BEGIN { printf "ratio:    bosun is %.1fx faster than hadolint\n", h / b }'
+xargs -0 /usr/bin/time -v -o /tmp/bench-hadolint.time "$hadolint" --no-fail -f json <"$list" >/dev/null 2>&1 || true
+had_mb=$(rss_mb /tmp/bench-hadolint.time)
+had_one=$(per_file_ms "$hadolint" --no-fail -f json)
+echo "hadolint: one file per process: $had_one ms/file ($nsample files); peak memory $had_mb MiB"
+awk -v b="$bosun_s" -v h="$had_s" 'BEGIN { printf "ratio:    whole corpus: bosun is %.1fx faster than hadolint\n", h / b }'
+awk -v b="$bosun_one" -v h="$had_one" 'BEGIN { printf "ratio:    one file per process: bosun takes %.2f of hadolint'"'"'s time\n", b / h }'
+awk -v b="$bosun_mb" -v h="$had_mb" 'BEGIN { printf "ratio:    peak memory: bosun uses %.2f of hadolint'"'"'s\n", b / h }'
+
