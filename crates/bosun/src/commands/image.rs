@@ -6,7 +6,6 @@ use crate::commands::output::{fails, failure_threshold, use_color, write_framele
 use crate::ExitStatus;
 use anyhow::Context;
 use bosun_diagnostics::render::{self, ToolInfo};
-use bosun_diagnostics::RuleMeta;
 use bosun_oci::{Credentials, Image, OpenOptions, Platform, Progress, WalkOptions};
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -146,7 +145,6 @@ pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
         }
         OutputFormat::Json => render::render_json(&mut out, &findings)?,
         OutputFormat::Sarif => {
-            let metas: Vec<&RuleMeta> = bosun_inspect::RULES.to_vec();
             let omitted: Vec<(String, u64)> = report
                 .omitted
                 .iter()
@@ -155,7 +153,7 @@ pub fn run(args: &ImageArgs) -> anyhow::Result<ExitStatus> {
             render::render_sarif_with_omitted(
                 &mut out,
                 &findings,
-                &metas,
+                bosun_inspect::RULES,
                 &ToolInfo::default(),
                 &omitted,
             )?;

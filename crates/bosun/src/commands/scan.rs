@@ -434,7 +434,6 @@ fn write_text(
 /// with its own category so GitHub code scanning keeps their alerts apart.
 fn write_sarif(out: &mut dyn Write, report: &ScanReport) -> std::io::Result<()> {
     let lint_rules: Vec<&RuleMeta> = bosun_lint::rules::RULES.iter().map(|r| r.meta).collect();
-    let image_rules: Vec<&RuleMeta> = bosun_inspect::RULES.to_vec();
     let categories: Vec<(StageKind, String)> = report
         .stages
         .iter()
@@ -452,7 +451,7 @@ fn write_sarif(out: &mut dyn Write, report: &ScanReport) -> std::io::Result<()> 
             findings: &s.findings,
             rules: match s.kind {
                 StageKind::Lint => lint_rules.as_slice(),
-                StageKind::Image => image_rules.as_slice(),
+                StageKind::Image => bosun_inspect::RULES,
                 _ => &[],
             },
             category: Some(category),

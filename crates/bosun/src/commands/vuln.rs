@@ -66,7 +66,6 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
     let mut seen = BTreeSet::new();
     let mut kept: Vec<PackageMatch> = Vec::new();
     let mut suppressed: Vec<serde_json::Value> = Vec::new();
-    let mut used_ignores = BTreeSet::new();
     for m in &result.matches {
         let pkg = &inv.packages[m.package];
         let purl = package_id(pkg);
@@ -79,13 +78,11 @@ pub fn run(args: &VulnArgs) -> anyhow::Result<ExitStatus> {
         if severity.as_ref().is_some_and(|f| !f.keeps(&m.vuln)) {
             continue;
         }
-        if let Some((i, e)) = ignore
+        if let Some(e) = ignore
             .entries
             .iter()
-            .enumerate()
-            .find(|(_, e)| !e.expired(&today) && e.matches(&m.vuln, &pkg.name, &purl))
+            .find(|e| !e.expired(&today) && e.matches(&m.vuln, &pkg.name, &purl))
         {
-            used_ignores.insert(i);
             suppressed.push(serde_json::json!({
                 "id": m.vuln.id, "purl": purl, "by": "ignore-file",
                 "reason": e.reason, "expires": e.expires,
