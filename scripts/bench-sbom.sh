@@ -30,17 +30,20 @@ measure() { # name, command...: prints "name seconds kilobytes exit"
 
 cat "$IMG" >/dev/null # warm the page cache: every tool reads the archive from memory
 B=$(measure bosun "$BOSUN" sbom "docker-archive:$IMG" --format cyclonedx-json)
+BV=$(measure bosunv "$BOSUN" sbom "docker-archive:$IMG" --format cyclonedx-json --verify)
 S=$(measure syft "$SYFT" -q "docker-archive:$IMG" -o cyclonedx-json)
 TV=$(measure trivy "$TRIVY" image --input "$IMG" --skip-db-update --cache-backend memory \
   --offline-scan --quiet --format cyclonedx)
 read -r _ bw bkb brc <<<"$B"
+read -r _ vw vkb vrc <<<"$BV"
 read -r _ sw skb src <<<"$S"
 read -r _ tw tkb trc <<<"$TV"
 count() { jq '[.components[]? | select(.type != "operating-system")] | length' "$T/$1.out" 2>/dev/null || echo "?"; }
 printf '%-6s %10s %12s %6s %s\n' tool wall_s peak_MB exit components
 printf '%-6s %10.2f %12.1f %6s %s\n' bosun "$bw" "$(echo "$bkb/1024" | bc -l)" "$brc" "$(count bosun)"
+printf '%-6s %10.2f %12.1f %6s %s   (--verify: every layer byte hashed)\n' bosun "$vw" "$(echo "$vkb/1024" | bc -l)" "$vrc" "$(count bosunv)"
 printf '%-6s %10.2f %12.1f %6s %s\n' syft "$sw" "$(echo "$skb/1024" | bc -l)" "$src" "$(count syft)"
 printf '%-6s %10.2f %12.1f %6s %s\n' trivy "$tw" "$(echo "$tkb/1024" | bc -l)" "$trc" "$(count trivy)"
 fast=$(echo "if ($sw < $tw) $sw else $tw" | bc -l)
-printf 'speed-up over the faster peer: %.1fx   peak memory: %.2fx of syft, %.2fx of trivy\n' \
-  "$(echo "$fast/$bw" | bc -l)" "$(echo "$bkb/$skb" | bc -l)" "$(echo "$bkb/$tkb" | bc -l)"
+printf 'speed-up over the faster peer: %.1fx (--verify: %.1fx)   peak memory: %.2fx of syft, %.2fx of trivy\n' \
+  "$(echo "$fast/$bw" | bc -l)" "$(echo "$fast/$vw" | bc -l)" "$(echo "$bkb/$skb" | bc -l)" "$(echo "$bkb/$tkb" | bc -l)"

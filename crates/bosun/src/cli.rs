@@ -209,6 +209,12 @@ pub struct SbomArgs {
     /// digest in its registry or OCI layout (needs --key).
     #[arg(long)]
     pub attest: bool,
+    /// Hash every byte of a local archive's or layout's layers against their digests.
+    /// By default the bodies of files no cataloguer reads are skipped (and the SBOM says
+    /// `layers-verified: false`); registry and compressed layers, and --attest, are always
+    /// hashed.
+    #[arg(long)]
+    pub verify: bool,
     /// With --attest: the private key; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
     #[arg(long)]
     pub key: Option<PathBuf>,
@@ -519,6 +525,12 @@ pub struct VulnArgs {
     /// digest in its registry or OCI layout (needs --key).
     #[arg(long)]
     pub attest: bool,
+    /// Hash every byte of a local archive's or layout's layers against their digests.
+    /// By default the bodies of files no cataloguer reads are skipped (and the SBOM says
+    /// `layers-verified: false`); registry and compressed layers, and --attest, are always
+    /// hashed.
+    #[arg(long)]
+    pub verify: bool,
     /// With --attest: the private key; password from BOSUN_PASSWORD or COSIGN_PASSWORD.
     #[arg(long)]
     pub key: Option<PathBuf>,

@@ -137,6 +137,65 @@ fn small_image(dir: &Path) -> String {
 }
 
 #[test]
+fn a_docker_archive_is_read_unhashed_by_default_and_says_so() {
+    let t = tempfile::tempdir().unwrap();
+    let tar = layer_tar(&[
+        TestEntry::file("etc/os-release", b"ID=alpine\nVERSION_ID=3.20.3\n"),
+        TestEntry::file("lib/apk/db/installed", b"P:musl\nV:1.2.5-r0\nA:x86_64\n"),
+        TestEntry::file("usr/share/big", &vec![7u8; 1 << 20]),
+    ]);
+    let spec = ImageSpec {
+        layers: vec![TestLayer {
+            tar,
+            compression: Compression::None,
+            created_by: "test".into(),
+        }],
+        ..ImageSpec::default()
+    };
+    let path = t.path().join("img.docker.tar");
+    spec.build()
+        .write_docker_archive(&path, &spec, "img:1")
+        .unwrap();
+    let src = format!("docker-archive:{}", path.display());
+    let epoch = [("SOURCE_DATE_EPOCH", "1700000000")];
+    let run = |extra: &[&str]| -> Value {
+        let mut args = vec![src.as_str(), "--format", "cyclonedx-json"];
+        args.extend_from_slice(extra);
+        let out = bosun(&args, &epoch);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let verified = |bom: &Value| bom["metadata"]["component"]["properties"].clone();
+    let fast = run(&[]);
+    let full = run(&["--verify"]);
+    assert_eq!(
+        verified(&fast),
+        serde_json::json!([{"name": "bosun:layers-verified", "value": "false"}])
+    );
+    assert_eq!(
+        verified(&full),
+        serde_json::json!([{"name": "bosun:layers-verified", "value": "true"}])
+    );
+    assert_eq!(fast["components"], full["components"]);
+    assert_eq!(fast["components"].as_array().unwrap().len(), 2);
+    // A changed byte in a file no cataloguer reads: only --verify notices.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.windows(64).position(|w| w == [7u8; 64]).unwrap() + 100;
+    bytes[at] = 8;
+    std::fs::write(&path, &bytes).unwrap();
+    assert_eq!(bosun(&[&src], &[]).status.code(), Some(0));
+    let out = bosun(&[&src, "--verify"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("diff ID") && err.lines().count() == 1, "{err}");
+}
+
+#[test]
 fn several_outputs_in_one_run_are_reproducible() {
     let t = tempfile::tempdir().unwrap();
     let src = small_image(&t.path().join("img"));

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use crate::digest::{read_verified, Digest};
 use crate::error::{Error, Result};
 use crate::reference::Source;
+use crate::region::Region;
 use crate::spec::{media, Descriptor, ImageConfig, Index, Manifest, Platform};
-use crate::walk::{self, LayerCheck, LayerInfo, LayerVisitor, WalkOptions, WalkSummary};
+use crate::walk::{self, LayerBlob, LayerCheck, LayerInfo, LayerVisitor, WalkOptions, WalkSummary};
 
 /// Caps that keep hostile images from exhausting memory, disk or time. Every cap that is
 /// hit gives [`Error::LimitExceeded`] naming the blob.
@@ -143,6 +144,13 @@ pub struct OpenOptions {
 pub(crate) trait BlobStore: Send + Sync {
     /// Opens layer `layer` for streaming, and says how to verify it.
     fn open_layer(&self, layer: &LayerInfo) -> Result<(Box<dyn Read + Send>, LayerCheck)>;
+
+    /// Opens layer `layer` as a seekable region of a local file, when the store keeps its
+    /// blobs on disk (archives, layouts), with the check that applies when it has to be
+    /// streamed after all (it is compressed); `None` otherwise.
+    fn open_layer_local(&self, _layer: &LayerInfo) -> Result<Option<(Region, LayerCheck)>> {
+        Ok(None)
+    }
 }
 
 /// An opened image: its documents parsed and verified, its layers ready to walk.
@@ -202,9 +210,19 @@ impl Image {
     /// of the layer that failed first is returned, after the other layers stop.
     pub fn walk(&self, visitors: &[&dyn LayerVisitor], opts: &WalkOptions) -> Result<WalkSummary> {
         let blobs = self.blobs.clone();
+        let local = opts.skip_unwanted_bodies;
         walk::walk_layers(
             &self.layers,
-            &move |l: &LayerInfo| blobs.open_layer(l),
+            &move |l: &LayerInfo| {
+                if local {
+                    if let Some((r, check)) = blobs.open_layer_local(l)? {
+                        return Ok((LayerBlob::Local(r), check));
+                    }
+                }
+                blobs
+                    .open_layer(l)
+                    .map(|(r, check)| (LayerBlob::Stream(r), check))
+            },
             visitors,
             &self.limits,
             opts,

@@ -58,6 +58,7 @@ pub mod layout;
 mod net;
 pub mod paths;
 mod reference;
+mod region;
 mod registry;
 mod source;
 pub mod spec;
@@ -87,5 +88,5 @@ pub use spec::{
 pub use store::{Fetched, Store, MAX_MANIFEST};
 pub use walk::{
     walk_layer_blob, Body, Compression, EntryKind, EntryMeta, LayerInfo, LayerStats, LayerVisitor,
-    Progress, WalkOptions, WalkSummary, Want, Whiteout,
+    Progress, SeekRead, WalkOptions, WalkSummary, Want, Whiteout,
 };

@@ -19,6 +19,7 @@ use crate::image::{
 };
 use crate::paths;
 use crate::reference::Source;
+use crate::region::Region;
 use crate::spec::{media, Descriptor, ImageConfig, Index, Manifest, Platform};
 use crate::walk::{LayerCheck, LayerInfo};
 
@@ -88,6 +89,9 @@ pub(crate) fn open(source: &Source, opts: &OpenOptions) -> Result<Image> {
 pub(crate) trait Files: Send + Sync {
     /// Opens a member (a cleaned relative path); `Ok(None)` when absent.
     fn open(&self, path: &str) -> Result<Option<(Box<dyn Read + Send>, u64)>>;
+
+    /// Opens a member as a seekable region of a local file; `Ok(None)` when absent.
+    fn open_region(&self, path: &str) -> Result<Option<Region>>;
 }
 
 /// A directory on disk. Paths come from validated digests or fixed names, never from
@@ -110,8 +114,8 @@ impl DirFiles {
     }
 }
 
-impl Files for DirFiles {
-    fn open(&self, path: &str) -> Result<Option<(Box<dyn Read + Send>, u64)>> {
+impl DirFiles {
+    fn open_file(&self, path: &str) -> Result<Option<(std::fs::File, u64)>> {
         let p = self.root.join(path);
         match crate::fsopen::open_regular(&p) {
             Ok(f) => {
@@ -119,11 +123,23 @@ impl Files for DirFiles {
                     .metadata()
                     .map_err(|e| Error::io(p.display().to_string(), e))?
                     .len();
-                Ok(Some((Box::new(f), len)))
+                Ok(Some((f, len)))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io(p.display().to_string(), e)),
         }
+    }
+}
+
+impl Files for DirFiles {
+    fn open(&self, path: &str) -> Result<Option<(Box<dyn Read + Send>, u64)>> {
+        Ok(self
+            .open_file(path)?
+            .map(|(f, len)| (Box::new(f) as Box<dyn Read + Send>, len)))
+    }
+
+    fn open_region(&self, path: &str) -> Result<Option<Region>> {
+        Ok(self.open_file(path)?.map(|(f, len)| Region::new(f, 0, len)))
     }
 }
 
@@ -273,6 +289,15 @@ impl Files for TarFiles {
             .map_err(|e| Error::io(&name, e))?;
         Ok(Some((Box::new(f.take(size)), size)))
     }
+
+    fn open_region(&self, p: &str) -> Result<Option<Region>> {
+        let Some((offset, size)) = self.lookup(p) else {
+            return Ok(None);
+        };
+        let name = format!("{}!{p}", self.path.display());
+        let f = crate::fsopen::open_regular(&self.path).map_err(|e| Error::io(&name, e))?;
+        Ok(Some(Region::new(f, offset, size)))
+    }
 }
 
 fn blob_path(d: &Digest) -> String {
@@ -315,6 +340,22 @@ impl BlobStore for LayoutBlobs {
                 verify_digest: true,
             },
         ))
+    }
+
+    fn open_layer_local(&self, layer: &LayerInfo) -> Result<Option<(Region, LayerCheck)>> {
+        match self.files.open_region(&blob_path(&layer.digest))? {
+            Some(r) => Ok(Some((
+                r,
+                LayerCheck {
+                    verify_digest: true,
+                },
+            ))),
+            None => Err(Error::BlobNotFound {
+                digest: layer.digest.to_string(),
+                what: format!("layer {}", layer.index),
+                source_name: self.source.clone(),
+            }),
+        }
     }
 }
 
@@ -486,6 +527,18 @@ impl BlobStore for DockerArchiveBlobs {
         // against their name; legacy `<id>/layer.tar` only against the diff ID.
         let verify_digest = p.starts_with("blobs/");
         Ok((r, LayerCheck { verify_digest }))
+    }
+
+    fn open_layer_local(&self, layer: &LayerInfo) -> Result<Option<(Region, LayerCheck)>> {
+        let missing = || Error::BlobNotFound {
+            digest: layer.diff_id.to_string(),
+            what: format!("layer {}", layer.index),
+            source_name: self.source.clone(),
+        };
+        let p = self.layer_paths.get(layer.index).ok_or_else(missing)?;
+        let r = self.files.open_region(p)?.ok_or_else(missing)?;
+        let verify_digest = p.starts_with("blobs/");
+        Ok(Some((r, LayerCheck { verify_digest })))
     }
 }
 

@@ -2,7 +2,7 @@
 //! magic bytes), verify the compressed digest and the diff ID while reading, and offer
 //! each tar entry to the registered [`LayerVisitor`]s. Nothing is written to disk.
 
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use crate::digest::{Digest, ErrorSlot, Hasher, VerifyingReader};
 use crate::error::{Error, Result};
 use crate::finalfs::{FinalFs, LayerRecord};
 use crate::paths::{self, PathFlags};
+use crate::region::Region;
 use crate::spec::History;
 use crate::targuard::TarGuard;
 use crate::Limits;
@@ -25,6 +26,15 @@ pub enum Want {
     /// an empty body). The walker also caps bodies at [`Limits::max_body_bytes`].
     Body {
         /// The most bytes this visitor wants to see.
+        max_bytes: u64,
+    },
+    /// Random access to the body (regular files only), through
+    /// [`LayerVisitor::visit_random`] instead of `visit`: for readers that need a few
+    /// ranges of a large file (an ELF binary's section table and one section). A local
+    /// uncompressed layer walked with [`WalkOptions::skip_unwanted_bodies`] serves the
+    /// ranges straight from the file; otherwise the body is buffered up to `max_bytes`.
+    Random {
+        /// The most bytes buffered when the layer can only be streamed.
         max_bytes: u64,
     },
 }
@@ -204,6 +214,17 @@ pub trait LayerVisitor: Send + Sync {
     fn wants(&self, entry: &EntryMeta) -> Want;
     /// Called for entries this visitor wanted; `body` is `Some` when it asked for one.
     fn visit(&self, layer: &LayerInfo, entry: &EntryMeta, body: Option<Body<'_>>);
+    /// Called for entries this visitor answered [`Want::Random`]: `body` reads and seeks
+    /// within exactly the entry's bytes, or the first `max_bytes` of them when
+    /// `truncated`. Regular files only (others get an empty body).
+    fn visit_random(
+        &self,
+        _layer: &LayerInfo,
+        _entry: &EntryMeta,
+        _body: &mut dyn SeekRead,
+        _truncated: bool,
+    ) {
+    }
     /// Called once a layer has been read completely and verified.
     fn layer_done(&self, _layer: &LayerInfo, _stats: &LayerStats) {}
 }
@@ -230,6 +251,13 @@ pub struct WalkOptions {
     pub final_fs: bool,
     /// Progress callback.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Local uncompressed layers (a `docker save` archive, an uncompressed layout blob):
+    /// seek over the bodies of entries no visitor wants instead of reading and hashing
+    /// them. Their digests are then not verified ([`LayerStats::digest_verified`] and
+    /// [`LayerStats::diff_id_verified`] are false); truncation, the tar limits and every
+    /// entry header are still checked. Compressed and registry layers are always read
+    /// whole and verified. Off by default: whatever signs, gates or promotes verifies.
+    pub skip_unwanted_bodies: bool,
 }
 
 /// The compression detected from a layer's first bytes.
@@ -257,8 +285,12 @@ pub struct LayerStats {
     /// Tar entries (whiteouts included).
     pub entries: u64,
     /// True when the compressed digest was checked (always, except legacy `docker save`
-    /// layers, whose blob has no digest of its own: their diff ID is checked instead).
+    /// layers, whose blob has no digest of its own: their diff ID is checked instead,
+    /// and layers walked with [`WalkOptions::skip_unwanted_bodies`]).
     pub digest_verified: bool,
+    /// True when the uncompressed content was hashed and matched the config's diff ID
+    /// (always, except layers walked with [`WalkOptions::skip_unwanted_bodies`]).
+    pub diff_id_verified: bool,
 }
 
 /// What a walk produced besides the visitors' own state.
@@ -268,6 +300,27 @@ pub struct WalkSummary {
     pub layers: Vec<LayerStats>,
     /// The final filesystem view, when asked for.
     pub final_fs: Option<FinalFs>,
+}
+
+/// A layer blob to walk: a stream, or a region of a local file that can be seeked.
+pub(crate) enum LayerBlob {
+    /// Read front to back (registries, and every compressed layer).
+    Stream(Box<dyn Read + Send>),
+    /// A local file region (only offered under [`WalkOptions::skip_unwanted_bodies`]).
+    Local(Region),
+}
+
+/// A seekable reader that can move to a walking thread.
+pub trait SeekRead: Read + Seek + Send {}
+impl<T: Read + Seek + Send> SeekRead for T {}
+
+/// A [`LayerBlob::Local`] read front to back after all (a compressed local layer).
+struct LocalAsStream(Region);
+
+impl Read for LocalAsStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
 }
 
 /// How to check one layer blob while reading it.
@@ -298,6 +351,23 @@ impl<R: Read> Read for ProgressReader<R> {
             }
         }
         Ok(n)
+    }
+}
+
+impl<R: Read + Seek> Seek for ProgressReader<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(io::Error::other(CANCELLED));
+        }
+        let p = self.inner.seek(to)?;
+        if let (Some(p), SeekFrom::Current(n)) = (&self.progress, to) {
+            self.pending += n.unsigned_abs();
+            if self.pending >= 256 * 1024 {
+                p.advance(self.layer, self.pending);
+                self.pending = 0;
+            }
+        }
+        Ok(p)
     }
 }
 
@@ -380,27 +450,43 @@ fn detect(prefix: &[u8]) -> std::result::Result<Compression, &'static str> {
     }
 }
 
-/// Reads one layer blob to the end, visiting its entries. Internal entry point for
-/// [`crate::Image::walk`], public for tests through [`walk_layer_blob`].
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn walk_one(
-    raw: Box<dyn Read + Send>,
-    layer: &LayerInfo,
-    check: &LayerCheck,
-    visitors: &[&dyn LayerVisitor],
-    limits: &Limits,
-    progress: Option<Arc<dyn Progress>>,
-    record: bool,
-    cancel: Arc<AtomicBool>,
-    image_total: Arc<AtomicU64>,
-) -> Result<(LayerStats, Option<LayerRecord>)> {
-    let label = format!("layer {} {}", layer.index, layer.digest);
-    let layer_err = |reason: String, source: Option<io::Error>| Error::Layer {
+/// Everything the walk of one layer needs besides its blob.
+pub(crate) struct LayerWalk<'a> {
+    pub layer: &'a LayerInfo,
+    pub visitors: &'a [&'a dyn LayerVisitor],
+    pub limits: &'a Limits,
+    pub progress: Option<Arc<dyn Progress>>,
+    /// Record the entries for the final filesystem.
+    pub record: bool,
+    pub cancel: Arc<AtomicBool>,
+    /// Uncompressed bytes of the whole image so far (capped).
+    pub image_total: Arc<AtomicU64>,
+}
+
+impl LayerWalk<'_> {
+    fn label(&self) -> String {
+        format!("layer {} {}", self.layer.index, self.layer.digest)
+    }
+}
+
+fn layer_error(layer: &LayerInfo, reason: String, source: Option<io::Error>) -> Error {
+    Error::Layer {
         index: layer.index,
         digest: layer.digest.to_string(),
         reason,
         source,
-    };
+    }
+}
+
+/// Reads one layer blob to the end, visiting its entries. Internal entry point for
+/// [`crate::Image::walk`], public for tests through [`walk_layer_blob`].
+pub(crate) fn walk_one(
+    raw: LayerBlob,
+    check: &LayerCheck,
+    w: LayerWalk<'_>,
+) -> Result<(LayerStats, Option<LayerRecord>)> {
+    let (layer, limits, label) = (w.layer, w.limits, w.label());
+    let layer_err = |reason, source| layer_error(layer, reason, source);
     if layer.size > limits.max_layer_bytes {
         return Err(Error::LimitExceeded {
             what: format!("{label}: declared size"),
@@ -408,6 +494,22 @@ pub(crate) fn walk_one(
             limit: limits.max_layer_bytes,
         });
     }
+    let raw: Box<dyn Read + Send> = match raw {
+        LayerBlob::Stream(r) => r,
+        LayerBlob::Local(mut r) => match local_compression(&mut r) {
+            Ok(Compression::None) => return walk_local(r, w),
+            Ok(_) => Box::new(LocalAsStream(r)),
+            Err(e) => return Err(layer_err(format!("read failed: {e}"), Some(e))),
+        },
+    };
+    let LayerWalk {
+        visitors,
+        progress,
+        record,
+        cancel,
+        image_total,
+        ..
+    } = w;
     let slot = ErrorSlot::default();
     let progress_reader = ProgressReader {
         inner: raw,
@@ -420,7 +522,9 @@ pub(crate) fn walk_one(
         progress_reader,
         label.clone(),
         Some(layer.size),
-        check.verify_digest.then_some(&layer.digest),
+        // An uncompressed blob is its own diff: hashing it once, as the diff ID below,
+        // verifies both.
+        (check.verify_digest && layer.digest != layer.diff_id).then_some(&layer.digest),
         slot.clone(),
     )?;
     // Peek at the magic bytes without a seekable source.
@@ -463,14 +567,17 @@ pub(crate) fn walk_one(
     let mut archive = tar::Archive::new(guard);
     let mut rec = record.then(LayerRecord::default);
     let mut entries = 0u64;
-    let walked = walk_entries(
-        &mut archive,
-        layer,
-        visitors,
-        limits,
-        rec.as_mut(),
-        &mut entries,
-    );
+    let walked = archive.entries().and_then(|it| {
+        walk_entries(
+            it,
+            layer,
+            visitors,
+            limits,
+            rec.as_mut(),
+            &mut entries,
+            None,
+        )
+    });
     let mut guard = archive.into_inner();
     // Whatever happened, try to read the rest so that a digest mismatch (the most
     // precise explanation of a corrupt stream) is what gets reported.
@@ -480,25 +587,8 @@ pub(crate) fn walk_one(
     };
     let diff = guard.into_inner();
     if let Err(e) = drained {
-        if let Some(err) = slot.take() {
+        if let Some(err) = known_failure(&e, &slot, &label, layer, limits) {
             return Err(err);
-        }
-        if e.to_string().contains(CANCELLED) {
-            return Err(layer_err(CANCELLED.into(), None));
-        }
-        if let Some(inner_err) = e.get_ref().and_then(|i| i.downcast_ref::<WalkError>()) {
-            return Err(match inner_err {
-                WalkError::TooManyEntries(n) => Error::LimitExceeded {
-                    what: format!("{label}: entry count"),
-                    amount: *n,
-                    limit: limits.max_entries_per_layer,
-                },
-                WalkError::PathTooLong(n) => Error::LimitExceeded {
-                    what: format!("{label}: entry path or link target length"),
-                    amount: *n,
-                    limit: limits.max_path_bytes,
-                },
-            });
         }
         // Check the compressed stream: was the blob itself bad?
         let mut src = diff.inner.into_source();
@@ -539,6 +629,144 @@ pub(crate) fn walk_one(
         uncompressed_bytes: uncompressed,
         entries,
         digest_verified: check.verify_digest,
+        diff_id_verified: true,
+    };
+    Ok((stats, rec))
+}
+
+/// Reads the magic bytes of a local layer, then rewinds it.
+fn local_compression(r: &mut Region) -> io::Result<Compression> {
+    let mut prefix = Vec::with_capacity(6);
+    r.take(6).read_to_end(&mut prefix)?;
+    r.seek(SeekFrom::Start(0))?;
+    detect(&prefix).map_err(|m| io::Error::new(io::ErrorKind::InvalidData, m))
+}
+
+/// Why a walk failed, when a reader below the tar crate recorded it (a digest or size
+/// mismatch, a tar limit), another layer's failure cancelled it, or it ran into a limit.
+fn known_failure(
+    e: &io::Error,
+    slot: &ErrorSlot,
+    label: &str,
+    layer: &LayerInfo,
+    limits: &Limits,
+) -> Option<Error> {
+    if let Some(err) = slot.take() {
+        return Some(err);
+    }
+    if e.to_string().contains(CANCELLED) {
+        return Some(layer_error(layer, CANCELLED.into(), None));
+    }
+    limit_error(e, label, limits)
+}
+
+/// The limit a failed walk ran into, if that is why it failed.
+fn limit_error(e: &io::Error, label: &str, limits: &Limits) -> Option<Error> {
+    Some(
+        match e.get_ref().and_then(|i| i.downcast_ref::<WalkError>())? {
+            WalkError::TooManyEntries(n) => Error::LimitExceeded {
+                what: format!("{label}: entry count"),
+                amount: *n,
+                limit: limits.max_entries_per_layer,
+            },
+            WalkError::PathTooLong(n) => Error::LimitExceeded {
+                what: format!("{label}: entry path or link target length"),
+                amount: *n,
+                limit: limits.max_path_bytes,
+            },
+        },
+    )
+}
+
+/// Walks a local uncompressed layer, seeking over the bodies no visitor wants (see
+/// [`WalkOptions::skip_unwanted_bodies`]). Nothing is hashed; the size, the tar framing
+/// and every limit are checked as in the streaming walk.
+fn walk_local(mut raw: Region, w: LayerWalk<'_>) -> Result<(LayerStats, Option<LayerRecord>)> {
+    let label = w.label();
+    let LayerWalk {
+        layer,
+        visitors,
+        limits,
+        progress,
+        record,
+        cancel,
+        image_total,
+    } = w;
+    let layer_err = |reason, source| layer_error(layer, reason, source);
+    let len = raw
+        .seek(SeekFrom::End(0))
+        .and_then(|n| raw.seek(SeekFrom::Start(0)).map(|_| n))
+        .map_err(|e| layer_err(format!("read failed: {e}"), Some(e)))?;
+    if len != layer.size {
+        return Err(Error::SizeMismatch {
+            blob: label,
+            expected: layer.size,
+            actual: len,
+            overrun: len > layer.size,
+        });
+    }
+    let total = image_total.fetch_add(len, Ordering::Relaxed) + len;
+    if total > limits.max_image_uncompressed_bytes {
+        return Err(Error::LimitExceeded {
+            what: format!("{label}: decompressed size of all layers together"),
+            amount: total,
+            limit: limits.max_image_uncompressed_bytes,
+        });
+    }
+    let slot = ErrorSlot::default();
+    let base = raw.handle();
+    let reader = ProgressReader {
+        inner: raw,
+        progress,
+        layer: layer.index,
+        pending: 0,
+        cancel,
+    };
+    let guard = TarGuard::new(
+        reader,
+        limits.max_tar_header_bytes,
+        label.clone(),
+        slot.clone(),
+    );
+    let mut archive = tar::Archive::new(guard);
+    let mut rec = record.then(LayerRecord::default);
+    let mut entries = 0u64;
+    let walked = archive.entries_with_seek().and_then(|it| {
+        walk_entries(
+            it,
+            layer,
+            visitors,
+            limits,
+            rec.as_mut(),
+            &mut entries,
+            Some(&base),
+        )
+    });
+    if let Err(e) = walked {
+        if let Some(err) = known_failure(&e, &slot, &label, layer, limits) {
+            return Err(err);
+        }
+        let reason = if e.kind() == io::ErrorKind::UnexpectedEof
+            || e.to_string().contains("unexpected EOF")
+        {
+            format!("truncated or corrupt layer: {e}")
+        } else {
+            format!("corrupt layer: {e}")
+        };
+        return Err(layer_err(reason, Some(e)));
+    }
+    let reader = archive.into_inner().into_inner();
+    if let Some(p) = &reader.progress {
+        p.advance(layer.index, reader.pending);
+    }
+    let stats = LayerStats {
+        index: layer.index,
+        compression: Compression::None,
+        compressed_bytes: len,
+        uncompressed_bytes: len,
+        entries,
+        digest_verified: false,
+        diff_id_verified: false,
     };
     Ok((stats, rec))
 }
@@ -565,16 +793,17 @@ impl std::fmt::Display for WalkError {
 impl std::error::Error for WalkError {}
 
 fn walk_entries<R: Read>(
-    archive: &mut tar::Archive<R>,
+    entries: tar::Entries<'_, R>,
     layer: &LayerInfo,
     visitors: &[&dyn LayerVisitor],
     limits: &Limits,
     mut rec: Option<&mut LayerRecord>,
     count: &mut u64,
+    local: Option<&Region>,
 ) -> io::Result<()> {
     let mut wants: Vec<Want> = vec![Want::No; visitors.len()];
     let mut body_buf: Vec<u8> = Vec::new();
-    for entry in archive.entries()? {
+    for entry in entries {
         let mut entry = entry?;
         *count += 1;
         if *count > limits.max_entries_per_layer {
@@ -595,12 +824,19 @@ fn walk_entries<R: Read>(
         }
         let mut max_body: Option<u64> = None;
         let mut any = false;
+        let is_file = meta.kind == EntryKind::File && meta.whiteout.is_none();
+        // Random access straight from the file: not for GNU sparse entries, whose
+        // stored bytes are not the file's.
+        let from_file = local
+            .filter(|_| is_file && !entry.header().entry_type().is_gnu_sparse())
+            .map(|r| r.sub(entry.raw_file_position(), meta.size));
         for (w, v) in wants.iter_mut().zip(visitors) {
             *w = v.wants(&meta);
             match *w {
                 Want::No => {}
                 Want::Meta => any = true,
-                Want::Body { max_bytes } => {
+                Want::Random { .. } if from_file.is_some() => any = true,
+                Want::Body { max_bytes } | Want::Random { max_bytes } => {
                     any = true;
                     max_body = Some(max_body.map_or(max_bytes, |m: u64| m.max(max_bytes)));
                 }
@@ -612,7 +848,7 @@ fn walk_entries<R: Read>(
         let mut truncated = false;
         body_buf.clear();
         if let Some(m) = max_body {
-            if meta.kind == EntryKind::File && meta.whiteout.is_none() {
+            if is_file {
                 let cap = m.min(limits.max_body_bytes);
                 body_buf.reserve(usize::try_from(cap.min(meta.size).min(1 << 20)).unwrap_or(0));
                 (&mut entry).take(cap).read_to_end(&mut body_buf)?;
@@ -637,6 +873,17 @@ fn walk_entries<R: Read>(
                         }),
                     );
                 }
+                Want::Random { max_bytes } => match &from_file {
+                    Some(r) => v.visit_random(layer, &meta, &mut r.clone(), false),
+                    None => {
+                        let n = usize::try_from(max_bytes)
+                            .unwrap_or(usize::MAX)
+                            .min(body_buf.len());
+                        let mut bytes = io::Cursor::new(body_buf.get(..n).unwrap_or(&[]));
+                        let cut = truncated || n < body_buf.len();
+                        v.visit_random(layer, &meta, &mut bytes, cut);
+                    }
+                },
             }
         }
     }
@@ -754,8 +1001,7 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
 type LayerResult = Result<(LayerStats, Option<LayerRecord>)>;
 
 /// Opens a layer blob for the walk.
-pub(crate) type OpenLayerFn<'a> =
-    dyn Fn(&LayerInfo) -> Result<(Box<dyn Read + Send>, LayerCheck)> + Sync + 'a;
+pub(crate) type OpenLayerFn<'a> = dyn Fn(&LayerInfo) -> Result<(LayerBlob, LayerCheck)> + Sync + 'a;
 
 /// Walks layers in parallel (bounded) and assembles the summary in layer order.
 pub(crate) fn walk_layers(
@@ -798,14 +1044,16 @@ pub(crate) fn walk_layers(
         let res = open(layer).and_then(|(raw, check)| {
             walk_one(
                 raw,
-                layer,
                 &check,
-                visitors,
-                limits,
-                opts.progress.clone(),
-                opts.final_fs,
-                cancel.clone(),
-                image_total.clone(),
+                LayerWalk {
+                    layer,
+                    visitors,
+                    limits,
+                    progress: opts.progress.clone(),
+                    record: opts.final_fs,
+                    cancel: cancel.clone(),
+                    image_total: image_total.clone(),
+                },
             )
         });
         if let Some(p) = &opts.progress {
@@ -921,17 +1169,19 @@ pub fn walk_layer_blob(
     limits: &Limits,
 ) -> Result<LayerStats> {
     walk_one(
-        blob,
-        layer,
+        LayerBlob::Stream(blob),
         &LayerCheck {
             verify_digest: true,
         },
-        visitors,
-        limits,
-        None,
-        false,
-        Arc::new(AtomicBool::new(false)),
-        Arc::new(AtomicU64::new(0)),
+        LayerWalk {
+            layer,
+            visitors,
+            limits,
+            progress: None,
+            record: false,
+            cancel: Arc::new(AtomicBool::new(false)),
+            image_total: Arc::new(AtomicU64::new(0)),
+        },
     )
     .map(|(s, _)| s)
 }

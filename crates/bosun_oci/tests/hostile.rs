@@ -117,6 +117,7 @@ fn walk_all(
             threads,
             final_fs: true,
             progress: None,
+            skip_unwanted_bodies: false,
         },
     )
 }
@@ -664,6 +665,7 @@ fn progress_reports_every_byte() {
                 threads: 2,
                 final_fs: false,
                 progress: Some(p.clone()),
+                skip_unwanted_bodies: false,
             },
         )
         .unwrap();
@@ -1077,6 +1079,7 @@ fn a_blob_named_by_many_layers_is_read_once() {
                 threads: 2,
                 final_fs: true,
                 progress: Some(p.clone()),
+                skip_unwanted_bodies: false,
             },
         )
         .unwrap();

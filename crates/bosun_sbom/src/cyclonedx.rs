@@ -12,6 +12,10 @@ use crate::licenses::is_expression;
 use crate::{rfc3339, DocInfo, Inventory, Package, PackageType};
 use serde::Serialize;
 
+/// The property on the image component that says whether every layer was hashed
+/// ([`crate::Target::layers_verified`]).
+pub const LAYERS_VERIFIED: &str = "bosun:layers-verified";
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Bom<'a> {
@@ -179,7 +183,12 @@ pub fn to_json(inv: &Inventory, info: &DocInfo) -> Vec<u8> {
         description: None,
         licenses: Vec::new(),
         purl: None,
-        properties: Vec::new(),
+        properties: inv
+            .target
+            .layers_verified
+            .map(|v| prop(LAYERS_VERIFIED, v.to_string()))
+            .into_iter()
+            .collect(),
     };
     let bom = Bom {
         schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",

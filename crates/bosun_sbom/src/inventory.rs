@@ -44,6 +44,11 @@ pub struct Target {
     /// The image's manifest digest (or its config digest when there is no manifest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
+    /// For an image: whether every layer's content was hashed and matched its digest.
+    /// False when a local archive's layers were read skipping the bytes no cataloguer
+    /// wanted (the default for `bosun sbom` and `bosun vuln`; `--verify` hashes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layers_verified: Option<bool>,
 }
 
 /// The inventory: bosun's own SBOM document, which every writer reads.

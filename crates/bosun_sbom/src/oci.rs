@@ -7,7 +7,7 @@
 //! [`SbomVisitor::finish`]; [`catalog_image`] does exactly that and takes the extra
 //! visitors as an argument.
 
-use crate::catalog::{all_cataloguers, Cataloguer, FileMeta, Sink};
+use crate::catalog::{all_cataloguers, Cataloguer, FileMeta, ReadSeek, Sink};
 use crate::inventory::{finalise, FileFinding, Inventory, Target, View};
 use crate::Warning;
 use bosun_oci::{
@@ -42,6 +42,31 @@ impl SbomVisitor {
         }
     }
 
+    /// Offers one entry's body to the cataloguers and keeps what they found.
+    fn take(&self, layer: &LayerInfo, e: &EntryMeta, input: Input<'_>) {
+        let mut path = String::new();
+        if !file_meta(e, &mut path) {
+            return;
+        }
+        let f = FileMeta {
+            path: &path,
+            size: e.size,
+            mode: e.mode,
+        };
+        let (finding, warnings) = offer_input(
+            &self.cataloguers,
+            &f,
+            input,
+            Some((layer.index, layer.digest.to_string())),
+        );
+        let mut g = self
+            .found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        g.0.extend(finding);
+        g.1.extend(warnings);
+    }
+
     /// The inventory, once the walk is over. `final_fs` must come from the same walk
     /// (run with `final_fs: true`).
     pub fn finish(self, target: Target, final_fs: &FinalFs) -> Inventory {
@@ -74,14 +99,39 @@ pub fn offer(
     truncated: bool,
     layer: Option<(usize, String)>,
 ) -> (Option<FileFinding>, Vec<Warning>) {
+    offer_input(cataloguers, file, Input::Bytes(body, truncated), layer)
+}
+
+/// What a cataloguer is given: the bytes read, or a reader with random access.
+enum Input<'a> {
+    Bytes(&'a [u8], bool),
+    Random(&'a mut dyn ReadSeek, bool),
+}
+
+fn offer_input(
+    cataloguers: &[Box<dyn Cataloguer>],
+    file: &FileMeta<'_>,
+    mut input: Input<'_>,
+    layer: Option<(usize, String)>,
+) -> (Option<FileFinding>, Vec<Warning>) {
     let mut sink = Sink::default();
     let mut any = false;
     for c in cataloguers {
         if let Some(max) = c.wants(file) {
             any = true;
-            let n = usize::try_from(max).unwrap_or(usize::MAX).min(body.len());
-            let cut = truncated || n < body.len();
-            c.parse(file, &body[..n], cut, &mut sink);
+            match &mut input {
+                Input::Bytes(body, truncated) => {
+                    let n = usize::try_from(max).unwrap_or(usize::MAX).min(body.len());
+                    let cut = *truncated || n < body.len();
+                    c.parse(file, &body[..n], cut, &mut sink);
+                }
+                // Only random-access cataloguers are asked for a reader (see `wants`).
+                Input::Random(body, truncated) => {
+                    if body.seek(std::io::SeekFrom::Start(0)).is_ok() {
+                        c.parse_random(file, &mut **body, *truncated, &mut sink);
+                    }
+                }
+            }
             for p in &mut sink.packages[..] {
                 if p.found_by.is_empty() {
                     p.found_by = c.name().to_string();
@@ -119,36 +169,50 @@ impl LayerVisitor for SbomVisitor {
             size: e.size,
             mode: e.mode,
         };
-        match wanted(&self.cataloguers, &f) {
+        let mut max = None;
+        let mut random = true;
+        for c in &self.cataloguers {
+            if let Some(m) = c.wants(&f) {
+                max = Some(max.map_or(m, |x: u64| x.max(m)));
+                random &= c.random_access();
+            }
+        }
+        match max {
+            Some(max_bytes) if random => Want::Random { max_bytes },
             Some(max_bytes) => Want::Body { max_bytes },
             None => Want::No,
         }
     }
 
+    fn visit_random(
+        &self,
+        layer: &LayerInfo,
+        e: &EntryMeta,
+        body: &mut dyn bosun_oci::SeekRead,
+        truncated: bool,
+    ) {
+        self.take(layer, e, Input::Random(&mut SeekReader(body), truncated));
+    }
+
     fn visit(&self, layer: &LayerInfo, e: &EntryMeta, body: Option<Body<'_>>) {
-        let mut path = String::new();
-        if !file_meta(e, &mut path) {
-            return;
-        }
-        let f = FileMeta {
-            path: &path,
-            size: e.size,
-            mode: e.mode,
-        };
         let (bytes, truncated) = body.map_or((&[][..], e.size > 0), |b| (b.bytes, b.truncated));
-        let (finding, warnings) = offer(
-            &self.cataloguers,
-            &f,
-            bytes,
-            truncated,
-            Some((layer.index, layer.digest.to_string())),
-        );
-        let mut g = self
-            .found
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        g.0.extend(finding);
-        g.1.extend(warnings);
+        self.take(layer, e, Input::Bytes(bytes, truncated));
+    }
+}
+
+/// The walker's reader as the cataloguers' (`dyn SeekRead` is `Send`, `dyn ReadSeek`
+/// need not be).
+struct SeekReader<'a>(&'a mut dyn bosun_oci::SeekRead);
+
+impl std::io::Read for SeekReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl std::io::Seek for SeekReader<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.0.seek(to)
     }
 }
 
@@ -175,6 +239,7 @@ pub fn catalog_image(
         kind: "image".into(),
         name: name.to_string(),
         digest: Some(image.id().to_string()),
+        layers_verified: Some(summary.layers.iter().all(|l| l.diff_id_verified)),
     };
     let inv = visitor.finish(target, &fs);
     summary.final_fs = Some(fs);

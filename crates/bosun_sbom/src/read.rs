@@ -3,6 +3,7 @@
 //! Packages come from their purls (type, namespace, name, version, `arch`, `distro`);
 //! bosun's `bosun:` properties (and syft's `syft:location:*:path`) add the rest.
 
+use crate::cyclonedx::LAYERS_VERIFIED;
 use crate::model::{Distro, Location, Package, PackageType};
 use crate::{Inventory, Target};
 use serde_json::Value;
@@ -150,6 +151,15 @@ fn cyclonedx(v: &Value) -> Inventory {
         },
         name: meta.and_then(|m| str_at(m, "name")).unwrap_or("").into(),
         digest: meta.and_then(|m| str_at(m, "version")).map(str::to_string),
+        layers_verified: meta
+            .and_then(|m| m.get("properties"))
+            .and_then(Value::as_array)
+            .and_then(|ps| {
+                ps.iter()
+                    .find(|p| str_at(p, "name") == Some(LAYERS_VERIFIED))
+                    .and_then(|p| str_at(p, "value"))
+            })
+            .map(|v| v == "true"),
     };
     let mut packages = Vec::new();
     let mut distros = Vec::new();
@@ -251,6 +261,7 @@ fn spdx(v: &Value) -> Inventory {
         kind: "image".into(),
         name: str_at(v, "name").unwrap_or("").into(),
         digest: None,
+        layers_verified: None,
     };
     let mut packages = Vec::new();
     let mut distros = Vec::new();

@@ -26,6 +26,21 @@ fn inventory(name: &str) -> Option<&'static Inventory> {
     let src = format!("docker-archive:{}", path.display());
     let image = Image::open(&src, &OpenOptions::default()).unwrap();
     let (inv, _) = catalog_image(name, &image, &WalkOptions::default(), &[]).unwrap();
+    assert_eq!(inv.target.layers_verified, Some(true));
+    // Reading the archive's plain layers seeking over what no cataloguer wants (and
+    // binaries by their sections alone) must find exactly the same.
+    let skip = WalkOptions {
+        skip_unwanted_bodies: true,
+        ..WalkOptions::default()
+    };
+    let (mut fast, _) = catalog_image(name, &image, &skip, &[]).unwrap();
+    assert_eq!(fast.target.layers_verified, Some(false));
+    fast.target.layers_verified = Some(true);
+    assert_eq!(
+        serde_json::to_value(&fast).unwrap(),
+        serde_json::to_value(&inv).unwrap(),
+        "{name}: the skipping walk found something else"
+    );
     let leaked: &'static Inventory = Box::leak(Box::new(inv));
     cache.lock().unwrap().insert(name.to_string(), leaked);
     Some(leaked)

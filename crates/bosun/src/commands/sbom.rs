@@ -96,7 +96,8 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitStatus> {
         created: created()?,
     };
     let key = attest_key(args.attest, args.key.as_deref())?;
-    let (inv, subject) = catalog_target_subject(&args.target, &args.source)?;
+    let (inv, subject) =
+        catalog_target_subject(&args.target, &args.source, args.verify || args.attest)?;
     if let Some(key) = &key {
         let bom: serde_json::Value =
             serde_json::from_slice(&bosun_sbom::cyclonedx::to_json(&inv, &info))?;
@@ -155,19 +156,14 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
-/// Catalogues `dir:PATH` (a directory) or any image source `Image::open` takes; the
-/// one target handling of every command that needs a package inventory.
-pub fn catalog_target(target: &str, source: &SourceArgs) -> anyhow::Result<Inventory> {
-    Ok(catalog_target_image(target, source)?.0)
-}
-
-/// As [`catalog_target`], with the digest the image reference resolved to (what an
+/// As [`catalog_target_image`], with the digest the image reference resolved to (what an
 /// attestation is about); `None` for a directory or a legacy docker archive.
 pub(crate) fn catalog_target_subject(
     target: &str,
     source: &SourceArgs,
+    verify: bool,
 ) -> anyhow::Result<(Inventory, Option<bosun_oci::Digest>)> {
-    let (inv, image) = catalog_target_image(target, source)?;
+    let (inv, image) = catalog_target_image(target, source, verify)?;
     Ok((
         inv,
         image
@@ -176,18 +172,26 @@ pub(crate) fn catalog_target_subject(
     ))
 }
 
-/// As [`catalog_target`], with the opened image (its manifest, config and layers)
-/// for an image target.
+/// Catalogues `dir:PATH` (a directory) or any image source `Image::open` takes, and
+/// returns the opened image (its manifest, config and layers) for an image target: the
+/// one target handling of every command that needs a package inventory. Unless
+/// `verify`, a local archive's uncompressed layers are read seeking over the files no
+/// cataloguer wants, unhashed ([`bosun_oci::WalkOptions::skip_unwanted_bodies`]).
 pub(crate) fn catalog_target_image(
     target: &str,
     source: &SourceArgs,
+    verify: bool,
 ) -> anyhow::Result<(Inventory, Option<Image>)> {
     match target.strip_prefix("dir:") {
         Some(dir) => Ok((catalog_dir(Path::new(dir), target)?, None)),
         None => {
             let image = open_image(target, source)?;
             let (inv, _) = walk_with_progress(target, &image, "cataloguing", |walk| {
-                catalog_image(target, &image, walk, &[])
+                let walk = bosun_oci::WalkOptions {
+                    skip_unwanted_bodies: !verify,
+                    ..walk.clone()
+                };
+                catalog_image(target, &image, &walk, &[])
             })?;
             Ok((inv, Some(image)))
         }
@@ -267,6 +271,7 @@ fn catalog_dir(root: &Path, name: &str) -> anyhow::Result<Inventory> {
         kind: "directory".into(),
         name: name.to_string(),
         digest: None,
+        layers_verified: None,
     };
     Ok(finalise(target, findings, warnings, View::Directory))
 }

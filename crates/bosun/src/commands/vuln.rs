@@ -350,7 +350,7 @@ fn inventory(args: &VulnArgs) -> anyhow::Result<(Inventory, Option<Image>)> {
             .map_err(|e| anyhow::anyhow!("cannot read SBOM {}: {e}", path.display()))?;
         return Ok((inv, None));
     }
-    catalog_target_image(&args.target, &args.source)
+    catalog_target_image(&args.target, &args.source, args.verify || args.attest)
 }
 
 /// True when the first non-blank byte is `{` (an image archive is a tar file).

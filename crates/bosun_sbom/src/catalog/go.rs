@@ -19,10 +19,10 @@
 //! (GOPATH mode, Go < 1.12) have only the Go version; `build` settings (VCS revision,
 //! flags) are not reported.
 
-use object::{Object, ObjectSegment};
+use object::{Object, ObjectSection, ObjectSegment};
 
 use crate::catalog::lang_common::with_purl;
-use crate::catalog::{Cataloguer, FileMeta, Sink};
+use crate::catalog::{Cataloguer, FileMeta, ReadSeek, Sink};
 use crate::model::{Package, PackageType};
 
 const NAME: &str = "go-binary";
@@ -55,36 +55,91 @@ impl Cataloguer for GoBinary {
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
-        if !body.starts_with(b"\x7fELF") {
-            return;
+        scan(file, body, truncated, sink);
+    }
+
+    fn random_access(&self) -> bool {
+        true
+    }
+
+    fn parse_random(
+        &self,
+        file: &FileMeta<'_>,
+        body: &mut dyn ReadSeek,
+        truncated: bool,
+        sink: &mut Sink,
+    ) {
+        scan(file, &object::ReadCache::new(body), truncated, sink);
+    }
+}
+
+/// Largest section read from a binary (`.go.buildinfo` holds the module list inline;
+/// `.dep-v0` the compressed dependency list).
+pub(crate) const MAX_SECTION: u64 = 64 << 20;
+
+/// The data of section `name`, when it exists and is at most [`MAX_SECTION`] bytes
+/// in the file (read through random access, a larger claim would be allocated whole).
+pub(crate) fn section_data<'d, R: object::ReadRef<'d>>(
+    elf: &object::File<'d, R>,
+    name: &str,
+) -> Option<Result<&'d [u8], String>> {
+    let s = elf.section_by_name(name)?;
+    Some(match s.file_range() {
+        Some((_, n)) if n > MAX_SECTION => Err(format!(
+            "the {name} section claims {n} bytes, more than the {MAX_SECTION} read"
+        )),
+        _ => s
+            .data()
+            .map_err(|e| format!("cannot read the {name} section: {e}")),
+    })
+}
+
+/// Whether `data` starts as an ELF file.
+pub(crate) fn is_elf<'d, R: object::ReadRef<'d>>(data: R) -> bool {
+    data.read_bytes_at(0, 4).ok() == Some(&b"\x7fELF"[..])
+}
+
+/// Finds and reads the build info of one binary: `data` is the whole file (or its
+/// first [`MAX_BINARY`] bytes, `truncated`), as bytes or through a read cache.
+fn scan<'d, R: object::ReadRef<'d>>(
+    file: &FileMeta<'_>,
+    data: R,
+    truncated: bool,
+    sink: &mut Sink,
+) {
+    if !is_elf(data) {
+        return;
+    }
+    let elf = object::File::parse(data).ok();
+    // With a section table, only `.go.buildinfo` counts: a non-Go program may hold
+    // the magic as data (a scanner of Go binaries does). Without one (removed, or
+    // an ELF too damaged to parse), the magic is searched for in the first
+    // MAX_BINARY bytes.
+    let has_sections = elf.as_ref().is_some_and(|f| f.sections().nth(1).is_some());
+    let len = data.len().unwrap_or(0);
+    let info = match &elf {
+        Some(f) if has_sections => section_data(f, ".go.buildinfo")
+            .and_then(Result::ok)
+            .filter(|d| d.starts_with(MAGIC)),
+        _ => data
+            .read_bytes_at(0, len.min(MAX_BINARY))
+            .ok()
+            .and_then(find_magic),
+    };
+    let Some(info) = info else {
+        if truncated || (!has_sections && len > MAX_BINARY) {
+            sink.warn(
+                file.path,
+                format!(
+                    "ELF binary larger than {MAX_BINARY} bytes; not searched for Go build info"
+                ),
+            );
         }
-        let elf = object::File::parse(body).ok();
-        // With a section table, only `.go.buildinfo` counts: a non-Go program may hold
-        // the magic as data (a scanner of Go binaries does). Without one (removed, or
-        // an ELF too damaged to parse), the magic is searched for.
-        let has_sections = elf.as_ref().is_some_and(|f| f.sections().nth(1).is_some());
-        let info = match &elf {
-            Some(f) if has_sections => f
-                .section_by_name(".go.buildinfo")
-                .and_then(|s| object::ObjectSection::data(&s).ok())
-                .filter(|d| d.starts_with(MAGIC)),
-            _ => find_magic(body),
-        };
-        let Some(info) = info else {
-            if truncated {
-                sink.warn(
-                    file.path,
-                    format!(
-                        "ELF binary larger than {MAX_BINARY} bytes; not searched for Go build info"
-                    ),
-                );
-            }
-            return;
-        };
-        match read_build_info(info, elf.as_ref()) {
-            Ok((go_version, modinfo)) => emit(&go_version, &modinfo, file.path, sink),
-            Err(e) => sink.warn(file.path, format!("unreadable Go build info: {e}")),
-        }
+        return;
+    };
+    match read_build_info(info, elf.as_ref()) {
+        Ok((go_version, modinfo)) => emit(&go_version, &modinfo, file.path, sink),
+        Err(e) => sink.warn(file.path, format!("unreadable Go build info: {e}")),
     }
 }
 
@@ -119,9 +174,9 @@ fn varint_bytes(b: &[u8]) -> Result<(&[u8], &[u8]), String> {
 }
 
 /// (Go version, module info) from the 32-byte header at the start of `info`.
-fn read_build_info(
+fn read_build_info<'d, R: object::ReadRef<'d>>(
     info: &[u8],
-    elf: Option<&object::File<'_>>,
+    elf: Option<&object::File<'d, R>>,
 ) -> Result<(String, String), String> {
     let head = info.get(..32).ok_or("build info header is cut short")?;
     let ptr_size = head[14] as usize;

@@ -123,6 +123,24 @@ pub trait Cataloguer: Send + Sync {
     /// Parses one file body (at most the bytes asked for; `truncated` when the file was
     /// larger). Never panics; bad input is a warning in `sink`.
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink);
+    /// True for cataloguers that need only a few ranges of a large file (an ELF
+    /// binary's headers and one section): an image walk then serves those ranges from a
+    /// local layer instead of reading the whole file ([`Cataloguer::parse_random`]).
+    fn random_access(&self) -> bool {
+        false
+    }
+    /// Parses one file through random access: `body` reads and seeks within the file,
+    /// or within its first `wants` bytes when `truncated`. Called instead of `parse`
+    /// when [`Cataloguer::random_access`] is true and the walk offers a reader.
+    fn parse_random(
+        &self,
+        file: &FileMeta<'_>,
+        body: &mut dyn ReadSeek,
+        truncated: bool,
+        sink: &mut Sink,
+    ) {
+        let _ = (file, body, truncated, sink);
+    }
     /// True for readers of declared evidence (lock files): they describe what a build
     /// would install, so they count for a project directory (`dir:`) but not inside an
     /// image, where the installed metadata is the truth (syft and trivy split it the
@@ -131,6 +149,10 @@ pub trait Cataloguer: Send + Sync {
         false
     }
 }
+
+/// A file body with random access (see [`Cataloguer::parse_random`]).
+pub trait ReadSeek: std::io::Read + std::io::Seek {}
+impl<T: std::io::Read + std::io::Seek + ?Sized> ReadSeek for T {}
 
 /// The body as text; invalid UTF-8 is replaced (metadata files are UTF-8 in practice,
 /// and one bad byte must not lose the file).

@@ -14,11 +14,10 @@
 
 use std::io::Read;
 
-use object::{Object, ObjectSection};
 use serde::Deserialize;
 
 use crate::catalog::lang_common::{too_large, with_purl};
-use crate::catalog::{Cataloguer, FileMeta, Sink};
+use crate::catalog::{Cataloguer, FileMeta, ReadSeek, Sink};
 use crate::model::{Package, PackageType};
 
 const LOCK: &str = "rust-cargo-lock";
@@ -94,28 +93,43 @@ impl Cataloguer for RustBinary {
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], _truncated: bool, sink: &mut Sink) {
-        // A binary too large to read whole is reported once, by the Go cataloguer.
-        if !body.starts_with(b"\x7fELF") {
-            return;
-        }
-        let Ok(elf) = object::File::parse(body) else {
-            return;
-        };
-        let Some(section) = elf.section_by_name(".dep-v0") else {
-            return;
-        };
-        let result = section
-            .data()
-            .map_err(|e| format!("cannot read the .dep-v0 section: {e}"))
-            .and_then(inflate_capped)
-            .and_then(|json| {
-                serde_json::from_slice::<DepInfo>(&json)
-                    .map_err(|e| format!("dependency list is not valid JSON: {e}"))
-            });
-        match result {
-            Ok(info) => emit(info.packages, BINARY, sink),
-            Err(e) => sink.warn(file.path, format!("unreadable cargo-auditable data: {e}")),
-        }
+        scan_binary(file, body, sink);
+    }
+
+    fn random_access(&self) -> bool {
+        true
+    }
+
+    fn parse_random(
+        &self,
+        file: &FileMeta<'_>,
+        body: &mut dyn ReadSeek,
+        _truncated: bool,
+        sink: &mut Sink,
+    ) {
+        scan_binary(file, &object::ReadCache::new(body), sink);
+    }
+}
+
+/// Reads the `.dep-v0` section of one binary, as bytes or through a read cache. A
+/// binary too large to read whole is reported once, by the Go cataloguer.
+fn scan_binary<'d, R: object::ReadRef<'d>>(file: &FileMeta<'_>, data: R, sink: &mut Sink) {
+    if !super::go::is_elf(data) {
+        return;
+    }
+    let Ok(elf) = object::File::parse(data) else {
+        return;
+    };
+    let Some(section) = super::go::section_data(&elf, ".dep-v0") else {
+        return;
+    };
+    let result = section.and_then(inflate_capped).and_then(|json| {
+        serde_json::from_slice::<DepInfo>(&json)
+            .map_err(|e| format!("dependency list is not valid JSON: {e}"))
+    });
+    match result {
+        Ok(info) => emit(info.packages, BINARY, sink),
+        Err(e) => sink.warn(file.path, format!("unreadable cargo-auditable data: {e}")),
     }
 }
 
