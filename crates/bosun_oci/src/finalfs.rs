@@ -71,47 +71,44 @@ pub struct FinalFs {
 
 impl FinalFs {
     pub(crate) fn build(layers: Vec<LayerRecord>) -> FinalFs {
+        // One map: a path is live when its last occurrence is still `Present` (a later
+        // shipment marks the earlier one overwritten, a deletion marks it deleted).
         let mut paths: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
-        // path -> (layer, is_dir) currently visible.
-        let mut live: BTreeMap<String, (usize, bool)> = BTreeMap::new();
-        for (l, rec) in layers.into_iter().enumerate() {
+        for (l, mut rec) in layers.into_iter().enumerate() {
+            // A marker repeated in one layer changes nothing the first did not.
+            for v in [&mut rec.opaques, &mut rec.deletes] {
+                v.sort_unstable();
+                v.dedup();
+            }
             for dir in &rec.opaques {
-                let doomed: Vec<String> = descendants(&live, dir, false);
-                for p in doomed {
-                    kill(&mut live, &mut paths, &p, Fate::Deleted { by_layer: l });
+                for p in descendants(&paths, dir, false) {
+                    kill(&mut paths, &p, Fate::Deleted { by_layer: l });
                 }
             }
             for target in &rec.deletes {
-                let doomed: Vec<String> = descendants(&live, target, true);
-                for p in doomed {
-                    kill(&mut live, &mut paths, &p, Fate::Deleted { by_layer: l });
+                for p in descendants(&paths, target, true) {
+                    kill(&mut paths, &p, Fate::Deleted { by_layer: l });
                 }
             }
             for (p, is_dir) in rec.entries {
-                if let Some(&(prev_layer, prev_dir)) = live.get(&p) {
-                    if prev_layer < l && !(prev_dir && is_dir) {
+                if let Some((prev_layer, prev_dir)) = paths.get(&p).and_then(|o| live(o)) {
+                    if prev_layer < l && prev_dir && !is_dir {
                         // Unlinked and recreated: a replaced directory takes its
                         // lower-layer children with it.
-                        if prev_dir {
-                            let lower: Vec<String> = descendants(&live, &p, false)
-                                .into_iter()
-                                .filter(|c| live.get(c).is_some_and(|&(cl, _)| cl < l))
-                                .collect();
-                            for c in lower {
-                                kill(&mut live, &mut paths, &c, Fate::Deleted { by_layer: l });
-                            }
+                        let lower: Vec<String> = descendants(&paths, &p, false)
+                            .into_iter()
+                            .filter(|c| {
+                                paths
+                                    .get(c)
+                                    .and_then(|o| live(o))
+                                    .is_some_and(|(cl, _)| cl < l)
+                            })
+                            .collect();
+                        for c in lower {
+                            kill(&mut paths, &c, Fate::Deleted { by_layer: l });
                         }
                     }
-                    if prev_layer < l {
-                        set_fate(
-                            &mut paths,
-                            &p,
-                            prev_layer,
-                            Fate::Overwritten { by_layer: l },
-                        );
-                    }
                 }
-                live.insert(p.clone(), (l, is_dir));
                 let occ = paths.entry(p).or_default();
                 if let Some(last) = occ.last_mut() {
                     if last.layer == l {
@@ -119,6 +116,9 @@ impl FinalFs {
                         last.is_dir = is_dir;
                         last.fate = Fate::Present;
                         continue;
+                    }
+                    if last.fate == Fate::Present {
+                        last.fate = Fate::Overwritten { by_layer: l };
                     }
                 }
                 occ.push(Occurrence {
@@ -181,45 +181,45 @@ impl FinalFs {
     }
 }
 
+/// The live shipment of a path: (layer, is_dir) of its last occurrence, if present.
+fn live(occ: &[Occurrence]) -> Option<(usize, bool)> {
+    occ.last()
+        .filter(|o| o.fate == Fate::Present)
+        .map(|o| (o.layer, o.is_dir))
+}
+
 /// Live paths under `dir` (and `dir` itself when `include_self`).
 fn descendants(
-    live: &BTreeMap<String, (usize, bool)>,
+    paths: &BTreeMap<String, Vec<Occurrence>>,
     dir: &str,
     include_self: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    if include_self && live.contains_key(dir) {
+    if include_self && paths.get(dir).and_then(|o| live(o)).is_some() {
         out.push(dir.to_string());
     }
+    let is_live = |(k, o): &(&String, &Vec<Occurrence>)| !k.is_empty() && live(o).is_some();
     if dir.is_empty() {
-        out.extend(live.keys().filter(|k| !k.is_empty()).cloned());
+        out.extend(paths.iter().filter(is_live).map(|(k, _)| k.clone()));
         return out;
     }
     let start = format!("{dir}/");
-    for (k, _) in live.range(start.clone()..) {
+    for (k, o) in paths.range(start.clone()..) {
         if !k.starts_with(&start) {
             break;
         }
-        out.push(k.clone());
+        if live(o).is_some() {
+            out.push(k.clone());
+        }
     }
     out
 }
 
-fn kill(
-    live: &mut BTreeMap<String, (usize, bool)>,
-    paths: &mut BTreeMap<String, Vec<Occurrence>>,
-    p: &str,
-    fate: Fate,
-) {
-    if let Some((layer, _)) = live.remove(p) {
-        set_fate(paths, p, layer, fate);
-    }
-}
-
-fn set_fate(paths: &mut BTreeMap<String, Vec<Occurrence>>, p: &str, layer: usize, fate: Fate) {
-    if let Some(occ) = paths.get_mut(p) {
-        if let Some(o) = occ.iter_mut().rev().find(|o| o.layer == layer) {
-            o.fate = fate;
+/// Marks the live shipment of `p`, if any, with `fate`.
+fn kill(paths: &mut BTreeMap<String, Vec<Occurrence>>, p: &str, fate: Fate) {
+    if let Some(last) = paths.get_mut(p).and_then(|o| o.last_mut()) {
+        if last.fate == Fate::Present {
+            last.fate = fate;
         }
     }
 }

@@ -67,6 +67,15 @@ fn npm_package(name: &str, version: &str) -> Package {
     p
 }
 
+/// The fields of an installed `package.json` that are read.
+#[derive(serde::Deserialize)]
+struct Manifest {
+    name: Option<Value>,
+    version: Option<Value>,
+    license: Option<Value>,
+    licenses: Option<Value>,
+}
+
 impl Cataloguer for NpmInstalled {
     fn name(&self) -> &'static str {
         FOUND_BY
@@ -80,10 +89,23 @@ impl Cataloguer for NpmInstalled {
         if truncated {
             return too_large(file, SMALL_FILE_CAP, sink);
         }
-        let v: Value = match serde_json::from_slice(body) {
+        // Only the four fields read are built; the rest is skipped unparsed (a
+        // package.json is mostly scripts, dependencies and descriptions).
+        let v: Manifest = match serde_json::from_slice(body) {
             Ok(v) => v,
             Err(e) => return sink.warn(file.path, format!("not valid JSON: {e}")),
         };
+        let v = Value::Object(
+            [
+                ("name", v.name),
+                ("version", v.version),
+                ("license", v.license),
+                ("licenses", v.licenses),
+            ]
+            .into_iter()
+            .filter_map(|(k, x)| Some((k.to_string(), x?)))
+            .collect(),
+        );
         // A package.json without a name or version (test fixtures, nested build
         // folders) is no installed package.
         let (Some(name), Some(version)) = (str_field(&v, "name"), str_field(&v, "version")) else {
