@@ -2,22 +2,27 @@
 //! `cd`, archives, `useradd`, `wget`, consecutive RUNs, curl and wget together,
 //! `ln /bin/sh`, and pipes without `pipefail`.
 
-use super::{report, rule, unquote};
+use super::{report, unquote};
 use crate::context::Context;
+use crate::registry::Rule;
+use crate::rules::buildkit::buildkit_aliases;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_diagnostics::{Edit, Fix};
 use bosun_dockerfile::model::Run;
 use bosun_dockerfile::shell::basename;
 use bosun_dockerfile::shell::Cmd;
 use bosun_dockerfile::TextRange;
 
-rule!(
-    DL3001,
-    "DL3001",
-    "run-interactive-or-system-command",
-    Info,
-    None,
-    "Commands like `ssh`, `vim`, `service` or `shutdown` make no sense in a build.",
-    r#"## What it does
+pub static DL3001_META: RuleMeta = RuleMeta {
+    code: "DL3001",
+    name: "run-interactive-or-system-command",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3001"),
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "Commands like `ssh`, `vim`, `service` or `shutdown` make no sense in a build.",
+    docs: r#"## What it does
 
 Flags RUN commands that only make sense on a running machine: `ssh`, `vim`, `shutdown`,
 `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`.
@@ -43,8 +48,9 @@ CMD ["nginx", "-g", "daemon off;"]
 
 - hadolint `DL3001`
 "#,
-    check_dl3001
-);
+};
+
+pub static DL3001: Rule = Rule::new(&DL3001_META, check_dl3001);
 
 const POINTLESS: &[&str] = &[
     "free", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim", "ifconfig",
@@ -69,14 +75,16 @@ fn check_dl3001(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL3003,
-    "DL3003",
-    "run-cd-instead-of-workdir",
-    Warning,
-    None,
-    "Use WORKDIR to change directory.",
-    r#"## What it does
+pub static DL3003_META: RuleMeta = RuleMeta {
+    code: "DL3003",
+    name: "run-cd-instead-of-workdir",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3003"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Use WORKDIR to change directory.",
+    docs: r#"## What it does
 
 Flags `cd` in RUN.
 
@@ -107,8 +115,9 @@ RUN make
 
 - hadolint `DL3003`
 "#,
-    check_dl3003
-);
+};
+
+pub static DL3003: Rule = Rule::new(&DL3003_META, check_dl3003);
 
 fn check_dl3003(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -124,14 +133,16 @@ fn check_dl3003(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL3010,
-    "DL3010",
-    "copy-then-extract-archive",
-    Info,
-    None,
-    "Use ADD to extract a local archive into the image.",
-    r#"## What it does
+pub static DL3010_META: RuleMeta = RuleMeta {
+    code: "DL3010",
+    name: "copy-then-extract-archive",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3010"),
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "Use ADD to extract a local archive into the image.",
+    docs: r#"## What it does
 
 Flags a local archive that is `COPY`'d into the image and then extracted by a RUN of the
 same stage (`tar -x`, `gunzip`, `unxz`, ...).
@@ -163,8 +174,9 @@ Zip files are not reported (`ADD` does not extract them), and old-style tar flag
 
 - hadolint `DL3010`
 "#,
-    check_dl3010
-);
+};
+
+pub static DL3010: Rule = Rule::new(&DL3010_META, check_dl3010);
 
 const ARCHIVE_EXT: &[&str] = &[
     ".tar",
@@ -287,14 +299,16 @@ fn check_dl3010(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL3046,
-    "DL3046",
-    "useradd-high-uid-without-l",
-    Warning,
-    Always,
-    "Use `useradd -l` with a high UID.",
-    r#"## What it does
+pub static DL3046_META: RuleMeta = RuleMeta {
+    code: "DL3046",
+    name: "useradd-high-uid-without-l",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3046"),
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    summary: "Use `useradd -l` with a high UID.",
+    docs: r#"## What it does
 
 Flags `useradd` with a UID of six digits or more and without `-l`/`--no-log-init`.
 
@@ -323,8 +337,9 @@ The fix adds `-l` after `useradd`; it only skips the log entries, so it is safe.
 
 - hadolint `DL3046`
 "#,
-    check_dl3046
-);
+};
+
+pub static DL3046: Rule = Rule::new(&DL3046_META, check_dl3046);
 
 fn check_dl3046(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -351,14 +366,16 @@ fn check_dl3046(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL3047,
-    "DL3047",
-    "wget-without-progress",
-    Info,
-    Always,
-    "Use `wget --progress=dot:giga` (or `-q`, `-nv`).",
-    r#"## What it does
+pub static DL3047_META: RuleMeta = RuleMeta {
+    code: "DL3047",
+    name: "wget-without-progress",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3047"),
+    severity: Severity::Info,
+    fix: FixAvailability::Always,
+    summary: "Use `wget --progress=dot:giga` (or `-q`, `-nv`).",
+    docs: r#"## What it does
 
 Flags `wget` without `--progress`, `-q`/`--quiet`, `-nv`/`--no-verbose` or a log file
 (`-o`, `-a`).
@@ -389,8 +406,9 @@ is safe.
 
 - hadolint `DL3047`
 "#,
-    check_dl3047
-);
+};
+
+pub static DL3047: Rule = Rule::new(&DL3047_META, check_dl3047);
 
 fn check_dl3047(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -419,14 +437,16 @@ fn check_dl3047(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL3059,
-    "DL3059",
-    "consecutive-run",
-    Info,
-    None,
-    "Consider merging consecutive single-command RUNs.",
-    r#"## What it does
+pub static DL3059_META: RuleMeta = RuleMeta {
+    code: "DL3059",
+    name: "consecutive-run",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3059"),
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "Consider merging consecutive single-command RUNs.",
+    docs: r#"## What it does
 
 Flags a RUN that directly follows another RUN (comments in between do not count) when
 both run a single command and use the same flags.
@@ -457,8 +477,9 @@ RUNs with heredocs are not reported: a heredoc script is already a consolidated 
 
 - hadolint `DL3059`
 "#,
-    check_dl3059
-);
+};
+
+pub static DL3059: Rule = Rule::new(&DL3059_META, check_dl3059);
 
 fn check_dl3059(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -500,14 +521,16 @@ fn check_dl3059(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL4001,
-    "DL4001",
-    "curl-and-wget",
-    Warning,
-    None,
-    "Use either wget or curl, not both.",
-    r#"## What it does
+pub static DL4001_META: RuleMeta = RuleMeta {
+    code: "DL4001",
+    name: "curl-and-wget",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL4001"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Use either wget or curl, not both.",
+    docs: r#"## What it does
 
 Flags RUNs that use `curl` or `wget` in a stage that uses both.
 
@@ -534,8 +557,9 @@ RUN curl -fsSLo /tmp/b https://example.com/b
 
 - hadolint `DL4001`
 "#,
-    check_dl4001
-);
+};
+
+pub static DL4001: Rule = Rule::new(&DL4001_META, check_dl4001);
 
 fn check_dl4001(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -567,14 +591,16 @@ fn check_dl4001(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL4005,
-    "DL4005",
-    "run-ln-bin-sh",
-    Warning,
-    None,
-    "Use SHELL instead of relinking /bin/sh.",
-    r#"## What it does
+pub static DL4005_META: RuleMeta = RuleMeta {
+    code: "DL4005",
+    name: "run-ln-bin-sh",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL4005"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Use SHELL instead of relinking /bin/sh.",
+    docs: r#"## What it does
 
 Flags `ln` commands that replace `/bin/sh`.
 
@@ -599,8 +625,9 @@ SHELL ["/bin/bash", "-c"]
 
 - hadolint `DL4005`
 "#,
-    check_dl4005
-);
+};
+
+pub static DL4005: Rule = Rule::new(&DL4005_META, check_dl4005);
 
 fn check_dl4005(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -621,14 +648,16 @@ fn check_dl4005(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL4006,
-    "DL4006",
-    "pipe-without-pipefail",
-    Warning,
-    None,
-    "Set `-o pipefail` before RUN with a pipe.",
-    r#"## What it does
+pub static DL4006_META: RuleMeta = RuleMeta {
+    code: "DL4006",
+    name: "pipe-without-pipefail",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL4006"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Set `-o pipefail` before RUN with a pipe.",
+    docs: r#"## What it does
 
 Flags a RUN with a pipe (`a | b`) whose shell does not have `pipefail` on: neither the
 `SHELL` (`SHELL ["/bin/bash", "-o", "pipefail", "-c"]`) nor a `set -o pipefail` earlier
@@ -673,8 +702,9 @@ RUN set -o pipefail && wget -qO- https://example.com/app.tgz | tar -xz -C /opt
 
 - hadolint `DL4006`
 "#,
-    check_dl4006
-);
+};
+
+pub static DL4006: Rule = Rule::new(&DL4006_META, check_dl4006);
 
 const POSIX: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 

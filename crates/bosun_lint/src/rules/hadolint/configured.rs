@@ -2,19 +2,24 @@
 //! label schema (`DL3049`-`DL3058`). Without `trustedRegistries` / `label-schema` in the
 //! configuration they report nothing.
 
-use super::{report, rule, unquote};
+use super::{report, unquote};
 use crate::config::LabelType;
 use crate::context::Context;
+use crate::registry::Rule;
+use crate::rules::buildkit::buildkit_aliases;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_dockerfile::{Instruction, TextRange};
 
-rule!(
-    DL3026,
-    "DL3026",
-    "untrusted-registry",
-    Error,
-    None,
-    "Use only trusted registries for base images.",
-    r#"## What it does
+pub static DL3026_META: RuleMeta = RuleMeta {
+    code: "DL3026",
+    name: "untrusted-registry",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3026"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "Use only trusted registries for base images.",
+    docs: r#"## What it does
 
 When trusted registries are configured (`trustedRegistries` in `.hadolint.yaml`,
 `trusted-registries` in `bosun.toml`), flags base images, `COPY --from` images and
@@ -47,8 +52,9 @@ names that stay unresolved are not reported.
 
 - hadolint `DL3026`
 "#,
-    check_dl3026
-);
+};
+
+pub static DL3026: Rule = Rule::new(&DL3026_META, check_dl3026);
 
 fn wildcard_match(pattern: &str, value: &str) -> bool {
     if pattern == "*" {
@@ -172,14 +178,16 @@ fn final_labels<'d>(ctx: &Context<'d>) -> (Vec<(&'d Instruction, usize)>, Option
     (out, from)
 }
 
-rule!(
-    DL3049,
-    "DL3049",
-    "label-missing",
-    Info,
-    None,
-    "A label required by the label schema is missing.",
-    r#"## What it does
+pub static DL3049_META: RuleMeta = RuleMeta {
+    code: "DL3049",
+    name: "label-missing",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3049"),
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "A label required by the label schema is missing.",
+    docs: r#"## What it does
 
 When a label schema is configured (`label-schema`), flags the final image when one of its
 labels is not set by the final stage or the stages it is built from.
@@ -211,8 +219,9 @@ set in the stages it is built from count.
 
 - hadolint `DL3049`
 "#,
-    check_dl3049
-);
+};
+
+pub static DL3049: Rule = Rule::new(&DL3049_META, check_dl3049);
 
 fn check_dl3049(ctx: &mut Context<'_>) {
     let schema = ctx.options.settings.label_schema.clone();
@@ -235,14 +244,16 @@ fn check_dl3049(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL3050,
-    "DL3050",
-    "label-superfluous",
-    Info,
-    None,
-    "A label is not in the label schema.",
-    r#"## What it does
+pub static DL3050_META: RuleMeta = RuleMeta {
+    code: "DL3050",
+    name: "label-superfluous",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3050"),
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "A label is not in the label schema.",
+    docs: r#"## What it does
 
 When `strict-labels` is on, flags labels that the configured label schema does not list.
 
@@ -271,8 +282,9 @@ LABEL org.opencontainers.image.version="1.0.0"
 
 - hadolint `DL3050`
 "#,
-    check_dl3050
-);
+};
+
+pub static DL3050: Rule = Rule::new(&DL3050_META, check_dl3050);
 
 fn check_dl3050(ctx: &mut Context<'_>) {
     if !ctx.options.settings.strict_labels {
@@ -512,14 +524,16 @@ fn check_format(
     }
 }
 
-rule!(
-    DL3051,
-    "DL3051",
-    "label-empty",
-    Warning,
-    None,
-    "A label of the label schema is empty.",
-    r#"## What it does
+pub static DL3051_META: RuleMeta = RuleMeta {
+    code: "DL3051",
+    name: "label-empty",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3051"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "A label of the label schema is empty.",
+    docs: r#"## What it does
 
 Flags labels of the configured label schema whose value is empty.
 
@@ -545,8 +559,9 @@ LABEL org.opencontainers.image.authors="platform@example.com"
 
 - hadolint `DL3051`
 "#,
-    check_dl3051
-);
+};
+
+pub static DL3051: Rule = Rule::new(&DL3051_META, check_dl3051);
 
 fn check_dl3051(ctx: &mut Context<'_>) {
     let names: Vec<String> = ctx
@@ -575,24 +590,16 @@ fn check_dl3051(ctx: &mut Context<'_>) {
     }
 }
 
-macro_rules! format_rule {
-    ($id:ident, $code:literal, $name:literal, $ty:ident, $valid:path, $what:literal, $summary:literal, $docs:literal, $check:ident) => {
-        rule!($id, $code, $name, Warning, None, $summary, $docs, $check);
-        fn $check(ctx: &mut Context<'_>) {
-            check_format(ctx, &$id, LabelType::$ty, $valid, $what);
-        }
-    };
-}
-
-format_rule!(
-    DL3052,
-    "DL3052",
-    "label-not-url",
-    Url,
-    url,
-    "a valid URL",
-    "A `url` label of the label schema is not a URL.",
-    r#"## What it does
+pub static DL3052_META: RuleMeta = RuleMeta {
+    code: "DL3052",
+    name: "label-not-url",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3052"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "A `url` label of the label schema is not a URL.",
+    docs: r#"## What it does
 
 Flags labels that the configured label schema types as `url` when their value is not an
 absolute URL.
@@ -619,18 +626,24 @@ LABEL org.opencontainers.image.source="https://github.com/example/app"
 
 - hadolint `DL3052`
 "#,
-    check_dl3052
-);
+};
 
-format_rule!(
-    DL3053,
-    "DL3053",
-    "label-not-rfc3339",
-    Rfc3339,
-    rfc3339,
-    "an RFC 3339 time",
-    "An `rfc3339` label of the label schema is not an RFC 3339 time.",
-    r#"## What it does
+pub static DL3052: Rule = Rule::new(&DL3052_META, check_dl3052);
+
+fn check_dl3052(ctx: &mut Context<'_>) {
+    check_format(ctx, &DL3052, LabelType::Url, url, "a valid URL");
+}
+
+pub static DL3053_META: RuleMeta = RuleMeta {
+    code: "DL3053",
+    name: "label-not-rfc3339",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3053"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "An `rfc3339` label of the label schema is not an RFC 3339 time.",
+    docs: r#"## What it does
 
 Flags labels that the configured label schema types as `rfc3339` when their value is not
 an RFC 3339 timestamp (`2024-05-01T12:00:00Z`).
@@ -657,18 +670,30 @@ LABEL org.opencontainers.image.created="2024-05-01T12:00:00Z"
 
 - hadolint `DL3053`
 "#,
-    check_dl3053
-);
+};
 
-format_rule!(
-    DL3054,
-    "DL3054",
-    "label-not-spdx",
-    Spdx,
-    spdx,
-    "an SPDX license expression",
-    "An `spdx` label of the label schema is not an SPDX license expression.",
-    r#"## What it does
+pub static DL3053: Rule = Rule::new(&DL3053_META, check_dl3053);
+
+fn check_dl3053(ctx: &mut Context<'_>) {
+    check_format(
+        ctx,
+        &DL3053,
+        LabelType::Rfc3339,
+        rfc3339,
+        "an RFC 3339 time",
+    );
+}
+
+pub static DL3054_META: RuleMeta = RuleMeta {
+    code: "DL3054",
+    name: "label-not-spdx",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3054"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "An `spdx` label of the label schema is not an SPDX license expression.",
+    docs: r#"## What it does
 
 Flags labels that the configured label schema types as `spdx` when their value is not an
 SPDX license identifier or expression (`MIT`, `Apache-2.0 OR MIT`).
@@ -695,18 +720,30 @@ LABEL org.opencontainers.image.licenses="Apache-2.0"
 
 - hadolint `DL3054`
 "#,
-    check_dl3054
-);
+};
 
-format_rule!(
-    DL3055,
-    "DL3055",
-    "label-not-git-hash",
-    Hash,
-    git_hash,
-    "a git commit hash",
-    "A `hash` label of the label schema is not a git commit hash.",
-    r#"## What it does
+pub static DL3054: Rule = Rule::new(&DL3054_META, check_dl3054);
+
+fn check_dl3054(ctx: &mut Context<'_>) {
+    check_format(
+        ctx,
+        &DL3054,
+        LabelType::Spdx,
+        spdx,
+        "an SPDX license expression",
+    );
+}
+
+pub static DL3055_META: RuleMeta = RuleMeta {
+    code: "DL3055",
+    name: "label-not-git-hash",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3055"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "A `hash` label of the label schema is not a git commit hash.",
+    docs: r#"## What it does
 
 Flags labels that the configured label schema types as `hash` when their value is not a
 full git commit hash (40 or 64 hexadecimal digits).
@@ -733,18 +770,24 @@ LABEL org.opencontainers.image.revision="0123456789abcdef0123456789abcdef0123456
 
 - hadolint `DL3055`
 "#,
-    check_dl3055
-);
+};
 
-format_rule!(
-    DL3056,
-    "DL3056",
-    "label-not-semver",
-    Semver,
-    semver,
-    "a semantic version",
-    "A `semver` label of the label schema is not a semantic version.",
-    r#"## What it does
+pub static DL3055: Rule = Rule::new(&DL3055_META, check_dl3055);
+
+fn check_dl3055(ctx: &mut Context<'_>) {
+    check_format(ctx, &DL3055, LabelType::Hash, git_hash, "a git commit hash");
+}
+
+pub static DL3056_META: RuleMeta = RuleMeta {
+    code: "DL3056",
+    name: "label-not-semver",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3056"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "A `semver` label of the label schema is not a semantic version.",
+    docs: r#"## What it does
 
 Flags labels that the configured label schema types as `semver` when their value is not
 a semantic version (`1.2.3`, `2.0.0-rc.1`).
@@ -771,18 +814,30 @@ LABEL org.opencontainers.image.version="1.2.0"
 
 - hadolint `DL3056`
 "#,
-    check_dl3056
-);
+};
 
-format_rule!(
-    DL3058,
-    "DL3058",
-    "label-not-email",
-    Email,
-    email,
-    "an email address",
-    "An `email` label of the label schema is not an email address.",
-    r#"## What it does
+pub static DL3056: Rule = Rule::new(&DL3056_META, check_dl3056);
+
+fn check_dl3056(ctx: &mut Context<'_>) {
+    check_format(
+        ctx,
+        &DL3056,
+        LabelType::Semver,
+        semver,
+        "a semantic version",
+    );
+}
+
+pub static DL3058_META: RuleMeta = RuleMeta {
+    code: "DL3058",
+    name: "label-not-email",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3058"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "An `email` label of the label schema is not an email address.",
+    docs: r#"## What it does
 
 Flags labels that the configured label schema types as `email` when their value is not
 an email address.
@@ -809,8 +864,13 @@ LABEL maintainer="platform@example.com"
 
 - hadolint `DL3058`
 "#,
-    check_dl3058
-);
+};
+
+pub static DL3058: Rule = Rule::new(&DL3058_META, check_dl3058);
+
+fn check_dl3058(ctx: &mut Context<'_>) {
+    check_format(ctx, &DL3058, LabelType::Email, email, "an email address");
+}
 
 #[cfg(test)]
 mod tests {

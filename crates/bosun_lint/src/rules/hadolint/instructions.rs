@@ -1,20 +1,25 @@
 //! hadolint's checks of instructions (everything but the commands inside RUN).
 
-use super::{report, rule, unquote};
+use super::{report, unquote};
 use crate::context::Context;
+use crate::registry::Rule;
+use crate::rules::buildkit::buildkit_aliases;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_diagnostics::{Edit, Fix};
 use bosun_dockerfile::{Instruction, TextRange};
 use std::collections::HashSet;
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL1001,
-    "DL1001",
-    "hadolint-ignore-pragma",
-    Info,
-    None,
-    "An inline `# hadolint ignore=` pragma silences a rule.",
-    r#"## What it does
+pub static DL1001_META: RuleMeta = RuleMeta {
+    code: "DL1001",
+    name: "hadolint-ignore-pragma",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL1001"),
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "An inline `# hadolint ignore=` pragma silences a rule.",
+    docs: r#"## What it does
 
 Flags every inline `# hadolint ignore=...` (and `# hadolint global ignore=...`) comment.
 It is off by default: turn it on (`--select DL1001`) in projects that want every
@@ -42,9 +47,9 @@ RUN apt-get install -y --no-install-recommends curl=7.88.1-10
 
 - hadolint `DL1001` (same code, off by default there too)
 "#,
-    check_dl1001,
-    off
-);
+};
+
+pub static DL1001: Rule = Rule::new(&DL1001_META, check_dl1001).off_by_default();
 
 fn check_dl1001(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -68,14 +73,16 @@ fn check_dl1001(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3000,
-    "DL3000",
-    "workdir-relative-path",
-    Error,
-    None,
-    "WORKDIR should be an absolute path.",
-    r#"## What it does
+pub static DL3000_META: RuleMeta = RuleMeta {
+    code: "DL3000",
+    name: "workdir-relative-path",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3000"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "WORKDIR should be an absolute path.",
+    docs: r#"## What it does
 
 Flags a `WORKDIR` whose path is relative when no WORKDIR came before it in the stage
 (or in the stage it is built `FROM`), as BuildKit's `WorkdirRelativePath` does: a
@@ -106,8 +113,9 @@ accepted.
 
 - hadolint `DL3000`
 "#,
-    check_dl3000
-);
+};
+
+pub static DL3000: Rule = Rule::new(&DL3000_META, check_dl3000);
 
 fn is_absolute(path: &str) -> bool {
     let p = path.trim_start_matches(['"', '\'']);
@@ -150,14 +158,16 @@ fn all_instructions(df: &bosun_dockerfile::Dockerfile) -> impl Iterator<Item = &
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3011,
-    "DL3011",
-    "expose-port-out-of-range",
-    Error,
-    None,
-    "EXPOSE a port between 0 and 65535.",
-    r#"## What it does
+pub static DL3011_META: RuleMeta = RuleMeta {
+    code: "DL3011",
+    name: "expose-port-out-of-range",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3011"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "EXPOSE a port between 0 and 65535.",
+    docs: r#"## What it does
 
 Flags `EXPOSE` ports (or port ranges) above 65535.
 
@@ -184,8 +194,9 @@ Ports given by variables are not checked.
 
 - hadolint `DL3011`
 "#,
-    check_dl3011
-);
+};
+
+pub static DL3011: Rule = Rule::new(&DL3011_META, check_dl3011);
 
 fn check_dl3011(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -214,14 +225,16 @@ fn check_dl3011(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3012,
-    "DL3012",
-    "multiple-healthchecks",
-    Error,
-    None,
-    "A stage should have at most one HEALTHCHECK.",
-    r#"## What it does
+pub static DL3012_META: RuleMeta = RuleMeta {
+    code: "DL3012",
+    name: "multiple-healthchecks",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3012"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A stage should have at most one HEALTHCHECK.",
+    docs: r#"## What it does
 
 Flags every `HEALTHCHECK` of a stage that a later one in the same stage overrides (as
 BuildKit's `MultipleInstructionsDisallowed` does: the instruction without effect is
@@ -249,8 +262,9 @@ HEALTHCHECK CMD curl -f http://localhost/ || exit 1
 
 - hadolint `DL3012`
 "#,
-    check_dl3012
-);
+};
+
+pub static DL3012: Rule = Rule::new(&DL3012_META, check_dl3012);
 
 fn check_dl3012(ctx: &mut Context<'_>) {
     repeated_in_stage(
@@ -284,14 +298,16 @@ fn repeated_in_stage(
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3021,
-    "DL3021",
-    "copy-multiple-sources-dest-not-dir",
-    Error,
-    Always,
-    "With several sources, the COPY destination must end with `/`.",
-    r#"## What it does
+pub static DL3021_META: RuleMeta = RuleMeta {
+    code: "DL3021",
+    name: "copy-multiple-sources-dest-not-dir",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3021"),
+    severity: Severity::Error,
+    fix: FixAvailability::Always,
+    summary: "With several sources, the COPY destination must end with `/`.",
+    docs: r#"## What it does
 
 Flags a `COPY` (or `ADD`) with more than one source whose destination does not end
 with `/`.
@@ -321,8 +337,9 @@ The fix appends `/` to the destination: the build fails without it, so it is saf
 
 - hadolint `DL3021`
 "#,
-    check_dl3021
-);
+};
+
+pub static DL3021: Rule = Rule::new(&DL3021_META, check_dl3021);
 
 /// Sources and destination words of a COPY/ADD (heredoc words included as sources).
 fn copy_paths(ins: &Instruction) -> Option<(&[bosun_dockerfile::Word], &bosun_dockerfile::Word)> {
@@ -367,14 +384,16 @@ fn check_dl3021(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3022,
-    "DL3022",
-    "copy-from-unknown-stage",
-    Warning,
-    None,
-    "`COPY --from` should name an earlier stage or an image.",
-    r#"## What it does
+pub static DL3022_META: RuleMeta = RuleMeta {
+    code: "DL3022",
+    name: "copy-from-unknown-stage",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3022"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "`COPY --from` should name an earlier stage or an image.",
+    docs: r#"## What it does
 
 Flags `COPY --from=<name>` where `<name>` is neither an earlier stage (by name or
 index) nor an image reference.
@@ -412,8 +431,9 @@ COPY --from=build /app /app
 
 - hadolint `DL3022`
 "#,
-    check_dl3022
-);
+};
+
+pub static DL3022: Rule = Rule::new(&DL3022_META, check_dl3022);
 
 fn check_dl3022(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -451,14 +471,16 @@ fn check_dl3022(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3023,
-    "DL3023",
-    "copy-from-own-stage",
-    Error,
-    None,
-    "`COPY --from` cannot copy from the stage it is in.",
-    r#"## What it does
+pub static DL3023_META: RuleMeta = RuleMeta {
+    code: "DL3023",
+    name: "copy-from-own-stage",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3023"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "`COPY --from` cannot copy from the stage it is in.",
+    docs: r#"## What it does
 
 Flags `COPY --from=<name>` inside the stage called `<name>`.
 
@@ -483,8 +505,9 @@ COPY --from=base /etc/hosts /tmp/hosts
 
 - hadolint `DL3023`
 "#,
-    check_dl3023
-);
+};
+
+pub static DL3023: Rule = Rule::new(&DL3023_META, check_dl3023);
 
 fn check_dl3023(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -516,14 +539,16 @@ fn check_dl3023(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3024,
-    "DL3024",
-    "duplicate-stage-name",
-    Error,
-    None,
-    "Stage names must be unique.",
-    r#"## What it does
+pub static DL3024_META: RuleMeta = RuleMeta {
+    code: "DL3024",
+    name: "duplicate-stage-name",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3024"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "Stage names must be unique.",
+    docs: r#"## What it does
 
 Flags a `FROM ... AS <name>` whose name an earlier stage already has (compared
 case-insensitively, as BuildKit does).
@@ -549,8 +574,9 @@ FROM debian:12 AS test
 
 - hadolint `DL3024`
 "#,
-    check_dl3024
-);
+};
+
+pub static DL3024: Rule = Rule::new(&DL3024_META, check_dl3024);
 
 fn check_dl3024(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -578,14 +604,16 @@ fn check_dl3024(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3025,
-    "DL3025",
-    "cmd-entrypoint-shell-form",
-    Warning,
-    Sometimes,
-    "Use the JSON (exec) form for CMD and ENTRYPOINT.",
-    r#"## What it does
+pub static DL3025_META: RuleMeta = RuleMeta {
+    code: "DL3025",
+    name: "cmd-entrypoint-shell-form",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3025"),
+    severity: Severity::Warning,
+    fix: FixAvailability::Sometimes,
+    summary: "Use the JSON (exec) form for CMD and ENTRYPOINT.",
+    docs: r#"## What it does
 
 Flags `CMD` and `ENTRYPOINT` written in shell form.
 
@@ -626,8 +654,9 @@ runs under a shell (no `$VAR` expansion from the shell, different PID 1).
 - hadolint `DL3025`
 - Docker docs: "Shell and exec form"
 "#,
-    check_dl3025
-);
+};
+
+pub static DL3025: Rule = Rule::new(&DL3025_META, check_dl3025);
 
 fn check_dl3025(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -677,14 +706,16 @@ pub(crate) fn json_form(text: &str) -> Option<String> {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3029,
-    "DL3029",
-    "from-platform-flag",
-    Warning,
-    None,
-    "Do not pin the platform with `FROM --platform`.",
-    r#"## What it does
+pub static DL3029_META: RuleMeta = RuleMeta {
+    code: "DL3029",
+    name: "from-platform-flag",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3029"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not pin the platform with `FROM --platform`.",
+    docs: r#"## What it does
 
 Flags `FROM --platform=...` with a fixed platform or a variable other than the
 BuildKit-provided `$BUILDPLATFORM`.
@@ -714,8 +745,9 @@ run build tools natively in a cross-compiling stage, so it is not reported;
 
 - hadolint `DL3029`
 "#,
-    check_dl3029
-);
+};
+
+pub static DL3029: Rule = Rule::new(&DL3029_META, check_dl3029);
 
 /// The variable a `--platform` value is made of: `$NAME`, `${NAME}`, or `${NAME:-default}`
 /// (and the other `${NAME<modifier>...}` forms), whose value is NAME's when NAME is set.
@@ -749,14 +781,16 @@ fn check_dl3029(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3043,
-    "DL3043",
-    "onbuild-forbidden-trigger",
-    Error,
-    None,
-    "ONBUILD cannot trigger FROM, MAINTAINER or ONBUILD.",
-    r#"## What it does
+pub static DL3043_META: RuleMeta = RuleMeta {
+    code: "DL3043",
+    name: "onbuild-forbidden-trigger",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3043"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "ONBUILD cannot trigger FROM, MAINTAINER or ONBUILD.",
+    docs: r#"## What it does
 
 Flags `ONBUILD FROM`, `ONBUILD MAINTAINER` and `ONBUILD ONBUILD`.
 
@@ -780,8 +814,9 @@ ONBUILD RUN echo "building on top"
 
 - hadolint `DL3043`
 "#,
-    check_dl3043
-);
+};
+
+pub static DL3043: Rule = Rule::new(&DL3043_META, check_dl3043);
 
 fn check_dl3043(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -800,14 +835,16 @@ fn check_dl3043(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3044,
-    "DL3044",
-    "env-self-reference",
-    Error,
-    None,
-    "Do not use a variable in the same ENV that defines it.",
-    r#"## What it does
+pub static DL3044_META: RuleMeta = RuleMeta {
+    code: "DL3044",
+    name: "env-self-reference",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3044"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "Do not use a variable in the same ENV that defines it.",
+    docs: r#"## What it does
 
 Flags `ENV A=1 B=$A`: a value that refers to a variable defined earlier in the same
 `ENV` instruction (and not before it).
@@ -839,8 +876,9 @@ Only references *after* the definition are reported: `ENV B=$A A=1` reads the ea
 
 - hadolint `DL3044`
 "#,
-    check_dl3044
-);
+};
+
+pub static DL3044: Rule = Rule::new(&DL3044_META, check_dl3044);
 
 /// `$name` or `${name...}` occurs in `text`.
 fn refers_to(text: &str, name: &str) -> bool {
@@ -912,14 +950,16 @@ fn check_dl3044(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3045,
-    "DL3045",
-    "copy-relative-dest-without-workdir",
-    Warning,
-    None,
-    "COPY to a relative destination needs a WORKDIR.",
-    r#"## What it does
+pub static DL3045_META: RuleMeta = RuleMeta {
+    code: "DL3045",
+    name: "copy-relative-dest-without-workdir",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3045"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "COPY to a relative destination needs a WORKDIR.",
+    docs: r#"## What it does
 
 Flags `COPY` (and `ADD`) to a relative destination in a stage where no `WORKDIR` was set
 (in it or in the stages it is built from).
@@ -946,8 +986,9 @@ COPY package.json .
 
 - hadolint `DL3045`
 "#,
-    check_dl3045
-);
+};
+
+pub static DL3045: Rule = Rule::new(&DL3045_META, check_dl3045);
 
 fn check_dl3045(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -1004,14 +1045,16 @@ fn check_dl3045(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3048,
-    "DL3048",
-    "invalid-label-key",
-    Style,
-    None,
-    "Label keys should follow Docker's label key format.",
-    r#"## What it does
+pub static DL3048_META: RuleMeta = RuleMeta {
+    code: "DL3048",
+    name: "invalid-label-key",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3048"),
+    severity: Severity::Style,
+    fix: FixAvailability::None,
+    summary: "Label keys should follow Docker's label key format.",
+    docs: r#"## What it does
 
 Flags label keys that do not follow Docker's recommended format: lower-case letters,
 digits, `.`, `-`, `_` and `/`, starting with a letter, ending with a letter or digit, without
@@ -1040,8 +1083,9 @@ Keys built from variables are not checked.
 
 - hadolint `DL3048`
 "#,
-    check_dl3048
-);
+};
+
+pub static DL3048: Rule = Rule::new(&DL3048_META, check_dl3048);
 
 fn label_key_ok(k: &str) -> bool {
     let first_ok = k.chars().next().is_some_and(|c| c.is_ascii_lowercase());
@@ -1077,14 +1121,16 @@ fn check_dl3048(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3057,
-    "DL3057",
-    "healthcheck-missing",
-    Info,
-    None,
-    "The image has no HEALTHCHECK.",
-    r#"## What it does
+pub static DL3057_META: RuleMeta = RuleMeta {
+    code: "DL3057",
+    name: "healthcheck-missing",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3057"),
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "The image has no HEALTHCHECK.",
+    docs: r#"## What it does
 
 Flags a Dockerfile whose final stage has no `HEALTHCHECK` (inherited ones cannot be
 seen). Off by default: many images are health-checked by their orchestrator instead.
@@ -1108,9 +1154,9 @@ HEALTHCHECK CMD curl -f http://localhost/ || exit 1
 
 - hadolint `DL3057` (off by default there too)
 "#,
-    check_dl3057,
-    off
-);
+};
+
+pub static DL3057: Rule = Rule::new(&DL3057_META, check_dl3057).off_by_default();
 
 fn check_dl3057(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -1142,14 +1188,16 @@ fn check_dl3057(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3061,
-    "DL3061",
-    "instruction-before-from",
-    Error,
-    None,
-    "A Dockerfile must start with FROM (ARG and comments may come first).",
-    r#"## What it does
+pub static DL3061_META: RuleMeta = RuleMeta {
+    code: "DL3061",
+    name: "instruction-before-from",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3061"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A Dockerfile must start with FROM (ARG and comments may come first).",
+    docs: r#"## What it does
 
 Flags instructions other than `ARG` before the first `FROM`.
 
@@ -1173,8 +1221,9 @@ FROM debian:${DEBIAN_VERSION}
 
 - hadolint `DL3061`
 "#,
-    check_dl3061
-);
+};
+
+pub static DL3061: Rule = Rule::new(&DL3061_META, check_dl3061);
 
 fn check_dl3061(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -1190,14 +1239,16 @@ fn check_dl3061(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3063,
-    "DL3063",
-    "reserved-stage-name",
-    Warning,
-    None,
-    "Do not call a stage `scratch` or `context`.",
-    r#"## What it does
+pub static DL3063_META: RuleMeta = RuleMeta {
+    code: "DL3063",
+    name: "reserved-stage-name",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3063"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not call a stage `scratch` or `context`.",
+    docs: r#"## What it does
 
 Flags stages named `scratch` or `context`.
 
@@ -1220,8 +1271,9 @@ FROM debian:12 AS base
 
 - hadolint `DL3063`
 "#,
-    check_dl3063
-);
+};
+
+pub static DL3063: Rule = Rule::new(&DL3063_META, check_dl3063);
 
 fn check_dl3063(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -1247,14 +1299,16 @@ fn check_dl3063(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3064,
-    "DL3064",
-    "sensitive-arg-or-env-name",
-    Warning,
-    None,
-    "ARG and ENV should not carry secrets.",
-    r#"## What it does
+pub static DL3064_META: RuleMeta = RuleMeta {
+    code: "DL3064",
+    name: "sensitive-arg-or-env-name",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3064"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "ARG and ENV should not carry secrets.",
+    docs: r#"## What it does
 
 Flags `ARG` and `ENV` whose name looks like it holds a secret: well-known names
 (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `NPM_TOKEN`, ...) and names containing
@@ -1281,8 +1335,9 @@ RUN --mount=type=secret,id=npm_token npm ci
 
 - hadolint `DL3064`
 "#,
-    check_dl3064
-);
+};
+
+pub static DL3064: Rule = Rule::new(&DL3064_META, check_dl3064);
 
 const KNOWN_SENSITIVE: &[&str] = &[
     "ACCESS_TOKEN",
@@ -1374,14 +1429,16 @@ fn check_dl3064(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3065,
-    "DL3065",
-    "from-platform-targetplatform",
-    Warning,
-    Always,
-    "`FROM --platform=$TARGETPLATFORM` is the default.",
-    r#"## What it does
+pub static DL3065_META: RuleMeta = RuleMeta {
+    code: "DL3065",
+    name: "from-platform-targetplatform",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3065"),
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    summary: "`FROM --platform=$TARGETPLATFORM` is the default.",
+    docs: r#"## What it does
 
 Flags `FROM --platform=$TARGETPLATFORM`.
 
@@ -1407,8 +1464,9 @@ The fix removes the flag; the platform stays the same, so it is safe.
 
 - hadolint `DL3065`
 "#,
-    check_dl3065
-);
+};
+
+pub static DL3065: Rule = Rule::new(&DL3065_META, check_dl3065);
 
 fn check_dl3065(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -1446,14 +1504,16 @@ fn check_dl3065(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3066,
-    "DL3066",
-    "user-non-numeric",
-    Info,
-    None,
-    "The final USER should be a numeric UID.",
-    r#"## What it does
+pub static DL3066_META: RuleMeta = RuleMeta {
+    code: "DL3066",
+    name: "user-non-numeric",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3066"),
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "The final USER should be a numeric UID.",
+    docs: r#"## What it does
 
 Flags the last `USER` of the final stage when it names the user instead of giving a
 numeric UID (and GID).
@@ -1487,8 +1547,9 @@ Users given by a variable are not reported.
 
 - hadolint `DL3066`
 "#,
-    check_dl3066
-);
+};
+
+pub static DL3066: Rule = Rule::new(&DL3066_META, check_dl3066);
 
 fn check_dl3066(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -1519,14 +1580,16 @@ fn check_dl3066(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL3067,
-    "DL3067",
-    "copy-from-whole-filesystem",
-    Warning,
-    None,
-    "Do not copy a whole filesystem from another stage.",
-    r#"## What it does
+pub static DL3067_META: RuleMeta = RuleMeta {
+    code: "DL3067",
+    name: "copy-from-whole-filesystem",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3067"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not copy a whole filesystem from another stage.",
+    docs: r#"## What it does
 
 Flags `COPY --from=<stage> / /`.
 
@@ -1553,8 +1616,9 @@ COPY --from=build /usr/local/bin/app /usr/local/bin/app
 
 - hadolint `DL3067`
 "#,
-    check_dl3067
-);
+};
+
+pub static DL3067: Rule = Rule::new(&DL3067_META, check_dl3067);
 
 fn check_dl3067(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
@@ -1577,14 +1641,16 @@ fn check_dl3067(ctx: &mut Context<'_>) {
 }
 
 // ---------------------------------------------------------------------------------
-rule!(
-    DL4003,
-    "DL4003",
-    "multiple-cmd",
-    Warning,
-    None,
-    "A stage should have at most one CMD.",
-    r#"## What it does
+pub static DL4003_META: RuleMeta = RuleMeta {
+    code: "DL4003",
+    name: "multiple-cmd",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL4003"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "A stage should have at most one CMD.",
+    docs: r#"## What it does
 
 Flags a second `CMD` in the same stage.
 
@@ -1609,8 +1675,9 @@ CMD ["node", "b.js"]
 
 - hadolint `DL4003`
 "#,
-    check_dl4003
-);
+};
+
+pub static DL4003: Rule = Rule::new(&DL4003_META, check_dl4003);
 
 fn check_dl4003(ctx: &mut Context<'_>) {
     repeated_in_stage(
@@ -1621,14 +1688,16 @@ fn check_dl4003(ctx: &mut Context<'_>) {
     );
 }
 
-rule!(
-    DL4004,
-    "DL4004",
-    "multiple-entrypoint",
-    Error,
-    None,
-    "A stage should have at most one ENTRYPOINT.",
-    r#"## What it does
+pub static DL4004_META: RuleMeta = RuleMeta {
+    code: "DL4004",
+    name: "multiple-entrypoint",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL4004"),
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    summary: "A stage should have at most one ENTRYPOINT.",
+    docs: r#"## What it does
 
 Flags every `ENTRYPOINT` of a stage that a later one in the same stage overrides (as
 BuildKit's `MultipleInstructionsDisallowed` does: the instruction without effect is
@@ -1655,8 +1724,9 @@ ENTRYPOINT ["npm"]
 
 - hadolint `DL4004`
 "#,
-    check_dl4004
-);
+};
+
+pub static DL4004: Rule = Rule::new(&DL4004_META, check_dl4004);
 
 fn check_dl4004(ctx: &mut Context<'_>) {
     repeated_in_stage(

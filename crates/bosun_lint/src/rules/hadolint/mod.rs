@@ -22,45 +22,6 @@ use crate::context::Context;
 use crate::registry::Rule;
 use bosun_dockerfile::TextRange;
 
-/// Declares one rule: `rule!(IDENT, "CODE", "name", Severity, FixAvailability,
-/// "summary", "docs", check_fn)`, optionally followed by `off` for opt-in rules.
-macro_rules! rule {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $fix:ident, $summary:literal, $docs:expr, $check:path) => {
-        pub static $id: $crate::registry::Rule = $crate::registry::Rule::new(
-            &bosun_diagnostics::RuleMeta {
-                code: $code,
-                name: $name,
-                area: bosun_diagnostics::Area::Lint,
-                group: "hadolint",
-                aliases: $crate::rules::buildkit::buildkit_aliases($code),
-                severity: bosun_diagnostics::Severity::$sev,
-                fix: bosun_diagnostics::FixAvailability::$fix,
-                summary: $summary,
-                docs: $docs,
-            },
-            $check,
-        );
-    };
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $fix:ident, $summary:literal, $docs:expr, $check:path, off) => {
-        pub static $id: $crate::registry::Rule = $crate::registry::Rule::new(
-            &bosun_diagnostics::RuleMeta {
-                code: $code,
-                name: $name,
-                area: bosun_diagnostics::Area::Lint,
-                group: "hadolint",
-                aliases: $crate::rules::buildkit::buildkit_aliases($code),
-                severity: bosun_diagnostics::Severity::$sev,
-                fix: bosun_diagnostics::FixAvailability::$fix,
-                summary: $summary,
-                docs: $docs,
-            },
-            $check,
-        )
-        .off_by_default();
-    };
-}
-pub(crate) use rule;
-
 /// Every hadolint rule of this module, in code order.
 pub static RULES: &[&Rule] = &[
     &instructions::DL1001,

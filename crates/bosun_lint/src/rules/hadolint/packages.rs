@@ -1,9 +1,11 @@
 //! hadolint's package-manager checks: apt, apk, yum, dnf, zypper, pip, npm, gem, go,
 //! yarn.
 
-use super::{report, rule};
+use super::report;
 use crate::context::Context;
 use crate::registry::Rule;
+use crate::rules::buildkit::buildkit_aliases;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 use bosun_diagnostics::{Edit, Fix};
 use bosun_dockerfile::model::{Model, Run};
 use bosun_dockerfile::shell::{Arg, Cmd};
@@ -81,14 +83,16 @@ fn apt_install(cmd: &Cmd) -> Option<&Arg> {
     subcommand_is(cmd, &["install"])
 }
 
-rule!(
-    DL3008,
-    "DL3008",
-    "apt-get-install-unpinned",
-    Warning,
-    None,
-    "Pin package versions in `apt-get install`.",
-    r#"## What it does
+pub static DL3008_META: RuleMeta = RuleMeta {
+    code: "DL3008",
+    name: "apt-get-install-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3008"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin package versions in `apt-get install`.",
+    docs: r#"## What it does
 
 Flags `apt-get install` (and `aptitude install`) of packages without a version
 (`pkg=1.2.3`), a release
@@ -124,8 +128,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+
 
 - hadolint `DL3008`
 "#,
-    check_dl3008
-);
+};
+
+pub static DL3008: Rule = Rule::new(&DL3008_META, check_dl3008);
 
 /// `apt-get install` or `aptitude install` (same package specs and `-y`).
 fn apt_or_aptitude_install(cmd: &Cmd) -> Option<&Arg> {
@@ -155,14 +160,16 @@ fn check_dl3008(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3009,
-    "DL3009",
-    "apt-lists-not-removed",
-    Info,
-    Sometimes,
-    "Remove /var/lib/apt/lists after `apt-get update`.",
-    r#"## What it does
+pub static DL3009_META: RuleMeta = RuleMeta {
+    code: "DL3009",
+    name: "apt-lists-not-removed",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3009"),
+    severity: Severity::Info,
+    fix: FixAvailability::Sometimes,
+    summary: "Remove /var/lib/apt/lists after `apt-get update`.",
+    docs: r#"## What it does
 
 Flags a RUN that runs `apt-get update` without removing `/var/lib/apt/lists` in the same
 RUN, when its layer ends up in the image: in the final stage, in a stage the final one
@@ -211,8 +218,9 @@ then it is marked unsafe.
 - hadolint `DL3009`
 - Docker docs: "Best practices: apt-get"
 "#,
-    check_dl3009
-);
+};
+
+pub static DL3009: Rule = Rule::new(&DL3009_META, check_dl3009);
 
 fn removes_dir(cmd: &Cmd, dir: &str) -> bool {
     cmd.is("rm")
@@ -303,14 +311,16 @@ fn check_dl3009(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL3014,
-    "DL3014",
-    "apt-get-install-without-yes",
-    Warning,
-    Always,
-    "Use `-y` with `apt-get install`.",
-    r#"## What it does
+pub static DL3014_META: RuleMeta = RuleMeta {
+    code: "DL3014",
+    name: "apt-get-install-without-yes",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3014"),
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    summary: "Use `-y` with `apt-get install`.",
+    docs: r#"## What it does
 
 Flags `apt-get install` (and `aptitude install`) without `-y` (`--yes`, `--assume-yes`,
 `-qq`, `--quiet --quiet`, or `-o APT::Get::Assume-Yes=true`).
@@ -341,8 +351,9 @@ is safe.
 
 - hadolint `DL3014`
 "#,
-    check_dl3014
-);
+};
+
+pub static DL3014: Rule = Rule::new(&DL3014_META, check_dl3014);
 
 fn apt_assumes_yes(cmd: &Cmd) -> bool {
     cmd.has_any_flag(&["y", "yes", "assume-yes"])
@@ -370,14 +381,16 @@ fn check_dl3014(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3015,
-    "DL3015",
-    "apt-get-install-recommends",
-    Info,
-    Always,
-    "Use `--no-install-recommends` with `apt-get install`.",
-    r#"## What it does
+pub static DL3015_META: RuleMeta = RuleMeta {
+    code: "DL3015",
+    name: "apt-get-install-recommends",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3015"),
+    severity: Severity::Info,
+    fix: FixAvailability::Always,
+    summary: "Use `--no-install-recommends` with `apt-get install`.",
+    docs: r#"## What it does
 
 Flags `apt-get install` without `--no-install-recommends` (or
 `-o APT::Install-Recommends=false`), unless an earlier RUN of the stage configured apt
@@ -409,8 +422,9 @@ relied on a recommended package may miss it.
 
 - hadolint `DL3015`
 "#,
-    check_dl3015
-);
+};
+
+pub static DL3015: Rule = Rule::new(&DL3015_META, check_dl3015);
 
 fn check_dl3015(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -464,14 +478,16 @@ fn check_dl3015(ctx: &mut Context<'_>) {
     }
 }
 
-rule!(
-    DL3027,
-    "DL3027",
-    "apt-instead-of-apt-get",
-    Warning,
-    Sometimes,
-    "Use `apt-get` or `apt-cache`, not `apt`, in scripts.",
-    r#"## What it does
+pub static DL3027_META: RuleMeta = RuleMeta {
+    code: "DL3027",
+    name: "apt-instead-of-apt-get",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3027"),
+    severity: Severity::Warning,
+    fix: FixAvailability::Sometimes,
+    summary: "Use `apt-get` or `apt-cache`, not `apt`, in scripts.",
+    docs: r#"## What it does
 
 Flags the `apt` command in RUN.
 
@@ -503,8 +519,9 @@ output, some defaults).
 
 - hadolint `DL3027`
 "#,
-    check_dl3027
-);
+};
+
+pub static DL3027: Rule = Rule::new(&DL3027_META, check_dl3027);
 
 fn check_dl3027(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -544,14 +561,16 @@ fn check_dl3027(ctx: &mut Context<'_>) {
 }
 
 // ------------------------------------------------------------------ apk
-rule!(
-    DL3018,
-    "DL3018",
-    "apk-add-unpinned",
-    Warning,
-    None,
-    "Pin package versions in `apk add`.",
-    r#"## What it does
+pub static DL3018_META: RuleMeta = RuleMeta {
+    code: "DL3018",
+    name: "apk-add-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3018"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin package versions in `apk add`.",
+    docs: r#"## What it does
 
 Flags `apk add` of packages without a version constraint (`pkg=1.2.3-r0`, `pkg~1.2`)
 or a local `.apk` file.
@@ -581,8 +600,9 @@ Packages given only by a variable are not reported, and the values of `--virtual
 
 - hadolint `DL3018`
 "#,
-    check_dl3018
-);
+};
+
+pub static DL3018: Rule = Rule::new(&DL3018_META, check_dl3018);
 
 const APK_VALUE_FLAGS: &[&str] = &[
     "t",
@@ -623,14 +643,16 @@ fn check_dl3018(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3019,
-    "DL3019",
-    "apk-add-without-no-cache",
-    Info,
-    Always,
-    "Use `apk add --no-cache`.",
-    r#"## What it does
+pub static DL3019_META: RuleMeta = RuleMeta {
+    code: "DL3019",
+    name: "apk-add-without-no-cache",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3019"),
+    severity: Severity::Info,
+    fix: FixAvailability::Always,
+    summary: "Use `apk add --no-cache`.",
+    docs: r#"## What it does
 
 Flags `apk add` without `--no-cache`, unless a cache or tmpfs mount covers
 `/var/cache/apk` or the same RUN removes `/var/cache/apk`.
@@ -666,8 +688,9 @@ safe.
 
 - hadolint `DL3019`
 "#,
-    check_dl3019
-);
+};
+
+pub static DL3019: Rule = Rule::new(&DL3019_META, check_dl3019);
 
 fn check_dl3019(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -711,14 +734,16 @@ fn yes_rule(
     ))
 }
 
-rule!(
-    DL3030,
-    "DL3030",
-    "yum-install-without-yes",
-    Warning,
-    Always,
-    "Use `-y` with `yum install`.",
-    r#"## What it does
+pub static DL3030_META: RuleMeta = RuleMeta {
+    code: "DL3030",
+    name: "yum-install-without-yes",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3030"),
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    summary: "Use `-y` with `yum install`.",
+    docs: r#"## What it does
 
 Flags `yum install` (`groupinstall`, `localinstall`) without `-y`/`--assumeyes`.
 
@@ -746,8 +771,9 @@ The fix adds `-y` after the subcommand; safe.
 
 - hadolint `DL3030`
 "#,
-    check_dl3030
-);
+};
+
+pub static DL3030: Rule = Rule::new(&DL3030_META, check_dl3030);
 
 fn check_dl3030(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -795,14 +821,16 @@ fn per_run(
     }
 }
 
-rule!(
-    DL3032,
-    "DL3032",
-    "yum-clean-missing",
-    Warning,
-    None,
-    "Run `yum clean all` after `yum install`.",
-    r#"## What it does
+pub static DL3032_META: RuleMeta = RuleMeta {
+    code: "DL3032",
+    name: "yum-clean-missing",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3032"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Run `yum clean all` after `yum install`.",
+    docs: r#"## What it does
 
 Flags a RUN with `yum install` that does not run `yum clean all` (or remove
 `/var/cache/yum`) after it, unless a cache mount covers `/var/cache/yum`.
@@ -832,8 +860,9 @@ accepted; the clean must come after the install.
 
 - hadolint `DL3032`
 "#,
-    check_dl3032
-);
+};
+
+pub static DL3032: Rule = Rule::new(&DL3032_META, check_dl3032);
 
 fn check_dl3032(ctx: &mut Context<'_>) {
     per_run(
@@ -854,14 +883,16 @@ fn check_dl3032(ctx: &mut Context<'_>) {
     );
 }
 
-rule!(
-    DL3033,
-    "DL3033",
-    "yum-install-unpinned",
-    Warning,
-    None,
-    "Pin package versions in `yum install`.",
-    r#"## What it does
+pub static DL3033_META: RuleMeta = RuleMeta {
+    code: "DL3033",
+    name: "yum-install-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3033"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin package versions in `yum install`.",
+    docs: r#"## What it does
 
 Flags `yum install` of packages without a version (`httpd-2.4.6`) or `.rpm` file, and
 `yum module install` of modules without a stream (`nodejs:18`).
@@ -886,8 +917,9 @@ RUN yum install -y httpd-2.4.6 && yum clean all
 
 - hadolint `DL3033`
 "#,
-    check_dl3033
-);
+};
+
+pub static DL3033: Rule = Rule::new(&DL3033_META, check_dl3033);
 
 const RPM_VALUE_FLAGS: &[&str] = &[
     "c",
@@ -947,14 +979,16 @@ fn check_dl3033(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3034,
-    "DL3034",
-    "zypper-without-non-interactive",
-    Warning,
-    Always,
-    "Use `-y` (or `-n`) with zypper.",
-    r#"## What it does
+pub static DL3034_META: RuleMeta = RuleMeta {
+    code: "DL3034",
+    name: "zypper-without-non-interactive",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3034"),
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    summary: "Use `-y` (or `-n`) with zypper.",
+    docs: r#"## What it does
 
 Flags `zypper install` (`in`, `remove`, `rm`, `source-install`, `si`, `patch`) without
 `-y`/`--no-confirm` or the global `-n`/`--non-interactive`.
@@ -983,8 +1017,9 @@ The fix adds `-y` after the subcommand; safe.
 
 - hadolint `DL3034`
 "#,
-    check_dl3034
-);
+};
+
+pub static DL3034: Rule = Rule::new(&DL3034_META, check_dl3034);
 
 fn check_dl3034(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -1006,14 +1041,16 @@ fn check_dl3034(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3035,
-    "DL3035",
-    "zypper-dist-upgrade",
-    Warning,
-    None,
-    "Do not use `zypper dist-upgrade`.",
-    r#"## What it does
+pub static DL3035_META: RuleMeta = RuleMeta {
+    code: "DL3035",
+    name: "zypper-dist-upgrade",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3035"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not use `zypper dist-upgrade`.",
+    docs: r#"## What it does
 
 Flags `zypper dist-upgrade` (`dup`).
 
@@ -1038,8 +1075,9 @@ RUN zypper -n patch
 
 - hadolint `DL3035`
 "#,
-    check_dl3035
-);
+};
+
+pub static DL3035: Rule = Rule::new(&DL3035_META, check_dl3035);
 
 fn check_dl3035(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -1054,14 +1092,16 @@ fn check_dl3035(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3036,
-    "DL3036",
-    "zypper-clean-missing",
-    Warning,
-    None,
-    "Run `zypper clean` after `zypper install`.",
-    r#"## What it does
+pub static DL3036_META: RuleMeta = RuleMeta {
+    code: "DL3036",
+    name: "zypper-clean-missing",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3036"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Run `zypper clean` after `zypper install`.",
+    docs: r#"## What it does
 
 Flags a RUN with `zypper install` that does not run `zypper clean` (`cc`) after it,
 unless a cache mount covers `/var/cache/zypp`.
@@ -1086,8 +1126,9 @@ RUN zypper install -y curl=8.6.0 && zypper clean
 
 - hadolint `DL3036`
 "#,
-    check_dl3036
-);
+};
+
+pub static DL3036: Rule = Rule::new(&DL3036_META, check_dl3036);
 
 fn check_dl3036(ctx: &mut Context<'_>) {
     per_run(
@@ -1105,14 +1146,16 @@ fn check_dl3036(ctx: &mut Context<'_>) {
     );
 }
 
-rule!(
-    DL3037,
-    "DL3037",
-    "zypper-install-unpinned",
-    Warning,
-    None,
-    "Pin package versions in `zypper install`.",
-    r#"## What it does
+pub static DL3037_META: RuleMeta = RuleMeta {
+    code: "DL3037",
+    name: "zypper-install-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3037"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin package versions in `zypper install`.",
+    docs: r#"## What it does
 
 Flags `zypper install` of packages without a version (`curl=8.6.0`, `curl>=8`) or
 `.rpm` file.
@@ -1137,8 +1180,9 @@ RUN zypper install -y curl=8.6.0 && zypper clean
 
 - hadolint `DL3037`
 "#,
-    check_dl3037
-);
+};
+
+pub static DL3037: Rule = Rule::new(&DL3037_META, check_dl3037);
 
 fn check_dl3037(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -1179,14 +1223,16 @@ const DNF_INSTALLING: &[&str] = &[
     "localinstall",
 ];
 
-rule!(
-    DL3038,
-    "DL3038",
-    "dnf-install-without-yes",
-    Warning,
-    Always,
-    "Use `-y` with `dnf install`.",
-    r#"## What it does
+pub static DL3038_META: RuleMeta = RuleMeta {
+    code: "DL3038",
+    name: "dnf-install-without-yes",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3038"),
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    summary: "Use `-y` with `dnf install`.",
+    docs: r#"## What it does
 
 Flags `dnf install` (`groupinstall`, `localinstall`) without `-y`/`--assumeyes`.
 
@@ -1219,8 +1265,9 @@ The fix adds `-y` after the subcommand; safe.
 
 - hadolint `DL3038`
 "#,
-    check_dl3038
-);
+};
+
+pub static DL3038: Rule = Rule::new(&DL3038_META, check_dl3038);
 
 fn check_dl3038(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -1234,14 +1281,16 @@ fn check_dl3038(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3040,
-    "DL3040",
-    "dnf-clean-missing",
-    Warning,
-    None,
-    "Run `dnf clean all` after `dnf install`.",
-    r#"## What it does
+pub static DL3040_META: RuleMeta = RuleMeta {
+    code: "DL3040",
+    name: "dnf-clean-missing",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3040"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Run `dnf clean all` after `dnf install`.",
+    docs: r#"## What it does
 
 Flags a RUN with `dnf install` (`microdnf`, `dnf5`; also `reinstall`, `upgrade`,
 `upgrade-minimal` and dnf's short forms `in`, `rei`, `up`, `up-min`) that does not run
@@ -1274,8 +1323,9 @@ accepts only `/var/cache/libdnf5`).
 
 - hadolint `DL3040`
 "#,
-    check_dl3040
-);
+};
+
+pub static DL3040: Rule = Rule::new(&DL3040_META, check_dl3040);
 
 fn check_dl3040(ctx: &mut Context<'_>) {
     per_run(
@@ -1306,14 +1356,16 @@ fn check_dl3040(ctx: &mut Context<'_>) {
     );
 }
 
-rule!(
-    DL3041,
-    "DL3041",
-    "dnf-install-unpinned",
-    Warning,
-    None,
-    "Pin package versions in `dnf install`.",
-    r#"## What it does
+pub static DL3041_META: RuleMeta = RuleMeta {
+    code: "DL3041",
+    name: "dnf-install-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3041"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin package versions in `dnf install`.",
+    docs: r#"## What it does
 
 Flags `dnf install` (`microdnf`, `dnf5`) of packages without a version
 (`httpd-2.4.62`, or a version in a variable: `httpd-$VERSION`) or `.rpm` file, and
@@ -1339,8 +1391,9 @@ RUN dnf install -y httpd-2.4.62 && dnf clean all
 
 - hadolint `DL3041`
 "#,
-    check_dl3041
-);
+};
+
+pub static DL3041: Rule = Rule::new(&DL3041_META, check_dl3041);
 
 /// `name-1.2.3`: some dash-separated part after the first starts with a digit, and all
 /// such parts use version characters.
@@ -1436,14 +1489,16 @@ const PIP_VALUE_FLAGS: &[&str] = &[
     "exists-action",
 ];
 
-rule!(
-    DL3013,
-    "DL3013",
-    "pip-install-unpinned",
-    Warning,
-    None,
-    "Pin package versions in `pip install`.",
-    r#"## What it does
+pub static DL3013_META: RuleMeta = RuleMeta {
+    code: "DL3013",
+    name: "pip-install-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3013"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin package versions in `pip install`.",
+    docs: r#"## What it does
 
 Flags `pip install` (and `pipx install`) of packages without a version specifier
 (`pkg==1.2`), unless the
@@ -1474,8 +1529,9 @@ Packages given only by a variable are not reported.
 
 - hadolint `DL3013`
 "#,
-    check_dl3013
-);
+};
+
+pub static DL3013: Rule = Rule::new(&DL3013_META, check_dl3013);
 
 fn pip_pinned(p: &str) -> bool {
     const VCS: &[&str] = &["git+", "hg+", "svn+", "bzr+", "git://"];
@@ -1535,14 +1591,16 @@ fn check_dl3013(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3042,
-    "DL3042",
-    "pip-install-with-cache",
-    Warning,
-    Always,
-    "Use `pip install --no-cache-dir`.",
-    r#"## What it does
+pub static DL3042_META: RuleMeta = RuleMeta {
+    code: "DL3042",
+    name: "pip-install-with-cache",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3042"),
+    severity: Severity::Warning,
+    fix: FixAvailability::Always,
+    summary: "Use `pip install --no-cache-dir`.",
+    docs: r#"## What it does
 
 Flags `pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set (by
 `ENV` in the stage or its parents, or in the RUN) or a cache mount covers pip's cache.
@@ -1582,8 +1640,9 @@ it is safe.
 
 - hadolint `DL3042`
 "#,
-    check_dl3042
-);
+};
+
+pub static DL3042: Rule = Rule::new(&DL3042_META, check_dl3042);
 
 fn truthy(v: &str) -> bool {
     matches!(
@@ -1683,14 +1742,16 @@ fn check_dl3042(ctx: &mut Context<'_>) {
 }
 
 // ------------------------------------------------------------------ npm / yarn / gem / go
-rule!(
-    DL3016,
-    "DL3016",
-    "npm-install-unpinned",
-    Warning,
-    None,
-    "Pin package versions in `npm install`.",
-    r#"## What it does
+pub static DL3016_META: RuleMeta = RuleMeta {
+    code: "DL3016",
+    name: "npm-install-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3016"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin package versions in `npm install`.",
+    docs: r#"## What it does
 
 Flags `npm install <package>` without a version (`pkg@1.2.3`), unless the package is a
 local folder, a tarball or a git URL with a commit (`#sha`).
@@ -1721,8 +1782,9 @@ packages given only by a variable are not reported.
 
 - hadolint `DL3016`
 "#,
-    check_dl3016
-);
+};
+
+pub static DL3016: Rule = Rule::new(&DL3016_META, check_dl3016);
 
 fn npm_pinned(p: &str) -> bool {
     let git = ["git://", "git+ssh://", "git+http://", "git+https://"]
@@ -1780,14 +1842,16 @@ fn check_dl3016(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3028,
-    "DL3028",
-    "gem-install-unpinned",
-    Warning,
-    None,
-    "Pin gem versions in `gem install`.",
-    r#"## What it does
+pub static DL3028_META: RuleMeta = RuleMeta {
+    code: "DL3028",
+    name: "gem-install-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3028"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin gem versions in `gem install`.",
+    docs: r#"## What it does
 
 Flags `gem install` of gems without a version (`gem:1.2.3`, `-v 1.2.3`). Build options
 after `--` and a `true`/`false` value after a long option are not gems.
@@ -1812,8 +1876,9 @@ RUN gem install bundler:2.5.16
 
 - hadolint `DL3028`
 "#,
-    check_dl3028
-);
+};
+
+pub static DL3028: Rule = Rule::new(&DL3028_META, check_dl3028);
 
 fn check_dl3028(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -1875,14 +1940,16 @@ fn check_dl3028(ctx: &mut Context<'_>) {
     });
 }
 
-rule!(
-    DL3060,
-    "DL3060",
-    "yarn-cache-not-cleaned",
-    Info,
-    None,
-    "Run `yarn cache clean` after `yarn install`.",
-    r#"## What it does
+pub static DL3060_META: RuleMeta = RuleMeta {
+    code: "DL3060",
+    name: "yarn-cache-not-cleaned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3060"),
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    summary: "Run `yarn cache clean` after `yarn install`.",
+    docs: r#"## What it does
 
 Flags a RUN with `yarn install` that does not run `yarn cache clean` after it, unless a
 cache mount covers yarn's cache. Like `DL3009`, only RUNs whose layer reaches the image
@@ -1908,8 +1975,9 @@ RUN yarn install --frozen-lockfile && yarn cache clean
 
 - hadolint `DL3060`
 "#,
-    check_dl3060
-);
+};
+
+pub static DL3060: Rule = Rule::new(&DL3060_META, check_dl3060);
 
 fn check_dl3060(ctx: &mut Context<'_>) {
     let f = ctx.model();
@@ -1936,14 +2004,16 @@ fn check_dl3060(ctx: &mut Context<'_>) {
     );
 }
 
-rule!(
-    DL3062,
-    "DL3062",
-    "go-install-unpinned",
-    Warning,
-    None,
-    "Pin versions in `go install`.",
-    r#"## What it does
+pub static DL3062_META: RuleMeta = RuleMeta {
+    code: "DL3062",
+    name: "go-install-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3062"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin versions in `go install`.",
+    docs: r#"## What it does
 
 Flags `go install` (`go install tool NAME`), `go get` and `go run` of a remote package
 without a version (`pkg@v1.2.3`; `@latest` is not a version). Local packages (`.`,
@@ -1970,8 +2040,9 @@ RUN go install golang.org/x/tools/gopls@v0.16.1
 
 - hadolint `DL3062`
 "#,
-    check_dl3062
-);
+};
+
+pub static DL3062: Rule = Rule::new(&DL3062_META, check_dl3062);
 
 fn check_dl3062(ctx: &mut Context<'_>) {
     let f = ctx.model();
