@@ -87,6 +87,15 @@ impl Linter {
             findings.append(&mut found);
         }
         // Suppression comments and `# check=` (see `pragma`).
+        let before: Vec<(String, (usize, usize))> = findings
+            .iter()
+            .filter(|f| {
+                SAME_PROBLEM
+                    .iter()
+                    .any(|(a, b)| f.code == *a || f.code == *b)
+            })
+            .map(|f| (f.code.clone(), place(f)))
+            .collect();
         let mut findings = crate::pragma::apply_for_run(
             &dockerfile,
             findings,
@@ -94,9 +103,51 @@ impl Linter {
             &self.rules,
             &self.options.settings,
         );
+        merge_same_problem(&mut findings, &before);
         sort_findings(&mut findings);
         findings
     }
+}
+
+/// Pairs of rules that report one problem at one place in two tools' words: BuildKit's
+/// `SecretsUsedInArgOrEnv` (BK1015) and hadolint's DL3064 both flag `ARG GITHUB_TOKEN`.
+/// Each keeps the names only it knows (`DOCKER_USERNAME` is DL3064's alone,
+/// `SECRET_PASSPHRASE` BK1015's), but on a line where both fire the user sees the first
+/// one only, and a suppression of either (`# hadolint ignore=DL3064`,
+/// `# check=skip=SecretsUsedInArgOrEnv`) silences both there.
+pub const SAME_PROBLEM: &[(&str, &str)] = &[("BK1015", "DL3064")];
+
+/// Where a finding of a [`SAME_PROBLEM`] pair points: its line and the byte its span
+/// ends at (both rules end their span with the key they flag).
+fn place(f: &Finding) -> (usize, usize) {
+    match &f.location {
+        bosun_diagnostics::Location::File { span: Some(s), .. } => (s.start_line, s.end),
+        _ => (0, 0),
+    }
+}
+
+/// Applies [`SAME_PROBLEM`]: `before` lists (code, place) of the pairs' findings before
+/// suppressions were applied.
+fn merge_same_problem(findings: &mut Vec<Finding>, before: &[(String, (usize, usize))]) {
+    if before.is_empty() {
+        return;
+    }
+    let at = |fs: &[Finding], code: &str, line: (usize, usize)| {
+        fs.iter().any(|f| f.code == code && place(f) == line)
+    };
+    let mut drop: Vec<(&str, (usize, usize))> = Vec::new();
+    for &(first, second) in SAME_PROBLEM {
+        for (code, line) in before {
+            let other = if code == first { second } else { first };
+            let suppressed = !at(findings, code, *line);
+            let other_fired = before.iter().any(|(c, l)| c == other && l == line);
+            if other_fired && (suppressed || code == second) {
+                // Suppressed here: so is the twin. Both left: the second goes.
+                drop.push((if suppressed { other } else { second }, *line));
+            }
+        }
+    }
+    findings.retain(|f| !drop.iter().any(|(c, l)| f.code == *c && place(f) == *l));
 }
 
 /// Sorts findings by file, position and code; stable, so findings at the same place

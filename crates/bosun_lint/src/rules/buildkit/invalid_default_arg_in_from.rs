@@ -55,7 +55,9 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     let domain =
         format!(r"(?:{domain_component}(?:\.{domain_component})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?");
     let path_component = r"[a-z0-9]+(?:(?:[_.]|__|[-]+)[a-z0-9]+)*";
-    let tag = r"[\w][\w.-]{0,127}";
+    // Go's `\w` is ASCII (`[0-9A-Za-z_]`); Rust's is Unicode and, repeated 127 times,
+    // costs milliseconds to compile.
+    let tag = r"[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}";
     let digest = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
     let re =
         format!(r"^(?:{domain}/)?{path_component}(?:/{path_component})*(?::{tag})?(?:@{digest})?$");

@@ -1399,10 +1399,18 @@ pub(crate) fn is_sensitive_name(name: &str) -> bool {
 fn check_dl3064(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     for ins in all_instructions(df) {
+        // The span is the key (as BK1015's ends with it: see `runner::SAME_PROBLEM`).
         let names: Vec<(String, TextRange)> = if ins.is("ARG") {
             ins.words
                 .iter()
-                .map(|w| (w.text.split('=').next().unwrap_or("").to_string(), w.range))
+                .map(|w| {
+                    let key = w.text.split('=').next().unwrap_or("");
+                    let range = TextRange {
+                        start: w.range.start,
+                        end: w.range.start + key.len(),
+                    };
+                    (key.to_string(), range)
+                })
                 .collect()
         } else if ins.is("ENV") {
             ins.key_values()
