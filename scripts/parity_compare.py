@@ -316,7 +316,7 @@ def main():
     w.append("  value cannot be known (an ARG without a default, the base image's ENV) is not reported as")
     w.append("  unpinned, since it may hold `name=version`. hadolint reports the variable's name as a package.")
     w.append("- `DL3064` and BuildKit's `SecretsUsedInArgOrEnv` (`BK1015`) flag the same key once: where both")
-    w.append("  fire, bosun reports `BK1015` (what `docker build` prints), and a suppression of either silences")
+    w.append("  fire, bosun reports `DL3064` (hadolint's code is the stable one), and a suppression of either silences")
     w.append("  both. The comparison below runs the DL rules alone, so `DL3064` reports every key it knows.\n")
     w.append("## Per code\n")
     w.append("| code | hadolint | bosun | both | hadolint only | bosun only | counted |")
