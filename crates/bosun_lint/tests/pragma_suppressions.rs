@@ -20,6 +20,23 @@ fn at(findings: &[Finding], code: &str) -> Vec<usize> {
         .collect()
 }
 
+/// (code, line) of the findings of `codes` in `src`, sorted.
+fn codes_at(src: &str, codes: &[&str]) -> Vec<(String, usize)> {
+    let mut v: Vec<(String, usize)> = lint(src)
+        .into_iter()
+        .filter(|f| codes.contains(&f.code.as_str()))
+        .map(|f| {
+            let line = match &f.location {
+                Location::File { span: Some(s), .. } => s.start_line,
+                _ => 0,
+            };
+            (f.code, line)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 const UNPINNED: &str =
     "RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*";
 
@@ -145,21 +162,7 @@ fn disable_ignore_pragma_makes_suppressions_inert() {
 
 #[test]
 fn buildkit_and_hadolint_secret_name_checks_report_one_finding_per_key() {
-    let codes = |src: &str| -> Vec<(String, usize)> {
-        let mut v: Vec<(String, usize)> = lint(src)
-            .into_iter()
-            .filter(|f| ["BK1015", "DL3064", "BSN9001"].contains(&f.code.as_str()))
-            .map(|f| {
-                let line = match &f.location {
-                    Location::File { span: Some(s), .. } => s.start_line,
-                    _ => 0,
-                };
-                (f.code, line)
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    let codes = |src: &str| codes_at(src, &["BK1015", "DL3064", "BSN9001"]);
     let one = |c: &str, l: usize| (c.to_string(), l);
     // Both know GITHUB_TOKEN: hadolint's code (the stable one) is kept.
     assert_eq!(codes("FROM alpine\nARG GITHUB_TOKEN\n"), [one("DL3064", 2)]);
@@ -197,23 +200,7 @@ fn buildkit_and_hadolint_secret_name_checks_report_one_finding_per_key() {
 
 #[test]
 fn buildkit_and_hadolint_twins_report_once_where_both_fire() {
-    let codes = |src: &str| -> Vec<(String, usize)> {
-        let mut v: Vec<(String, usize)> = lint(src)
-            .into_iter()
-            .filter(|f| {
-                ["BK1016", "DL3000", "BK1017", "DL3025", "BSN9001"].contains(&f.code.as_str())
-            })
-            .map(|f| {
-                let line = match &f.location {
-                    Location::File { span: Some(s), .. } => s.start_line,
-                    _ => 0,
-                };
-                (f.code, line)
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    let codes = |src: &str| codes_at(src, &["BK1016", "DL3000", "BK1017", "DL3025", "BSN9001"]);
     let one = |c: &str, l: usize| (c.to_string(), l);
     // WORKDIR: the first relative one is BuildKit's and hadolint's (shown as DL3000); a
     // later one is hadolint's alone.

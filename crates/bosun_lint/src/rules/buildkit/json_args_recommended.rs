@@ -2,8 +2,8 @@
 
 use crate::context::Context;
 use crate::registry::Rule;
-use crate::rules::hadolint::instructions::json_form;
-use bosun_diagnostics::{Area, Edit, Fix, FixAvailability, RuleMeta, Severity};
+use crate::rules::hadolint::instructions::json_form_fix;
+use bosun_diagnostics::{Area, FixAvailability, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "BK1017",
@@ -69,12 +69,7 @@ fn check(ctx: &mut Context<'_>) {
             continue;
         }
         let range = ins.args.range();
-        let fix = json_form(text).map(|json| {
-            Fix::unsafe_(
-                "Rewrite in JSON (exec) form",
-                vec![Edit::replace(range.start, range.end, json)],
-            )
-        });
+        let fix = json_form_fix(text, range);
         let msg = format!(
             "JSON arguments recommended for {} to prevent unintended behavior related to OS signals",
             ins.cmd

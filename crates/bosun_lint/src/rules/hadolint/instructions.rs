@@ -666,22 +666,27 @@ fn check_dl3025(ctx: &mut Context<'_>) {
             continue;
         }
         let range = ins.args.range();
-        let fix = json_form(text).map(|json| {
-            Fix::unsafe_(
-                "Rewrite in JSON (exec) form",
-                vec![Edit::replace(range.start, range.end, json)],
-            )
-        });
         let r = report(
             ctx,
             &DL3025,
             format!("Use arguments JSON notation for `{}`", ins.cmd),
             range,
         );
-        if let Some(fix) = fix {
+        if let Some(fix) = json_form_fix(text, range) {
             r.fix(fix);
         }
     }
+}
+
+/// The (unsafe) fix that rewrites a shell-form command at `range` in JSON form, when
+/// it is plain words (shared with BuildKit's `JSONArgsRecommended`).
+pub(crate) fn json_form_fix(text: &str, range: TextRange) -> Option<Fix> {
+    json_form(text).map(|json| {
+        Fix::unsafe_(
+            "Rewrite in JSON (exec) form",
+            vec![Edit::replace(range.start, range.end, json)],
+        )
+    })
 }
 
 /// `["a", "b"]` for a command of plain words; `None` when shell syntax is involved.
