@@ -166,6 +166,8 @@ BOSUN_PAIRS = set()
 SECURITY_H = [
     ("DL3002", "the root USER is in a build stage, not the final stage", lambda c, k, l: c.stage_of(k, l)[0] < c.stage_of(k, l)[1] - 1),
     ("DL3006", "the image name has a variable that bosun resolves through ARG defaults", lambda c, k, l: "$" in c.text_of(k, l)),
+    ("DL3020", "the source is a variable whose ARG default is a URL, and adding a URL is what ADD is for; hadolint does not resolve the variable",
+     lambda c, k, l: re.match(r"^\s*ADD\s+(--\S+\s+)*[\"']?\$", c.text_of(k, l)) is not None),
 ]
 SECURITY_B = [
     ("DL3006", "the image name has a variable: bosun resolves it through ARG defaults, hadolint skips names starting with `$`", lambda c, k, l, h: "$" in c.text_of(k, l)),
