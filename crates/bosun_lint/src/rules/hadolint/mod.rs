@@ -10,8 +10,8 @@
 //! `bosun_dockerfile::model`, whose RUNs carry their commands, cut once by
 //! `bosun_dockerfile::shell`), and are grouped by topic: [`instructions`]
 //! (instruction-level checks), [`packages`] (apt, apk, yum, dnf, zypper, pip, npm,
-//! gem, go, yarn), [`commands`] (other checks of RUN commands), [`configured`] (rules
-//! that need configuration: trusted registries and the label schema).
+//! gem, go, yarn, pecl), [`commands`] (other checks of RUN commands), [`configured`]
+//! (rules that need configuration: trusted registries and the label schema).
 
 pub mod commands;
 pub mod configured;
@@ -84,6 +84,7 @@ pub static RULES: &[&Rule] = &[
     &instructions::DL3065,
     &instructions::DL3066,
     &instructions::DL3067,
+    &packages::DL3068,
     &commands::DL4001,
     &instructions::DL4003,
     &instructions::DL4004,
