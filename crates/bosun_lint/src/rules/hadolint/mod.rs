@@ -102,6 +102,7 @@ pub static RULES: &[&Rule] = &[
     &instructions::DL4004,
     &commands::DL4005,
     &commands::DL4006,
+    &instructions::DL4007,
 ];
 
 /// Reports `rule` at `range`.
