@@ -136,7 +136,7 @@ fn every_declared_rule_is_registered_once() {
         reg.len(),
         "every registered rule is one literal declaration"
     );
-    assert_eq!(declared.len(), 147);
+    assert_eq!(declared.len(), 158);
 }
 
 #[test]
@@ -150,19 +150,19 @@ fn every_area_is_registered_in_full() {
     let count = |a: &str| reg.select(a).unwrap().len();
     assert_eq!(count("lint"), bosun_lint::rules::RULES.len());
     assert_eq!(count("image"), bosun_inspect::RULES.len());
-    assert_eq!(count("lint"), 107);
+    assert_eq!(count("lint"), 118);
     assert_eq!(count("image"), 23);
     assert_eq!(count("audit"), bosun_audit::RULES.len());
     assert_eq!(count("audit"), 17);
     assert_eq!(count("framework"), 1);
-    assert_eq!(count("hadolint"), 65);
+    assert_eq!(count("hadolint"), 76);
     assert_eq!(count("security"), 22);
     assert_eq!(count("buildkit"), 17);
     assert_eq!(count("pragma"), 2);
     assert_eq!(count("hadolint"), bosun_lint::rules::hadolint::RULES.len());
     assert_eq!(count("security"), bosun_lint::rules::security::RULES.len());
     assert_eq!(count("buildkit"), bosun_lint::rules::buildkit::RULES.len());
-    assert_eq!(reg.len(), 147);
+    assert_eq!(reg.len(), 158);
     for r in reg.rules() {
         match r.meta.area {
             Area::Lint => assert!(bosun_lint::find_rule(r.meta.code).is_some()),

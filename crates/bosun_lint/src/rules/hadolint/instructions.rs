@@ -1740,10 +1740,89 @@ fn check_dl4004(ctx: &mut Context<'_>) {
     );
 }
 
+// ---------------------------------------------------------------------------------
+pub static DL4007_META: RuleMeta = RuleMeta {
+    code: "DL4007",
+    name: "copy-whole-context",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL4007"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not `COPY .`: copy only the files the image needs.",
+    docs: r#"## What it does
+
+Flags a `COPY` whose source is the whole build context: `.` or `./` (quoted or not).
+`COPY --from=<stage> . .` copies from another stage, not from the context, and is
+not flagged.
+
+## Why is this bad?
+
+The whole context includes whatever lies around the Dockerfile: `.git`, `.env` files,
+local configuration, credentials. A `.dockerignore` helps only as long as it is kept
+complete; naming what the image needs makes the image's content explicit, and a later
+`RUN rm` cannot take a file back out of the layer `COPY` wrote it to.
+
+## Example
+
+```dockerfile bad
+FROM node:20
+WORKDIR /app
+COPY . .
+```
+
+```dockerfile good
+FROM node:20
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY src/ ./src/
+```
+
+## References
+
+- hadolint `DL4007` (proposed upstream in hadolint pull request #1200, for issue #1199)
+"#,
+};
+
+pub static DL4007: Rule = Rule::new(&DL4007_META, check_dl4007);
+
+fn check_dl4007(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let mut found = Vec::new();
+    for ins in all_instructions(df).filter(|i| i.is("COPY")) {
+        if ins.flag("from").is_some() {
+            continue;
+        }
+        let Some((sources, _)) = copy_paths(ins) else {
+            continue;
+        };
+        if let Some(src) = sources
+            .iter()
+            .find(|s| matches!(unquote(&s.text), "." | "./"))
+        {
+            found.push(src.range);
+        }
+    }
+    for range in found {
+        report(
+            ctx,
+            &DL4007,
+            "`COPY .` copies the whole build context (`.git`, `.env`, local files): copy only what the image needs",
+            range,
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{apply_fixes, lines};
     use super::*;
+
+    #[test]
+    fn dl4007_whole_context_but_not_other_stages() {
+        let src = "FROM node:20 AS build\nCOPY [\"./\", \"/app/\"]\nFROM scratch\nCOPY --from=build . .\nCOPY ./src /src\nONBUILD COPY . /app\nCOPY a . /x/\n";
+        assert_eq!(lines(&DL4007, src), vec![2, 6, 7]);
+    }
 
     #[test]
     fn workdir() {
