@@ -71,7 +71,11 @@ pub struct FileMeta<'a> {
 impl FileMeta<'_> {
     /// The last path component.
     pub fn file_name(&self) -> &str {
-        self.path.rsplit('/').next().unwrap_or(self.path)
+        // Asked by every cataloguer of every entry: a byte search, not a char pattern.
+        match memchr::memrchr(b'/', self.path.as_bytes()) {
+            Some(i) => &self.path[i + 1..],
+            None => self.path,
+        }
     }
     /// Any executable bit set.
     pub fn is_executable(&self) -> bool {
