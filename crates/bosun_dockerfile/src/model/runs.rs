@@ -12,6 +12,7 @@ use super::{Mount, Scope, ShellState};
 use crate::ast::{Dockerfile, Heredoc, Instruction, TextRange};
 use crate::expand::{Env, Lexer};
 use crate::shell::{basename, parse_script, Arg, Cmd, Linear, OffsetMap, Script, ShellAssignment};
+use std::collections::HashSet;
 
 /// One script of a RUN (its shell-form text, a heredoc body, or an exec form).
 #[derive(Debug, Clone)]
@@ -106,7 +107,16 @@ impl OffsetMap for JsonElement {
 /// Programs that read a POSIX shell script.
 pub const POSIX_SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
-/// The RUN of instruction `index` (`ins` is the trigger for ONBUILD RUN). `scope` is
+/// The variables a RUN sees: its stage's ARGs and ENVs, and the names the Dockerfile
+/// sets only with ENV (never as an ARG), which are empty where they are not in scope:
+/// an ENV does not cross `FROM` into a stage that is not built on its own.
+#[derive(Clone, Copy)]
+pub(super) struct RunVars<'a> {
+    pub scope: &'a Scope,
+    pub env_only: &'a HashSet<String>,
+}
+
+/// The RUN of instruction `index` (`ins` is the trigger for ONBUILD RUN). `vars` are
 /// the RUN's variables; `None` for an ONBUILD RUN, which runs in another build.
 pub(super) fn make_run(
     df: &Dockerfile,
@@ -115,7 +125,7 @@ pub(super) fn make_run(
     stage: Option<usize>,
     shell: &ShellState,
     mounts: Vec<Mount>,
-    scope: Option<&Scope>,
+    scope: Option<RunVars<'_>>,
 ) -> Run {
     let flags_text = ins.flags.iter().map(|f| f.raw.clone()).collect();
     let mut run = Run {
@@ -166,7 +176,7 @@ pub(super) fn make_run(
 /// The variables a command sees: the script's own assignments before it, then the
 /// RUN's ARGs and ENVs.
 struct CommandEnv<'a> {
-    scope: &'a Scope,
+    vars: RunVars<'a>,
     shell: &'a [ShellAssignment],
     before: usize,
 }
@@ -181,14 +191,18 @@ impl Env for CommandEnv<'_> {
         {
             // Set by the script: its value, or unknown.
             Some(a) => a.value.as_deref(),
-            None => self.scope.get(name),
+            // Set only by the ENV of a stage this one is not built on: empty here.
+            None if !self.vars.scope.is_declared(name) && self.vars.env_only.contains(name) => {
+                Some("")
+            }
+            None => self.vars.scope.get(name),
         }
     }
 }
 
 /// Replaces the arguments that use only known variables by their values (split on
 /// whitespace where the expansion is unquoted, as the shell does).
-fn resolve_variables(run: &mut Run, scope: &Scope, source: &str) {
+fn resolve_variables(run: &mut Run, vars: RunVars<'_>, source: &str) {
     let lexer = Lexer::default();
     for rs in &mut run.scripts {
         let script = &mut rs.script;
@@ -197,7 +211,7 @@ fn resolve_variables(run: &mut Run, scope: &Scope, source: &str) {
                 continue;
             }
             let env = CommandEnv {
-                scope,
+                vars,
                 shell: &script.assignments,
                 before: cmd.range.start,
             };

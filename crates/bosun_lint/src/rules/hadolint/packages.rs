@@ -171,8 +171,8 @@ pub static DL3009_META: RuleMeta = RuleMeta {
     summary: "Remove /var/lib/apt/lists after `apt-get update`.",
     docs: r#"## What it does
 
-Flags a RUN that runs `apt-get update` without removing `/var/lib/apt/lists` in the same
-RUN, when its layer ends up in the image: in the final stage, in a stage the final one
+Flags a RUN that runs `apt-get update` (or `apt update`, `aptitude update`) without
+removing `/var/lib/apt/lists` in the same RUN, when its layer ends up in the image: in the final stage, in a stage the final one
 is built `FROM`, or in an `ONBUILD` trigger.
 
 ## Why is this bad?
@@ -206,6 +206,11 @@ RUN --mount=type=cache,target=/var/lib/apt/lists \
 - Build stages that only feed `COPY --from` are not reported: their layers are not in
   the image.
 - The cleanup must actually remove `/var/lib/apt/lists`; hadolint accepts any `rm -rf`.
+- hadolint's newest `DL3009` is "Use BuildKit cache mounts for apt": it reports every
+  `apt-get update` without cache mounts, in every stage, even one that removes the lists.
+  bosun keeps the layer-size check: `rm -rf /var/lib/apt/lists/*` in the same RUN keeps
+  the lists out of the layer as well as a cache or tmpfs mount does, and both are
+  accepted.
 
 ## Fix safety
 
@@ -253,6 +258,11 @@ fn image_stages(f: &Model) -> Vec<bool> {
     out
 }
 
+/// The apt front ends that fetch the package lists (`update`) into `/var/lib/apt/lists`.
+fn is_apt(c: &Cmd) -> bool {
+    c.is("apt-get") || c.is("apt") || c.is("aptitude")
+}
+
 fn check_dl3009(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     let f = ctx.model();
@@ -265,7 +275,7 @@ fn check_dl3009(ctx: &mut Context<'_>) {
         }
         let Some(update) = run
             .commands()
-            .find(|c| (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["update"]).is_some())
+            .find(|c| is_apt(c) && subcommand_is(c, &["update"]).is_some())
         else {
             continue;
         };
@@ -284,11 +294,11 @@ fn check_dl3009(ctx: &mut Context<'_>) {
                     .and_then(|s| s.script.code_end)
                     .unwrap_or_else(|| ins.args.range().end);
                 let later_needs_lists = f.runs().iter().skip(ri + 1).any(|r| {
-                    r.commands().any(|c| {
-                        (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["install"]).is_some()
-                    }) && !r.commands().any(|c| {
-                        (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["update"]).is_some()
-                    })
+                    r.commands()
+                        .any(|c| is_apt(c) && subcommand_is(c, &["install"]).is_some())
+                        && !r
+                            .commands()
+                            .any(|c| is_apt(c) && subcommand_is(c, &["update"]).is_some())
                 });
                 let edit = vec![Edit::insert(end, " && rm -rf /var/lib/apt/lists/*")];
                 let title = "Append `&& rm -rf /var/lib/apt/lists/*`";
@@ -676,8 +686,12 @@ RUN apk add --no-cache curl=8.9.1-r0
 
 ## Differences from hadolint
 
-Removing `/var/cache/apk` in the same RUN is accepted too: the index does not reach the
-layer.
+- Removing `/var/cache/apk` in the same RUN is accepted too: the index does not reach the
+  layer.
+- hadolint's newest `DL3019` is "Use BuildKit cache mount for apk": it reports every
+  apk install without a cache mount, even one that cleans up. bosun keeps the
+  layer-size check: `--no-cache` (or removing `/var/cache/apk`) in the same RUN keeps the cache out of the
+  layer as well as a cache or tmpfs mount does, and both are accepted.
 
 ## Fix safety
 
@@ -853,8 +867,12 @@ RUN yum install -y httpd-2.4.6 && yum clean all
 
 ## Differences from hadolint
 
-A cache or tmpfs mount on `/var/cache/yum` keeps the cache out of the layer and is
-accepted; the clean must come after the install.
+- A cache or tmpfs mount on `/var/cache/yum` keeps the cache out of the layer and is
+  accepted; the clean must come after the install.
+- hadolint's newest `DL3032` is "Use BuildKit cache mount for yum": it reports every
+  yum install without a cache mount, even one that cleans up. bosun keeps the
+  layer-size check: `yum clean all` (or removing `/var/cache/yum`) in the same RUN keeps the cache out of the
+  layer as well as a cache or tmpfs mount does, and both are accepted.
 
 ## References
 
@@ -975,7 +993,10 @@ fn rpm_unpinned(
 fn check_dl3033(ctx: &mut Context<'_>) {
     let f = ctx.model();
     per_command(ctx, &DL3033, &f, |_, cmd| {
-        rpm_unpinned(cmd, &["yum"], |p| p.contains('-'))
+        // `name-version`; an empty version (`git-core-${V}` where `V` is empty) is no pin.
+        rpm_unpinned(cmd, &["yum"], |p| {
+            p.rsplit_once('-').is_some_and(|(_, v)| !v.is_empty())
+        })
     });
 }
 
@@ -1121,6 +1142,13 @@ RUN zypper install -y curl=8.6.0
 FROM opensuse/leap:15.6
 RUN zypper install -y curl=8.6.0 && zypper clean
 ```
+
+## Differences from hadolint
+
+- hadolint's newest `DL3036` is "Use BuildKit cache mount for zypper": it reports every
+  zypper install without a cache mount, even one that cleans up. bosun keeps the
+  layer-size check: `zypper clean` in the same RUN keeps the cache out of the
+  layer as well as a cache or tmpfs mount does, and both are accepted.
 
 ## References
 
@@ -1316,8 +1344,12 @@ RUN dnf install -y httpd-2.4.62 && dnf clean all
 
 ## Differences from hadolint
 
-Cache or tmpfs mounts on `/var/cache/dnf` and `/var/cache/yum` are accepted (hadolint
-accepts only `/var/cache/libdnf5`).
+- Cache or tmpfs mounts on `/var/cache/dnf` and `/var/cache/yum` are accepted (hadolint
+  accepts only `/var/cache/libdnf5`).
+- hadolint's newest `DL3040` is "Use BuildKit cache mount for dnf": it reports every
+  dnf install without a cache mount, even one that cleans up. bosun keeps the
+  layer-size check: `dnf clean all` (or removing the dnf cache) in the same RUN keeps the cache out of the
+  layer as well as a cache or tmpfs mount does, and both are accepted.
 
 ## References
 
@@ -1628,8 +1660,12 @@ RUN --mount=type=cache,target=/root/.cache/pip pip install requests==2.32.3
 
 ## Differences from hadolint
 
-Any cache or tmpfs mount whose target covers pip's cache directory is accepted, and
-`pipx`/`pipenv` are not reported.
+- Any cache or tmpfs mount whose target covers pip's cache directory is accepted, and
+  `pipx`/`pipenv` are not reported.
+- hadolint's newest `DL3042` is "Use BuildKit cache mount for pip": it reports every
+  pip install without a cache mount, even one that cleans up. bosun keeps the
+  layer-size check: `--no-cache-dir` (or `PIP_NO_CACHE_DIR`) in the same RUN keeps the cache out of the
+  layer as well as a cache or tmpfs mount does, and both are accepted.
 
 ## Fix safety
 
@@ -1970,6 +2006,13 @@ RUN yarn install --frozen-lockfile
 FROM node:20
 RUN yarn install --frozen-lockfile && yarn cache clean
 ```
+
+## Differences from hadolint
+
+- hadolint's newest `DL3060` is "Use BuildKit cache mount for yarn": it reports every
+  yarn install without a cache mount, even one that cleans up. bosun keeps the
+  layer-size check: `yarn cache clean` in the same RUN keeps the cache out of the
+  layer as well as a cache or tmpfs mount does, and both are accepted.
 
 ## References
 
