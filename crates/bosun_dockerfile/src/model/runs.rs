@@ -6,7 +6,10 @@
 //! `apt-get install $DEPS` after `ARG DEPS="build-essential curl"` (or an ENV, or
 //! `DEPS=...` earlier in the same script) gives the arguments `build-essential` and
 //! `curl`, each with the range of `$DEPS`. A word with an unknown variable (an ARG
-//! without a default, the base image's ENV, `$(...)`) is kept as written.
+//! without a default, the base image's ENV, `$(...)`) is kept as written. A name the
+//! Dockerfile sets only with ENV (never as an ARG) is empty in a stage that does not
+//! have it in scope: an ENV does not cross `FROM` into a stage not built on its own
+//! (`git-core-${version}` there is `git-core-`, no version).
 
 use super::{Mount, Scope, ShellState};
 use crate::ast::{Dockerfile, Heredoc, Instruction, TextRange};
