@@ -894,7 +894,9 @@ fn check_dl3032(ctx: &mut Context<'_>) {
                     c.is("yum")
                         && subcommand_is(c, &["install", "groupinstall", "localinstall"]).is_some()
                 },
-                |c| c.is("yum") && subcommand_is(c, &["clean"]).is_some(),
+                // `yum clean` alone does nothing and `metadata` or `packages` leave the
+                // other half of the cache: only `all` empties it.
+                |c| c.is("yum") && subcommand_is(c, &["clean"]).is_some() && c.has_arg("all"),
                 &["/var/cache/yum"],
             )
         },
@@ -2170,6 +2172,17 @@ mod tests {
         // A pinned value is clean.
         let src = "FROM debian:12\nARG CURL=curl=7.88.1\nRUN apt-get install -y \"$CURL\"\n";
         assert!(messages(src).is_empty());
+    }
+
+    #[test]
+    fn yum_clean_must_be_all_and_aptitude_update_fetches_lists() {
+        // `yum clean` alone and with another target leave the cache; `all` or removing
+        // /var/cache/yum does not.
+        let src = "FROM c\nRUN yum install -y a-1 && yum clean\nRUN yum install -y b-1 && yum clean metadata\nRUN yum install -y c-1 && yum clean all\nRUN yum install -y d-1 && rm -rf /var/cache/yum/*\n";
+        assert_eq!(lines(&DL3032, src), vec![2, 3]);
+        // aptitude fetches the lists like apt-get; removing them in the same RUN is clean.
+        let src = "FROM d\nRUN aptitude update && aptitude install -y a=1\nRUN aptitude update && aptitude install -y b=1 && rm -rf /var/lib/apt/lists/*\n";
+        assert_eq!(lines(&DL3009, src), vec![2]);
     }
 
     #[test]
