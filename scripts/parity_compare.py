@@ -166,6 +166,8 @@ BOSUN_PAIRS = set()
 SECURITY_H = [
     ("DL3002", "the root USER is in a build stage, not the final stage", lambda c, k, l: c.stage_of(k, l)[0] < c.stage_of(k, l)[1] - 1),
     ("DL3006", "the image name has a variable that bosun resolves through ARG defaults", lambda c, k, l: "$" in c.text_of(k, l)),
+    ("DL3020", "the source is a variable whose ARG default is a URL, and adding a URL is what ADD is for; hadolint does not resolve the variable",
+     lambda c, k, l: re.match(r"^\s*ADD\s+(--\S+\s+)*[\"']?\$", c.text_of(k, l)) is not None),
 ]
 SECURITY_B = [
     ("DL3006", "the image name has a variable: bosun resolves it through ARG defaults, hadolint skips names starting with `$`", lambda c, k, l, h: "$" in c.text_of(k, l)),
@@ -316,7 +318,7 @@ def main():
     w.append("  value cannot be known (an ARG without a default, the base image's ENV) is not reported as")
     w.append("  unpinned, since it may hold `name=version`. hadolint reports the variable's name as a package.")
     w.append("- `DL3064` and BuildKit's `SecretsUsedInArgOrEnv` (`BK1015`) flag the same key once: where both")
-    w.append("  fire, bosun reports `BK1015` (what `docker build` prints), and a suppression of either silences")
+    w.append("  fire, bosun reports `DL3064` (hadolint's code is the stable one), and a suppression of either silences")
     w.append("  both. The comparison below runs the DL rules alone, so `DL3064` reports every key it knows.\n")
     w.append("## Per code\n")
     w.append("| code | hadolint | bosun | both | hadolint only | bosun only | counted |")

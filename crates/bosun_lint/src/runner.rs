@@ -109,13 +109,19 @@ impl Linter {
     }
 }
 
-/// Pairs of rules that report one problem at one place in two tools' words: BuildKit's
-/// `SecretsUsedInArgOrEnv` (BK1015) and hadolint's DL3064 both flag `ARG GITHUB_TOKEN`.
-/// Each keeps the names only it knows (`DOCKER_USERNAME` is DL3064's alone,
-/// `SECRET_PASSPHRASE` BK1015's), but on a line where both fire the user sees the first
-/// one only, and a suppression of either (`# hadolint ignore=DL3064`,
+/// Pairs of rules that report one problem at one place in two tools' words: hadolint's
+/// DL3064 and BuildKit's `SecretsUsedInArgOrEnv` (BK1015) both flag `ARG GITHUB_TOKEN`;
+/// DL3000 and `WorkdirRelativePath` (BK1016) a first relative WORKDIR; DL3025 and
+/// `JSONArgsRecommended` (BK1017) a shell-form CMD. Each keeps what only it flags
+/// (`DOCKER_USERNAME` is DL3064's alone, `SECRET_PASSPHRASE` BK1015's, a CMD under a
+/// custom SHELL DL3025's), but where both fire the user sees the first, hadolint's code
+/// (the stable one), and a suppression of either (`# hadolint ignore=DL3064`,
 /// `# check=skip=SecretsUsedInArgOrEnv`) silences both there.
-pub const SAME_PROBLEM: &[(&str, &str)] = &[("BK1015", "DL3064")];
+pub const SAME_PROBLEM: &[(&str, &str)] = &[
+    ("DL3064", "BK1015"),
+    ("DL3000", "BK1016"),
+    ("DL3025", "BK1017"),
+];
 
 /// Where a finding of a [`SAME_PROBLEM`] pair points: its line and the byte its span
 /// ends at (both rules end their span with the key they flag).

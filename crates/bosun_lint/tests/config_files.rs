@@ -64,8 +64,8 @@ severity = { DL3047 = "error" }
 
     let top = c.options_for(&dir.path().join("Dockerfile"));
     assert_eq!(top.select, ["ALL"]);
-    // The BuildKit name of a hadolint-equivalent check is kept (it is the DL rule's alias)
-    // and its DL codes are added; SC codes go to the ShellCheck integration.
+    // The BuildKit name of a check is kept (it is the BK rule's alias) and the DL codes that
+    // answer to it are added (hadolint's twin, DL3025); SC codes go to ShellCheck.
     assert_eq!(top.ignore, ["DL3008", "JSONArgsRecommended", "DL3025"]);
     assert_eq!(top.settings.shellcheck_exclude, ["SC2086"]);
     assert!(top

@@ -20,6 +20,23 @@ fn at(findings: &[Finding], code: &str) -> Vec<usize> {
         .collect()
 }
 
+/// (code, line) of the findings of `codes` in `src`, sorted.
+fn codes_at(src: &str, codes: &[&str]) -> Vec<(String, usize)> {
+    let mut v: Vec<(String, usize)> = lint(src)
+        .into_iter()
+        .filter(|f| codes.contains(&f.code.as_str()))
+        .map(|f| {
+            let line = match &f.location {
+                Location::File { span: Some(s), .. } => s.start_line,
+                _ => 0,
+            };
+            (f.code, line)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 const UNPINNED: &str =
     "RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*";
 
@@ -145,40 +162,23 @@ fn disable_ignore_pragma_makes_suppressions_inert() {
 
 #[test]
 fn buildkit_and_hadolint_secret_name_checks_report_one_finding_per_key() {
-    let codes = |src: &str| -> Vec<(String, usize)> {
-        let mut v: Vec<(String, usize)> = lint(src)
-            .into_iter()
-            .filter(|f| ["BK1015", "DL3064", "BSN9001"].contains(&f.code.as_str()))
-            .map(|f| {
-                let line = match &f.location {
-                    Location::File { span: Some(s), .. } => s.start_line,
-                    _ => 0,
-                };
-                (f.code, line)
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    let codes = |src: &str| codes_at(src, &["BK1015", "DL3064", "BSN9001"]);
     let one = |c: &str, l: usize| (c.to_string(), l);
-    // Both know GITHUB_TOKEN: BuildKit's word is kept.
-    assert_eq!(codes("FROM alpine\nARG GITHUB_TOKEN\n"), [one("BK1015", 2)]);
+    // Both know GITHUB_TOKEN: hadolint's code (the stable one) is kept.
+    assert_eq!(codes("FROM alpine\nARG GITHUB_TOKEN\n"), [one("DL3064", 2)]);
     assert_eq!(
         codes("FROM alpine\nARG GITHUB_TOKEN=x\n"),
-        [one("BK1015", 2)]
+        [one("DL3064", 2)]
     );
     // Each keeps the names only it knows, on the same line too.
     assert_eq!(
         codes("FROM alpine\nARG DOCKER_USERNAME\n"),
         [one("DL3064", 2)]
     );
+    assert_eq!(codes("FROM alpine\nARG SSH_KEY\n"), [one("BK1015", 2)]);
     assert_eq!(
-        codes("FROM alpine\nENV A_TOKEN=1 DOCKER_USERNAME=x\n"),
+        codes("FROM alpine\nENV SSH_KEY=1 DOCKER_USERNAME=x\n"),
         [one("BK1015", 2), one("DL3064", 2)]
-    );
-    assert_eq!(
-        codes("FROM alpine\nARG SECRET_PASSPHRASE\n"),
-        [one("BK1015", 2)]
     );
     // A suppression of either silences both, and is used.
     assert_eq!(
@@ -196,4 +196,36 @@ fn buildkit_and_hadolint_secret_name_checks_report_one_finding_per_key() {
     };
     let f = lint_source("Dockerfile", "FROM alpine\nARG GITHUB_TOKEN\n", &only);
     assert_eq!(at(&f, "DL3064"), vec![2]);
+}
+
+#[test]
+fn buildkit_and_hadolint_twins_report_once_where_both_fire() {
+    let codes = |src: &str| codes_at(src, &["BK1016", "DL3000", "BK1017", "DL3025", "BSN9001"]);
+    let one = |c: &str, l: usize| (c.to_string(), l);
+    // WORKDIR: the first relative one is BuildKit's and hadolint's (shown as DL3000); a
+    // later one is hadolint's alone.
+    assert_eq!(
+        codes("FROM alpine\nWORKDIR app\nWORKDIR more\nCMD [\"x\"]\n"),
+        [one("DL3000", 2), one("DL3000", 3)]
+    );
+    // CMD in shell form: both (shown as DL3025); under a custom SHELL hadolint's alone.
+    assert_eq!(
+        codes("FROM alpine\nCMD run\nFROM alpine\nSHELL [\"/bin/bash\", \"-c\"]\nCMD run\n"),
+        [one("DL3025", 2), one("DL3025", 5)]
+    );
+    // A hadolint pragma silences the BuildKit twin as well.
+    assert_eq!(
+        codes("FROM alpine\n# hadolint ignore=DL3025\nCMD run\nFROM alpine\nCMD [\"x\"]\n"),
+        []
+    );
+    // Skipping the BuildKit check by name silences hadolint's twin where both fire, and
+    // a hadolint pragma silences the BuildKit one.
+    assert_eq!(
+        codes("# check=skip=JSONArgsRecommended\nFROM alpine\nCMD run\n"),
+        []
+    );
+    assert_eq!(
+        codes("FROM alpine\n# hadolint ignore=DL3000\nWORKDIR app\nCMD [\"x\"]\n"),
+        []
+    );
 }

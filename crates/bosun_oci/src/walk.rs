@@ -32,9 +32,11 @@ pub enum Want {
     /// [`LayerVisitor::visit_random`] instead of `visit`: for readers that need a few
     /// ranges of a large file (an ELF binary's section table and one section). A local
     /// uncompressed layer walked with [`WalkOptions::skip_unwanted_bodies`] serves the
-    /// ranges straight from the file; otherwise the body is buffered up to `max_bytes`.
+    /// ranges straight from the file; otherwise the body is buffered. Either way the
+    /// visitor sees the first `max_bytes` (also capped by [`Limits::max_body_bytes`]
+    /// when buffered).
     Random {
-        /// The most bytes buffered when the layer can only be streamed.
+        /// The most bytes the visitor can read.
         max_bytes: u64,
     },
 }
@@ -215,8 +217,8 @@ pub trait LayerVisitor: Send + Sync {
     /// Called for entries this visitor wanted; `body` is `Some` when it asked for one.
     fn visit(&self, layer: &LayerInfo, entry: &EntryMeta, body: Option<Body<'_>>);
     /// Called for entries this visitor answered [`Want::Random`]: `body` reads and seeks
-    /// within exactly the entry's bytes, or the first `max_bytes` of them when
-    /// `truncated`. Regular files only (others get an empty body).
+    /// within the entry's bytes, the first `max_bytes` of them (`truncated` when the
+    /// file is larger). Regular files only (others get an empty body).
     fn visit_random(
         &self,
         _layer: &LayerInfo,
@@ -874,7 +876,11 @@ fn walk_entries<R: Read>(
                     );
                 }
                 Want::Random { max_bytes } => match &from_file {
-                    Some(r) => v.visit_random(layer, &meta, &mut r.clone(), false),
+                    // Capped as a buffered body would be: the same bytes either way.
+                    Some(r) => {
+                        let cap = max_bytes.min(limits.max_body_bytes);
+                        v.visit_random(layer, &meta, &mut r.sub(0, cap), meta.size > cap)
+                    }
                     None => {
                         let n = usize::try_from(max_bytes)
                             .unwrap_or(usize::MAX)

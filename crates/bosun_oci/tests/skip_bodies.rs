@@ -4,7 +4,7 @@
 //! every local source; what is given up (hashing) must be said in the stats; truncation
 //! must still be an error.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::SeekFrom;
 use std::sync::Mutex;
 
 use bosun_oci::testing::{layer_tar, ImageSpec, TestEntry, TestLayer};
@@ -201,7 +201,7 @@ fn find(hay: &[u8], needle: &[u8]) -> usize {
 }
 
 #[test]
-fn random_bodies_are_whole_from_a_local_file_and_capped_when_buffered() {
+fn random_bodies_are_capped_at_max_bytes_from_a_file_or_a_buffer() {
     let dir = tempfile::tempdir().unwrap();
     let spec = spec();
     spec.build().write_oci_dir(dir.path(), None).unwrap();
@@ -212,9 +212,12 @@ fn random_bodies_are_whole_from_a_local_file_and_capped_when_buffered() {
     assert!(line("bin/tool random").contains("len=100000 cut=false"));
     // Layer 1 is gzip: streamed, its body buffered up to max_bytes.
     assert!(line("bin/other random").contains("len=120000 cut=true"));
+    // Below the file's size, a local file is cut exactly as a buffered body is.
     let (seen, _) = walk_max(&image, true, 50_000).unwrap();
     let tool = seen.iter().find(|s| s.contains("bin/tool random")).unwrap();
-    assert!(tool.contains("len=100000 cut=false"), "{tool}");
+    assert!(tool.contains("len=50000 cut=true"), "{tool}");
+    let (verified, _) = walk_max(&image, false, 50_000).unwrap();
+    assert_eq!(seen, verified);
 }
 
 #[test]

@@ -187,38 +187,15 @@ fn parity_goapp() {
     parity("goapp");
 }
 
-fn registry_and_schema(dir: &str, main: &str, extra: &[&str]) -> Option<jsonschema::Validator> {
-    let root = bosun_testkit::corpus(&format!("schemas/{dir}"))?;
-    let load = |f: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(root.join(f)).unwrap()).unwrap()
-    };
-    let mut reg = jsonschema::Registry::new();
-    for f in extra {
-        let v = load(f);
-        let id = v["$id"].as_str().unwrap().to_string();
-        reg = reg.add(id, jsonschema::Resource::from_contents(v)).unwrap();
-    }
-    let reg = reg.prepare().unwrap();
-    Some(
-        jsonschema::options()
-            .with_registry(&reg)
-            .build(&load(main))
-            .unwrap(),
-    )
-}
-
-fn validators() -> Option<&'static (jsonschema::Validator, jsonschema::Validator)> {
-    static V: OnceLock<Option<(jsonschema::Validator, jsonschema::Validator)>> = OnceLock::new();
-    V.get_or_init(|| {
-        let cdx = registry_and_schema(
-            "cyclonedx-1.6",
-            "bom-1.6.schema.json",
-            &["spdx.schema.json", "jsf-0.82.schema.json"],
-        )?;
-        let spdx = registry_and_schema("spdx-2.3", "spdx-schema.json", &[])?;
-        Some((cdx, spdx))
-    })
-    .as_ref()
+/// The CycloneDX 1.6 and SPDX 2.3 schemas.
+fn validators() -> Option<(
+    &'static jsonschema::Validator,
+    &'static jsonschema::Validator,
+)> {
+    Some((
+        bosun_testkit::schemas::cyclonedx()?,
+        bosun_testkit::schemas::spdx()?,
+    ))
 }
 
 const INFO: fn() -> DocInfo = || DocInfo {

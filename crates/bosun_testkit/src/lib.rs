@@ -14,6 +14,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod registry;
+pub mod schemas;
 pub use registry::{start_registry, Registry, RegistryConfig};
 
 /// True when missing fixtures must fail tests (`BOSUN_REQUIRE_FIXTURES=1`).

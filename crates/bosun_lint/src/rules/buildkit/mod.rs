@@ -5,9 +5,11 @@
 //! Checks that are the same check as a hadolint rule are not repeated here: the
 //! BuildKit name is an alias of the DL rule (one table, [`CHECKS`]: MaintainerDeprecated = DL4000,
 //! DuplicateStageName = DL3024,
-//! ReservedStageName = DL3063, JSONArgsRecommended = DL3025, WorkdirRelativePath =
-//! DL3000, RedundantTargetPlatform = DL3065, MultipleInstructionsDisallowed = DL4003 /
-//! DL4004 / DL3012).
+//! ReservedStageName = DL3063, RedundantTargetPlatform = DL3065,
+//! MultipleInstructionsDisallowed = DL4003 / DL4004 / DL3012). Where hadolint's rule
+//! differs, the BuildKit check is a rule here (SecretsUsedInArgOrEnv vs DL3064,
+//! WorkdirRelativePath vs DL3000, JSONArgsRecommended vs DL3025), and the runner shows one
+//! finding where both fire (`runner::SAME_PROBLEM`).
 //!
 //! Semantics follow BuildKit's `frontend/dockerfile` (instructions/parse.go,
 //! dockerfile2llb/convert.go, convert_expose.go, validations.go); messages are
@@ -22,12 +24,14 @@ pub mod instruction_casing;
 pub mod invalid_base_image_platform;
 pub mod invalid_default_arg_in_from;
 pub mod invalid_definition_description;
+pub mod json_args_recommended;
 pub mod legacy_key_value_format;
 pub mod no_empty_continuation;
 pub mod secrets_used_in_arg_or_env;
 pub mod stage_name_casing;
 pub mod undefined_arg_in_from;
 pub mod undefined_var;
+pub mod workdir_relative_path;
 
 #[cfg(test)]
 mod rule_tests;
@@ -52,6 +56,8 @@ pub static RULES: &[&Rule] = &[
     &invalid_base_image_platform::RULE,
     &undefined_var::RULE,
     &secrets_used_in_arg_or_env::RULE,
+    &workdir_relative_path::RULE,
+    &json_args_recommended::RULE,
 ];
 
 /// A check BuildKit knows (`docker build --check`) and the bosun rules that implement
@@ -60,11 +66,33 @@ pub static RULES: &[&Rule] = &[
 pub struct BuildkitCheck {
     /// `[name]`: a one-element slice, so a rule's `aliases` can point at it.
     pub names: &'static [&'static str],
+    /// The rules that report this check (BuildKit's findings, on BuildKit's lines).
     pub codes: &'static [&'static str],
+    /// hadolint's rules for the same problem with hadolint's semantics: they do not
+    /// report this check, but answer to its name in `# check=skip=`, `--ignore` and the
+    /// configuration, and the runner shows one finding where both fire
+    /// (`runner::SAME_PROBLEM`).
+    pub twins: &'static [&'static str],
 }
 
 const fn check(names: &'static [&'static str], codes: &'static [&'static str]) -> BuildkitCheck {
-    BuildkitCheck { names, codes }
+    BuildkitCheck {
+        names,
+        codes,
+        twins: &[],
+    }
+}
+
+const fn check_with_twin(
+    names: &'static [&'static str],
+    code: &'static [&'static str],
+    twins: &'static [&'static str],
+) -> BuildkitCheck {
+    BuildkitCheck {
+        names,
+        codes: code,
+        twins,
+    }
 }
 
 /// Every BuildKit check name, once: the one table that pragmas (`# check=skip=all`),
@@ -85,11 +113,11 @@ pub static CHECKS: &[BuildkitCheck] = &[
     check(&["InvalidBaseImagePlatform"], &["BK1013"]),
     check(&["UndefinedVar"], &["BK1014"]),
     check(&["MaintainerDeprecated"], &["DL4000"]),
-    check(&["SecretsUsedInArgOrEnv"], &["BK1015"]),
+    check_with_twin(&["SecretsUsedInArgOrEnv"], &["BK1015"], &["DL3064"]),
     check(&["DuplicateStageName"], &["DL3024"]),
     check(&["ReservedStageName"], &["DL3063"]),
-    check(&["JSONArgsRecommended"], &["DL3025"]),
-    check(&["WorkdirRelativePath"], &["DL3000"]),
+    check_with_twin(&["WorkdirRelativePath"], &["BK1016"], &["DL3000"]),
+    check_with_twin(&["JSONArgsRecommended"], &["BK1017"], &["DL3025"]),
     check(&["RedundantTargetPlatform"], &["DL3065"]),
     check(
         &["MultipleInstructionsDisallowed"],
@@ -161,14 +189,16 @@ pub(crate) fn experimental_enabled(
         || ctx.options.select.iter().any(|s| meta.is_named(s.trim()))
 }
 
-/// The codes of the rules that implement the BuildKit check `name` in another area
-/// (empty when `name` is not such a check). Case-insensitive.
+/// The codes of the rules that answer to the BuildKit check `name` besides the one that
+/// carries it as an alias: the DL rules that implement it, or hadolint's twin of a
+/// BuildKit rule (`DL3025` for `JSONArgsRecommended`), so that skipping or ignoring the
+/// check by its BuildKit name silences the same problem in both. Empty when `name` is
+/// no such check. Case-insensitive.
 pub fn equivalent_codes(name: &str) -> &'static [&'static str] {
     CHECKS
         .iter()
-        .filter(|c| c.is_equivalent())
         .find(|c| c.name().eq_ignore_ascii_case(name.trim()))
-        .map_or(&[], |c| c.codes)
+        .map_or(&[], |c| if c.is_equivalent() { c.codes } else { c.twins })
 }
 
 /// True when the rule `meta` answers to `name`: its code, name or aliases, or the

@@ -84,10 +84,9 @@ pub static DL3000_META: RuleMeta = RuleMeta {
     summary: "WORKDIR should be an absolute path.",
     docs: r#"## What it does
 
-Flags a `WORKDIR` whose path is relative when no WORKDIR came before it in the stage
-(or in the stage it is built `FROM`), as BuildKit's `WorkdirRelativePath` does: a
-relative path after an absolute WORKDIR is well defined, and fixing the first relative
-one fixes the later ones (hadolint flags every relative WORKDIR).
+Flags every `WORKDIR` whose path is relative, as hadolint does. BuildKit's
+`WorkdirRelativePath` (bosun `BK1016`) flags only the first WORKDIR of a stage; where
+both flag one, bosun reports this one (hadolint's code is the stable one).
 
 ## Why is this bad?
 
@@ -117,7 +116,7 @@ accepted.
 
 pub static DL3000: Rule = Rule::new(&DL3000_META, check_dl3000);
 
-fn is_absolute(path: &str) -> bool {
+pub(crate) fn is_absolute(path: &str) -> bool {
     let p = path.trim_start_matches(['"', '\'']);
     let b = p.as_bytes();
     p.starts_with('/')
@@ -128,12 +127,9 @@ fn is_absolute(path: &str) -> bool {
 
 fn check_dl3000(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let model = ctx.model();
-    for (i, outer) in df.instructions.iter().enumerate() {
-        // Like BuildKit's WorkdirRelativePath, only the first WORKDIR of a stage (its
-        // parent stages included) is checked: fixing it fixes every later one.
+    for outer in &df.instructions {
         let ins = outer.onbuild.as_deref().unwrap_or(outer);
-        if !ins.is("WORKDIR") || (outer.onbuild.is_none() && model.workdir_at(i).is_some()) {
+        if !ins.is("WORKDIR") {
             continue;
         }
         let path = ins.args.text.trim();
@@ -639,9 +635,9 @@ CMD ["node", "server.js"]
 
 - `HEALTHCHECK CMD` in shell form is not reported (hadolint does): a health check is
   not PID 1 and gets no signals, so the shell form is harmless there.
-- After a `SHELL` instruction in the stage (or in the stage it is built `FROM`) the
-  shell form is intended and is not reported, as in BuildKit's `JSONArgsRecommended`
-  (hadolint reports it).
+- After a `SHELL` instruction the shell form is reported, as hadolint does. BuildKit's
+  `JSONArgsRecommended` (bosun `BK1017`) takes the SHELL as a deliberate choice and does
+  not; where both report a line, bosun shows this one (hadolint's code is the stable one).
 
 ## Fix safety
 
@@ -660,15 +656,9 @@ pub static DL3025: Rule = Rule::new(&DL3025_META, check_dl3025);
 
 fn check_dl3025(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
-    let model = ctx.model();
-    for (i, outer) in df.instructions.iter().enumerate() {
+    for outer in &df.instructions {
         let ins = outer.onbuild.as_deref().unwrap_or(outer);
         if !(ins.is("CMD") || ins.is("ENTRYPOINT")) || ins.json {
-            continue;
-        }
-        // Like BuildKit's JSONArgsRecommended: under a SHELL set in the stage (or the
-        // stage it is built from) the shell form is the point.
-        if outer.onbuild.is_none() && model.shell_at(i).instruction.is_some() {
             continue;
         }
         let text = ins.args.text.trim();
@@ -676,22 +666,27 @@ fn check_dl3025(ctx: &mut Context<'_>) {
             continue;
         }
         let range = ins.args.range();
-        let fix = json_form(text).map(|json| {
-            Fix::unsafe_(
-                "Rewrite in JSON (exec) form",
-                vec![Edit::replace(range.start, range.end, json)],
-            )
-        });
         let r = report(
             ctx,
             &DL3025,
             format!("Use arguments JSON notation for `{}`", ins.cmd),
             range,
         );
-        if let Some(fix) = fix {
+        if let Some(fix) = json_form_fix(text, range) {
             r.fix(fix);
         }
     }
+}
+
+/// The (unsafe) fix that rewrites a shell-form command at `range` in JSON form, when
+/// it is plain words (shared with BuildKit's `JSONArgsRecommended`).
+pub(crate) fn json_form_fix(text: &str, range: TextRange) -> Option<Fix> {
+    json_form(text).map(|json| {
+        Fix::unsafe_(
+            "Rewrite in JSON (exec) form",
+            vec![Edit::replace(range.start, range.end, json)],
+        )
+    })
 }
 
 /// `["a", "b"]` for a command of plain words; `None` when shell syntax is involved.
@@ -1745,10 +1740,89 @@ fn check_dl4004(ctx: &mut Context<'_>) {
     );
 }
 
+// ---------------------------------------------------------------------------------
+pub static DL4007_META: RuleMeta = RuleMeta {
+    code: "DL4007",
+    name: "copy-whole-context",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL4007"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Do not `COPY .`: copy only the files the image needs.",
+    docs: r#"## What it does
+
+Flags a `COPY` whose source is the whole build context: `.` or `./` (quoted or not).
+`COPY --from=<stage> . .` copies from another stage, not from the context, and is
+not flagged.
+
+## Why is this bad?
+
+The whole context includes whatever lies around the Dockerfile: `.git`, `.env` files,
+local configuration, credentials. A `.dockerignore` helps only as long as it is kept
+complete; naming what the image needs makes the image's content explicit, and a later
+`RUN rm` cannot take a file back out of the layer `COPY` wrote it to.
+
+## Example
+
+```dockerfile bad
+FROM node:20
+WORKDIR /app
+COPY . .
+```
+
+```dockerfile good
+FROM node:20
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY src/ ./src/
+```
+
+## References
+
+- hadolint `DL4007` (proposed upstream in hadolint pull request #1200, for issue #1199)
+"#,
+};
+
+pub static DL4007: Rule = Rule::new(&DL4007_META, check_dl4007);
+
+fn check_dl4007(ctx: &mut Context<'_>) {
+    let df = ctx.dockerfile;
+    let mut found = Vec::new();
+    for ins in all_instructions(df).filter(|i| i.is("COPY")) {
+        if ins.flag("from").is_some() {
+            continue;
+        }
+        let Some((sources, _)) = copy_paths(ins) else {
+            continue;
+        };
+        if let Some(src) = sources
+            .iter()
+            .find(|s| matches!(unquote(&s.text), "." | "./"))
+        {
+            found.push(src.range);
+        }
+    }
+    for range in found {
+        report(
+            ctx,
+            &DL4007,
+            "`COPY .` copies the whole build context (`.git`, `.env`, local files): copy only what the image needs",
+            range,
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{apply_fixes, lines};
     use super::*;
+
+    #[test]
+    fn dl4007_whole_context_but_not_other_stages() {
+        let src = "FROM node:20 AS build\nCOPY [\"./\", \"/app/\"]\nFROM scratch\nCOPY --from=build . .\nCOPY ./src /src\nONBUILD COPY . /app\nCOPY a . /x/\n";
+        assert_eq!(lines(&DL4007, src), vec![2, 6, 7]);
+    }
 
     #[test]
     fn workdir() {
@@ -1759,20 +1833,24 @@ mod tests {
             ),
             vec![2]
         );
-        // Only the first WORKDIR of a stage and the stages built from it is checked.
+        // Every relative WORKDIR, as hadolint (BuildKit's first-only rule is BK1016).
+        let src =
+            "FROM a AS x\nWORKDIR /app\nFROM x\nWORKDIR sub\nFROM b\nWORKDIR rel\nWORKDIR more\n";
+        assert_eq!(lines(&DL3000, src), vec![4, 6, 7]);
         assert_eq!(
-            lines(
-                &DL3000,
-                "FROM a AS x\nWORKDIR /app\nFROM x\nWORKDIR sub\nFROM b\nWORKDIR rel\nWORKDIR more\n"
-            ),
+            lines(&crate::rules::buildkit::workdir_relative_path::RULE, src),
             vec![6]
         );
     }
 
     #[test]
-    fn json_args_not_required_under_a_custom_shell() {
+    fn json_args_under_a_custom_shell_are_hadolints_and_not_buildkits() {
         let src = "FROM a AS x\nSHELL [\"pwsh\", \"-c\"]\nCMD Get-Date\nFROM x\nCMD Get-Date\nFROM b\nCMD date\n";
-        assert_eq!(lines(&DL3025, src), vec![7]);
+        assert_eq!(lines(&DL3025, src), vec![3, 5, 7]);
+        assert_eq!(
+            lines(&crate::rules::buildkit::json_args_recommended::RULE, src),
+            vec![7]
+        );
     }
 
     #[test]

@@ -10,9 +10,12 @@
 //! `bosun_dockerfile::model`, whose RUNs carry their commands, cut once by
 //! `bosun_dockerfile::shell`), and are grouped by topic: [`instructions`]
 //! (instruction-level checks), [`packages`] (apt, apk, yum, dnf, zypper, pip, npm,
-//! gem, go, yarn), [`commands`] (other checks of RUN commands), [`configured`] (rules
-//! that need configuration: trusted registries and the label schema).
+//! gem, go, yarn, pecl), [`cache_mounts`] (BuildKit cache mounts for build tools:
+//! cargo, go, Maven, Gradle, Composer, NuGet, pnpm, Mix, gem/bundler), [`commands`]
+//! (other checks of RUN commands), [`configured`] (rules that need configuration:
+//! trusted registries and the label schema).
 
+pub mod cache_mounts;
 pub mod commands;
 pub mod configured;
 pub mod instructions;
@@ -84,11 +87,22 @@ pub static RULES: &[&Rule] = &[
     &instructions::DL3065,
     &instructions::DL3066,
     &instructions::DL3067,
+    &packages::DL3068,
+    &cache_mounts::DL3069,
+    &cache_mounts::DL3070,
+    &cache_mounts::DL3071,
+    &cache_mounts::DL3072,
+    &cache_mounts::DL3073,
+    &cache_mounts::DL3074,
+    &cache_mounts::DL3075,
+    &cache_mounts::DL3076,
+    &cache_mounts::DL3077,
     &commands::DL4001,
     &instructions::DL4003,
     &instructions::DL4004,
     &commands::DL4005,
     &commands::DL4006,
+    &instructions::DL4007,
 ];
 
 /// Reports `rule` at `range`.

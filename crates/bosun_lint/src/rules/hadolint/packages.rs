@@ -1,5 +1,5 @@
 //! hadolint's package-manager checks: apt, apk, yum, dnf, zypper, pip, npm, gem, go,
-//! yarn.
+//! yarn, pecl.
 
 use super::report;
 use crate::context::Context;
@@ -2135,6 +2135,98 @@ fn check_dl3062(ctx: &mut Context<'_>) {
     });
 }
 
+pub static DL3068_META: RuleMeta = RuleMeta {
+    code: "DL3068",
+    name: "pecl-install-unpinned",
+    area: Area::Lint,
+    group: "hadolint",
+    aliases: buildkit_aliases("DL3068"),
+    severity: Severity::Warning,
+    fix: FixAvailability::None,
+    summary: "Pin versions in `pecl install`.",
+    docs: r#"## What it does
+
+Flags `pecl install` of packages without a numeric version (`redis-6.1.0`; a channel
+prefix such as `pecl.php.net/` or `channel://pecl.php.net/` is allowed). Stability
+keywords (`redis-beta`, `xdebug-stable`) float, so they are not versions. Release
+archives (`.tgz`, `.tar`, `.tar.gz`, `.tar.bz2`, `.zip`), `package.xml` descriptors and
+`http(s)://` downloads are fixed already. A version that is a variable
+(`redis-${REDIS_VERSION}`) counts as pinned.
+
+## Why is this bad?
+
+Without a version, PECL installs the newest release at build time, so two builds of the
+same Dockerfile can get different extensions.
+
+## Example
+
+```dockerfile bad
+FROM php:8.3-cli
+RUN pecl install redis && docker-php-ext-enable redis
+```
+
+```dockerfile good
+FROM php:8.3-cli
+RUN pecl install redis-6.1.0 && docker-php-ext-enable redis
+```
+
+## References
+
+- hadolint `DL3068` (proposed upstream in hadolint pull request #1069)
+- `pecl help install`
+"#,
+};
+
+pub static DL3068: Rule = Rule::new(&DL3068_META, check_dl3068);
+
+/// A `pecl install` operand names a fixed release: a local archive or `package.xml`, a
+/// URL, or `[channel/]name-<digit>...` (a variable version counts as pinned).
+fn pecl_pinned(p: &str) -> bool {
+    let fixed_file = [".tgz", ".tar", ".tar.gz", ".tar.bz2", ".zip", ".xml"]
+        .iter()
+        .any(|s| p.ends_with(s));
+    if fixed_file || p.starts_with("http://") || p.starts_with("https://") {
+        return true;
+    }
+    let without_scheme = p.split_once("://").map_or(p, |(_, rest)| rest);
+    let name = without_scheme.rsplit('/').next().unwrap_or(without_scheme);
+    name.rsplit_once('-').is_some_and(|(_, version)| {
+        version.starts_with(|c: char| c.is_ascii_digit()) || version.starts_with("${")
+    })
+}
+
+fn check_dl3068(ctx: &mut Context<'_>) {
+    let f = ctx.model();
+    per_command(ctx, &DL3068, &f, |_, cmd| {
+        if !cmd.is("pecl") {
+            return None;
+        }
+        let sub = subcommand_is(cmd, &["install"])?;
+        let pkgs = packages(
+            cmd,
+            sub,
+            &[
+                "R",
+                "installroot",
+                "P",
+                "packagingroot",
+                "D",
+                "configureoptions",
+            ],
+        );
+        let unpinned: Vec<&Arg> = pkgs.into_iter().filter(|p| !pecl_pinned(&p.text)).collect();
+        let first = unpinned.first()?;
+        Some((
+            format!(
+                "Pin versions in pecl: {} (use `<package>-<version>`)",
+                list(&unpinned)
+            ),
+            first.range,
+            None,
+        ))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{apply_fixes, lines, run};
@@ -2183,6 +2275,17 @@ mod tests {
         // aptitude fetches the lists like apt-get; removing them in the same RUN is clean.
         let src = "FROM d\nRUN aptitude update && aptitude install -y a=1\nRUN aptitude update && aptitude install -y b=1 && rm -rf /var/lib/apt/lists/*\n";
         assert_eq!(lines(&DL3009, src), vec![2]);
+    }
+
+    #[test]
+    fn pecl_pins_and_options() {
+        let src = "FROM php\nRUN pecl install -D 'with-x=\"yes\"' redis-6.1.0\nRUN pecl install redis-${REDIS_VERSION} xdebug\nRUN pecl install -R /opt imagick-3.7.0\nRUN pecl channel-update pecl.php.net\n";
+        assert_eq!(run(&DL3068, src), vec![(3, 41)]);
+        let msg = &super::super::test_util::findings(&DL3068, src)[0].message;
+        assert_eq!(
+            msg,
+            "Pin versions in pecl: `xdebug` (use `<package>-<version>`)"
+        );
     }
 
     #[test]
