@@ -206,11 +206,11 @@ RUN --mount=type=cache,target=/var/lib/apt/lists \
 - Build stages that only feed `COPY --from` are not reported: their layers are not in
   the image.
 - The cleanup must actually remove `/var/lib/apt/lists`; hadolint accepts any `rm -rf`.
-- hadolint's newest `DL3009` is "Use BuildKit cache mounts for apt": it reports every
-  `apt-get update` without cache mounts, in every stage, even one that removes the lists.
-  bosun keeps the layer-size check: `rm -rf /var/lib/apt/lists/*` in the same RUN keeps
-  the lists out of the layer as well as a cache or tmpfs mount does, and both are
-  accepted.
+- hadolint pull request #1249 (not merged) makes `DL3009` "Use BuildKit cache mounts for
+  apt": it reports every `apt-get update` without cache mounts, in every stage, even one
+  that removes the lists. bosun keeps the layer-size check: `rm -rf
+  /var/lib/apt/lists/*` in the same RUN keeps the lists out of the layer as well as a
+  cache or tmpfs mount does, and both are accepted.
 
 ## Fix safety
 
@@ -688,10 +688,11 @@ RUN apk add --no-cache curl=8.9.1-r0
 
 - Removing `/var/cache/apk` in the same RUN is accepted too: the index does not reach the
   layer.
-- hadolint's newest `DL3019` is "Use BuildKit cache mount for apk": it reports every
-  apk install without a cache mount, even one that cleans up. bosun keeps the
-  layer-size check: `--no-cache` (or removing `/var/cache/apk`) in the same RUN keeps the cache out of the
-  layer as well as a cache or tmpfs mount does, and both are accepted.
+- hadolint pull request #1249 (not merged) makes `DL3019` "Use BuildKit cache mount for
+  apk": it reports every apk install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `--no-cache` (or removing `/var/cache/apk`) in the
+  same RUN keeps the cache out of the layer as well as a cache or tmpfs mount does, and
+  both are accepted.
 
 ## Fix safety
 
@@ -869,10 +870,11 @@ RUN yum install -y httpd-2.4.6 && yum clean all
 
 - A cache or tmpfs mount on `/var/cache/yum` keeps the cache out of the layer and is
   accepted; the clean must come after the install.
-- hadolint's newest `DL3032` is "Use BuildKit cache mount for yum": it reports every
-  yum install without a cache mount, even one that cleans up. bosun keeps the
-  layer-size check: `yum clean all` (or removing `/var/cache/yum`) in the same RUN keeps the cache out of the
-  layer as well as a cache or tmpfs mount does, and both are accepted.
+- hadolint pull request #1249 (not merged) makes `DL3032` "Use BuildKit cache mount for
+  yum": it reports every yum install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `yum clean all` (or removing `/var/cache/yum`) in
+  the same RUN keeps the cache out of the layer as well as a cache or tmpfs mount does,
+  and both are accepted.
 
 ## References
 
@@ -1147,10 +1149,10 @@ RUN zypper install -y curl=8.6.0 && zypper clean
 
 ## Differences from hadolint
 
-- hadolint's newest `DL3036` is "Use BuildKit cache mount for zypper": it reports every
-  zypper install without a cache mount, even one that cleans up. bosun keeps the
-  layer-size check: `zypper clean` in the same RUN keeps the cache out of the
-  layer as well as a cache or tmpfs mount does, and both are accepted.
+- hadolint pull request #1249 (not merged) makes `DL3036` "Use BuildKit cache mount for
+  zypper": it reports every zypper install without a cache mount, even one that cleans
+  up. bosun keeps the layer-size check: `zypper clean` in the same RUN keeps the cache
+  out of the layer as well as a cache or tmpfs mount does, and both are accepted.
 
 ## References
 
@@ -1348,10 +1350,11 @@ RUN dnf install -y httpd-2.4.62 && dnf clean all
 
 - Cache or tmpfs mounts on `/var/cache/dnf` and `/var/cache/yum` are accepted (hadolint
   accepts only `/var/cache/libdnf5`).
-- hadolint's newest `DL3040` is "Use BuildKit cache mount for dnf": it reports every
-  dnf install without a cache mount, even one that cleans up. bosun keeps the
-  layer-size check: `dnf clean all` (or removing the dnf cache) in the same RUN keeps the cache out of the
-  layer as well as a cache or tmpfs mount does, and both are accepted.
+- hadolint pull request #1249 (not merged) makes `DL3040` "Use BuildKit cache mount for
+  dnf": it reports every dnf install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `dnf clean all` (or removing the dnf cache) in the
+  same RUN keeps the cache out of the layer as well as a cache or tmpfs mount does, and
+  both are accepted.
 
 ## References
 
@@ -1664,10 +1667,11 @@ RUN --mount=type=cache,target=/root/.cache/pip pip install requests==2.32.3
 
 - Any cache or tmpfs mount whose target covers pip's cache directory is accepted, and
   `pipx`/`pipenv` are not reported.
-- hadolint's newest `DL3042` is "Use BuildKit cache mount for pip": it reports every
-  pip install without a cache mount, even one that cleans up. bosun keeps the
-  layer-size check: `--no-cache-dir` (or `PIP_NO_CACHE_DIR`) in the same RUN keeps the cache out of the
-  layer as well as a cache or tmpfs mount does, and both are accepted.
+- hadolint pull request #1249 (not merged) makes `DL3042` "Use BuildKit cache mount for
+  pip": it reports every pip install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `--no-cache-dir` (or `PIP_NO_CACHE_DIR`) in the same
+  RUN keeps the cache out of the layer as well as a cache or tmpfs mount does, and both
+  are accepted.
 
 ## Fix safety
 
@@ -2011,10 +2015,10 @@ RUN yarn install --frozen-lockfile && yarn cache clean
 
 ## Differences from hadolint
 
-- hadolint's newest `DL3060` is "Use BuildKit cache mount for yarn": it reports every
-  yarn install without a cache mount, even one that cleans up. bosun keeps the
-  layer-size check: `yarn cache clean` in the same RUN keeps the cache out of the
-  layer as well as a cache or tmpfs mount does, and both are accepted.
+- hadolint pull request #1249 (not merged) makes `DL3060` "Use BuildKit cache mount for
+  yarn": it reports every yarn install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `yarn cache clean` in the same RUN keeps the cache
+  out of the layer as well as a cache or tmpfs mount does, and both are accepted.
 
 ## References
 
