@@ -66,6 +66,8 @@ mod store;
 mod targuard;
 #[doc(hidden)]
 pub use targuard::check_guard as fuzz_check_tar_guard;
+#[doc(hidden)]
+pub use walk::fuzz_check_local_walk;
 pub mod testing;
 mod walk;
 

@@ -1191,3 +1191,83 @@ pub fn walk_layer_blob(
     )
     .map(|(s, _)| s)
 }
+
+/// Fuzzing oracle for the local walk: `data` as one uncompressed layer, walked streaming
+/// (hashed) and from a file seeking over bodies ([`WalkOptions::skip_unwanted_bodies`]),
+/// with a visitor that reads a few random ranges of every regular file. Both walks must
+/// show the same entries (kind, path, size, the bytes read) up to where the first fails,
+/// and the seeking walk must fail only where the streaming one does. Nothing panics.
+#[doc(hidden)]
+pub fn fuzz_check_local_walk(data: &[u8]) -> std::result::Result<(), String> {
+    use std::io::Write;
+    use std::sync::Mutex;
+
+    struct Seen(Mutex<Vec<String>>);
+    impl LayerVisitor for Seen {
+        fn wants(&self, e: &EntryMeta) -> Want {
+            if e.kind == EntryKind::File {
+                Want::Random { max_bytes: 4096 }
+            } else {
+                Want::Meta
+            }
+        }
+        fn visit(&self, _: &LayerInfo, e: &EntryMeta, _: Option<Body<'_>>) {
+            let line = format!("{:?} {} {}", e.kind, e.path, e.size);
+            self.0.lock().map(|mut v| v.push(line)).ok();
+        }
+        fn visit_random(&self, _: &LayerInfo, e: &EntryMeta, b: &mut dyn SeekRead, cut: bool) {
+            let mut got = Vec::new();
+            for at in [SeekFrom::End(-3), SeekFrom::Start(1), SeekFrom::Start(0)] {
+                let mut buf = [0u8; 3];
+                let n = b.seek(at).ok().and_then(|_| b.read(&mut buf).ok());
+                got.push(n.map(|n| buf[..n].to_vec()));
+            }
+            let line = format!("{:?} {} {} {cut} {got:?}", e.kind, e.path, e.size);
+            self.0.lock().map(|mut v| v.push(line)).ok();
+        }
+    }
+    let layer = LayerInfo {
+        index: 0,
+        digest: Digest::sha256_of(data),
+        size: data.len() as u64,
+        diff_id: Digest::sha256_of(data),
+        media_type: String::new(),
+        history: None,
+        history_index: None,
+    };
+    let limits = Limits::default();
+    let run = |blob: LayerBlob| {
+        let seen = Seen(Mutex::new(Vec::new()));
+        let res = walk_one(
+            blob,
+            &LayerCheck {
+                verify_digest: true,
+            },
+            LayerWalk {
+                layer: &layer,
+                visitors: &[&seen],
+                limits: &limits,
+                progress: None,
+                record: true,
+                cancel: Arc::new(AtomicBool::new(false)),
+                image_total: Arc::new(AtomicU64::new(0)),
+            },
+        );
+        (res.is_ok(), seen.0.into_inner().unwrap_or_default())
+    };
+    let (stream_ok, streamed) = run(LayerBlob::Stream(Box::new(io::Cursor::new(data.to_vec()))));
+    let mut file = tempfile::tempfile().map_err(|e| e.to_string())?;
+    file.write_all(data).map_err(|e| e.to_string())?;
+    let (local_ok, local) = run(LayerBlob::Local(Region::new(file, 0, data.len() as u64)));
+    let n = streamed.len().min(local.len());
+    if streamed.get(..n) != local.get(..n) {
+        return Err(format!("the walks disagree: {streamed:?} vs {local:?}"));
+    }
+    if stream_ok && !local_ok {
+        return Err(format!("only the seeking walk failed after {local:?}"));
+    }
+    if stream_ok && local_ok && streamed != local {
+        return Err(format!("different entries: {streamed:?} vs {local:?}"));
+    }
+    Ok(())
+}

@@ -266,3 +266,25 @@ fn a_truncated_local_layer_is_an_error_when_skipping() {
         );
     }
 }
+
+/// The fuzzing oracle of the local walk over a real layer, every truncation of it and
+/// single-byte corruptions of its headers: the seeking walk shows what the streaming
+/// walk shows and fails only where it fails.
+#[test]
+fn the_local_walk_agrees_with_the_streaming_walk_on_damaged_layers() {
+    let tar = spec().layers[0].tar.clone();
+    bosun_oci::fuzz_check_local_walk(&tar).unwrap();
+    for cut in (0..tar.len()).step_by(499) {
+        bosun_oci::fuzz_check_local_walk(&tar[..cut]).unwrap();
+    }
+    // Header bytes: the name, the size field, the checksum, the type flag.
+    for header_at in [0usize, 512, 1024] {
+        for field in [0usize, 124, 130, 148, 156] {
+            let mut bad = tar.clone();
+            if let Some(b) = bad.get_mut(header_at + field) {
+                *b ^= 0x5a;
+            }
+            bosun_oci::fuzz_check_local_walk(&bad).unwrap();
+        }
+    }
+}

@@ -82,12 +82,12 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 
 ## References
 
-- hadolint `DL3069` (proposed upstream in hadolint pull request #1249)
+- hadolint `DL3069` (proposed upstream in hadolint pull request #1249, in no hadolint release: opt-in, run it with `--select DL3069` or `select` in `bosun.toml`)
 - Docker documentation, "Use cache mounts"
 "#,
 };
 
-pub static DL3069: Rule = Rule::new(&DL3069_META, check_dl3069);
+pub static DL3069: Rule = Rule::new(&DL3069_META, check_dl3069).off_by_default();
 
 fn check_dl3069(ctx: &mut Context<'_>) {
     missing_cache_mount(
@@ -146,12 +146,12 @@ RUN --mount=type=cache,target=/root/.cache/go-build \
 
 ## References
 
-- hadolint `DL3070` (proposed upstream in hadolint pull request #1249)
+- hadolint `DL3070` (proposed upstream in hadolint pull request #1249, in no hadolint release: opt-in, run it with `--select DL3070` or `select` in `bosun.toml`)
 - Docker documentation, "Use cache mounts"
 "#,
 };
 
-pub static DL3070: Rule = Rule::new(&DL3070_META, check_dl3070);
+pub static DL3070: Rule = Rule::new(&DL3070_META, check_dl3070).off_by_default();
 
 fn check_dl3070(ctx: &mut Context<'_>) {
     missing_cache_mount(
@@ -202,12 +202,12 @@ RUN --mount=type=cache,target=/root/.m2 mvn -B package
 
 ## References
 
-- hadolint `DL3071` (proposed upstream in hadolint pull request #1249)
+- hadolint `DL3071` (proposed upstream in hadolint pull request #1249, in no hadolint release: opt-in, run it with `--select DL3071` or `select` in `bosun.toml`)
 - Docker documentation, "Use cache mounts"
 "#,
 };
 
-pub static DL3071: Rule = Rule::new(&DL3071_META, check_dl3071);
+pub static DL3071: Rule = Rule::new(&DL3071_META, check_dl3071).off_by_default();
 
 fn check_dl3071(ctx: &mut Context<'_>) {
     missing_cache_mount(
@@ -271,12 +271,12 @@ RUN --mount=type=cache,target=/root/.gradle ./gradlew build
 
 ## References
 
-- hadolint `DL3072` (proposed upstream in hadolint pull request #1249)
+- hadolint `DL3072` (proposed upstream in hadolint pull request #1249, in no hadolint release: opt-in, run it with `--select DL3072` or `select` in `bosun.toml`)
 - Docker documentation, "Use cache mounts"
 "#,
 };
 
-pub static DL3072: Rule = Rule::new(&DL3072_META, check_dl3072);
+pub static DL3072: Rule = Rule::new(&DL3072_META, check_dl3072).off_by_default();
 
 fn check_dl3072(ctx: &mut Context<'_>) {
     missing_cache_mount(
@@ -326,12 +326,12 @@ RUN --mount=type=cache,target=/root/.composer/cache composer install --no-dev
 
 ## References
 
-- hadolint `DL3073` (proposed upstream in hadolint pull request #1249)
+- hadolint `DL3073` (proposed upstream in hadolint pull request #1249, in no hadolint release: opt-in, run it with `--select DL3073` or `select` in `bosun.toml`)
 - Docker documentation, "Use cache mounts"
 "#,
 };
 
-pub static DL3073: Rule = Rule::new(&DL3073_META, check_dl3073);
+pub static DL3073: Rule = Rule::new(&DL3073_META, check_dl3073).off_by_default();
 
 fn check_dl3073(ctx: &mut Context<'_>) {
     missing_cache_mount(
@@ -382,12 +382,12 @@ RUN --mount=type=cache,target=/root/.nuget/packages dotnet publish -c Release -o
 
 ## References
 
-- hadolint `DL3074` (proposed upstream in hadolint pull request #1249)
+- hadolint `DL3074` (proposed upstream in hadolint pull request #1249, in no hadolint release: opt-in, run it with `--select DL3074` or `select` in `bosun.toml`)
 - Docker documentation, "Use cache mounts"
 "#,
 };
 
-pub static DL3074: Rule = Rule::new(&DL3074_META, check_dl3074);
+pub static DL3074: Rule = Rule::new(&DL3074_META, check_dl3074).off_by_default();
 
 fn check_dl3074(ctx: &mut Context<'_>) {
     missing_cache_mount(
@@ -440,12 +440,12 @@ RUN --mount=type=cache,target=/root/.local/share/pnpm/store pnpm install --froze
 
 ## References
 
-- hadolint `DL3075` (proposed upstream in hadolint pull request #1249)
+- hadolint `DL3075` (proposed upstream in hadolint pull request #1249, in no hadolint release: opt-in, run it with `--select DL3075` or `select` in `bosun.toml`)
 - Docker documentation, "Use cache mounts"
 "#,
 };
 
-pub static DL3075: Rule = Rule::new(&DL3075_META, check_dl3075);
+pub static DL3075: Rule = Rule::new(&DL3075_META, check_dl3075).off_by_default();
 
 fn check_dl3075(ctx: &mut Context<'_>) {
     missing_cache_mount(
@@ -495,12 +495,12 @@ RUN --mount=type=cache,target=/root/.hex --mount=type=cache,target=/root/.mix mi
 
 ## References
 
-- hadolint `DL3076` (proposed upstream in hadolint pull request #1249)
+- hadolint `DL3076` (proposed upstream in hadolint pull request #1249, in no hadolint release: opt-in, run it with `--select DL3076` or `select` in `bosun.toml`)
 - Docker documentation, "Use cache mounts"
 "#,
 };
 
-pub static DL3076: Rule = Rule::new(&DL3076_META, check_dl3076);
+pub static DL3076: Rule = Rule::new(&DL3076_META, check_dl3076).off_by_default();
 
 fn check_dl3076(ctx: &mut Context<'_>) {
     missing_cache_mount(
@@ -552,12 +552,12 @@ RUN --mount=type=cache,target=/root/.bundle/cache bundle install
 
 ## References
 
-- hadolint `DL3077` (proposed upstream in hadolint pull request #1249)
+- hadolint `DL3077` (proposed upstream in hadolint pull request #1249, in no hadolint release: opt-in, run it with `--select DL3077` or `select` in `bosun.toml`)
 - Docker documentation, "Use cache mounts"
 "#,
 };
 
-pub static DL3077: Rule = Rule::new(&DL3077_META, check_dl3077);
+pub static DL3077: Rule = Rule::new(&DL3077_META, check_dl3077).off_by_default();
 
 fn check_dl3077(ctx: &mut Context<'_>) {
     missing_cache_mount(

@@ -2176,12 +2176,12 @@ RUN pecl install redis-6.1.0 && docker-php-ext-enable redis
 
 ## References
 
-- hadolint `DL3068` (proposed upstream in hadolint pull request #1069)
+- hadolint `DL3068` (proposed upstream in hadolint pull request #1069, in no hadolint release: opt-in, run it with `--select DL3068` or `select` in `bosun.toml`)
 - `pecl help install`
 "#,
 };
 
-pub static DL3068: Rule = Rule::new(&DL3068_META, check_dl3068);
+pub static DL3068: Rule = Rule::new(&DL3068_META, check_dl3068).off_by_default();
 
 /// A `pecl install` operand names a fixed release: a local archive or `package.xml`, a
 /// URL, or `[channel/]name-<digit>...` (a variable version counts as pinned).
