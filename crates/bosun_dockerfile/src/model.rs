@@ -770,7 +770,6 @@ struct Builder<'d> {
 /// `ARG B=$A` lines after a long `A` would each store a copy.
 const MAX_MODEL_GROWTH_BYTES: usize = 64 << 20;
 
-/// `ARG` words: `NAME` or `NAME=value` (value raw).
 /// The names the Dockerfile sets with ENV and never declares with ARG (as written).
 fn env_only_names(df: &Dockerfile) -> std::collections::HashSet<String> {
     let mut envs = std::collections::HashSet::new();
@@ -786,6 +785,7 @@ fn env_only_names(df: &Dockerfile) -> std::collections::HashSet<String> {
     envs
 }
 
+/// `ARG` words: `NAME` or `NAME=value` (value raw).
 fn arg_pairs(instr: &Instruction) -> Vec<(String, Option<String>)> {
     instr
         .value

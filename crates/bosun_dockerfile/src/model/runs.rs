@@ -128,12 +128,12 @@ pub(super) fn make_run(
     stage: Option<usize>,
     shell: &ShellState,
     mounts: Vec<Mount>,
-    scope: Option<RunVars<'_>>,
+    vars: Option<RunVars<'_>>,
 ) -> Run {
     let flags_text = ins.flags.iter().map(|f| f.raw.clone()).collect();
     let mut run = Run {
         index,
-        onbuild: scope.is_none(),
+        onbuild: vars.is_none(),
         exec_form: ins.json,
         stage,
         shell: shell.clone(),
@@ -147,8 +147,8 @@ pub(super) fn make_run(
     };
     if ins.json {
         // `["sh", "-c", "..."]` is a shell script after all.
-        if let (true, Some(scope)) = (exec_form(df, ins, index, &mut run), scope) {
-            resolve_variables(&mut run, scope, &df.source);
+        if let (true, Some(vars)) = (exec_form(df, ins, index, &mut run), vars) {
+            resolve_variables(&mut run, vars, &df.source);
         }
         return run;
     }
@@ -170,8 +170,8 @@ pub(super) fn make_run(
     if !ins.heredocs.is_empty() {
         add_heredoc_scripts(&mut run, ins, &ins.heredocs);
     }
-    if let Some(scope) = scope {
-        resolve_variables(&mut run, scope, &df.source);
+    if let Some(vars) = vars {
+        resolve_variables(&mut run, vars, &df.source);
     }
     run
 }
