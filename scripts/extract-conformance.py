@@ -265,11 +265,11 @@ class HsReader:
                 else:
                     self.spec_config = cfg
             elif val == "let" and self.peek()[0] == "id" and self.peek(1) == ("op", "="):
-                name = self.take()[1]
-                self.take()
-                if name.startswith("?"):
-                    continue
-                self.env[name] = self.expr()
+                # a `let` block may bind several names (`let rule = ...; snippet = ...`)
+                while self.peek()[0] == "id" and self.peek(1) == ("op", "="):
+                    name = self.take()[1]
+                    self.take()
+                    self.env[name] = self.expr()
             elif val in CALLS:
                 onbuild, lo, hi = CALLS[val]
                 code = self.expr()

@@ -770,6 +770,21 @@ struct Builder<'d> {
 /// `ARG B=$A` lines after a long `A` would each store a copy.
 const MAX_MODEL_GROWTH_BYTES: usize = 64 << 20;
 
+/// The names the Dockerfile sets with ENV and never declares with ARG (as written).
+fn env_only_names(df: &Dockerfile) -> std::collections::HashSet<String> {
+    let mut envs = std::collections::HashSet::new();
+    let mut args = std::collections::HashSet::new();
+    for instr in &df.instructions {
+        if instr.is("ENV") {
+            envs.extend(instr.key_values.iter().map(|kv| kv.key.text.clone()));
+        } else if instr.is("ARG") {
+            args.extend(arg_pairs(instr).into_iter().map(|(k, _)| k));
+        }
+    }
+    envs.retain(|n| !args.contains(n));
+    envs
+}
+
 /// `ARG` words: `NAME` or `NAME=value` (value raw).
 fn arg_pairs(instr: &Instruction) -> Vec<(String, Option<String>)> {
     instr
@@ -1060,6 +1075,8 @@ impl<'d> Builder<'d> {
     /// Every RUN and ONBUILD RUN, parsed.
     fn runs(&self, states: &[InstrState], mounts: &[Vec<Mount>]) -> Vec<Run> {
         let df = self.df;
+        let env_only = env_only_names(df);
+        let none = std::collections::HashSet::new();
         let mut out = Vec::new();
         for (idx, instr) in df.instructions.iter().enumerate() {
             let state = states.get(idx);
@@ -1077,8 +1094,12 @@ impl<'d> Builder<'d> {
                         .filter_map(|f| f.value.as_deref().map(Mount::parse))
                         .collect(),
                 };
-                let scope = state.map(|s| &*s.scope);
-                out.push(runs::make_run(df, instr, idx, stage, shell, m, scope));
+                // Before the first FROM (a snippet) every ENV of the text is in view.
+                let vars = state.map(|s| runs::RunVars {
+                    scope: &s.scope,
+                    env_only: if stage.is_some() { &env_only } else { &none },
+                });
+                out.push(runs::make_run(df, instr, idx, stage, shell, m, vars));
             } else if let Some(trigger) = instr.onbuild.as_deref().filter(|t| t.is("RUN")) {
                 // Not expanded: the variables are those of the build that uses it.
                 let m = trigger

@@ -221,16 +221,19 @@ fn the_runner_never_panics_on_odd_input() {
 }
 
 /// Variables held by ARG/ENV count only in their stage and the stages built `FROM` it:
-/// an ENV of an unrelated stage never pins (or unpins) a package, and a version in a
-/// variable counts the same for yum (DL3033) and dnf (DL3041).
+/// a name the Dockerfile sets only with the ENV of an unrelated stage is empty there
+/// (`$PKG` installs nothing, `httpd-$E` has no version), and a version in a variable
+/// counts the same for yum (DL3033) and dnf (DL3041).
 #[test]
 fn package_variables_follow_stage_scopes() {
-    let src = "FROM centos:7 AS a\nENV PKG=httpd\n\
+    let src = "FROM centos:7 AS a\nENV PKG=httpd E=2.4\n\
                FROM centos:7 AS b\nRUN yum install -y $PKG && yum clean all\n\
                FROM a AS c\nRUN yum install -y $PKG && yum clean all\n\
                FROM fedora:40\nARG V=1.2\n\
                RUN dnf install -y httpd-$V && dnf clean all\n\
-               RUN yum install -y httpd-$V && yum clean all\n";
+               RUN yum install -y httpd-$V && yum clean all\n\
+               RUN dnf install -y httpd-$E && dnf clean all\n\
+               RUN yum install -y httpd-${E} && yum clean all\n";
     let f = lint_source("Dockerfile", src, &LintOptions::default());
     let lines = |code: &str| -> Vec<usize> {
         f.iter()
@@ -241,8 +244,8 @@ fn package_variables_follow_stage_scopes() {
             })
             .collect()
     };
-    // Stage b does not see stage a's ENV (the value is unknown: not flagged); stage c
-    // inherits it (`httpd`, unpinned).
-    assert_eq!(lines("DL3033"), [6]);
-    assert_eq!(lines("DL3041"), Vec::<usize>::new());
+    // Stage b does not see stage a's ENV (`$PKG` is empty: nothing to flag); stage c
+    // inherits it (`httpd`, unpinned); the last stage does not see `E` either.
+    assert_eq!(lines("DL3033"), [6, 12]);
+    assert_eq!(lines("DL3041"), [11]);
 }

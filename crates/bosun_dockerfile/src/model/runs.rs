@@ -6,12 +6,16 @@
 //! `apt-get install $DEPS` after `ARG DEPS="build-essential curl"` (or an ENV, or
 //! `DEPS=...` earlier in the same script) gives the arguments `build-essential` and
 //! `curl`, each with the range of `$DEPS`. A word with an unknown variable (an ARG
-//! without a default, the base image's ENV, `$(...)`) is kept as written.
+//! without a default, the base image's ENV, `$(...)`) is kept as written. A name the
+//! Dockerfile sets only with ENV (never as an ARG) is empty in a stage that does not
+//! have it in scope: an ENV does not cross `FROM` into a stage not built on its own
+//! (`git-core-${version}` there is `git-core-`, no version).
 
 use super::{Mount, Scope, ShellState};
 use crate::ast::{Dockerfile, Heredoc, Instruction, TextRange};
 use crate::expand::{Env, Lexer};
 use crate::shell::{basename, parse_script, Arg, Cmd, Linear, OffsetMap, Script, ShellAssignment};
+use std::collections::HashSet;
 
 /// One script of a RUN (its shell-form text, a heredoc body, or an exec form).
 #[derive(Debug, Clone)]
@@ -106,7 +110,16 @@ impl OffsetMap for JsonElement {
 /// Programs that read a POSIX shell script.
 pub const POSIX_SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"];
 
-/// The RUN of instruction `index` (`ins` is the trigger for ONBUILD RUN). `scope` is
+/// The variables a RUN sees: its stage's ARGs and ENVs, and the names the Dockerfile
+/// sets only with ENV (never as an ARG), which are empty where they are not in scope:
+/// an ENV does not cross `FROM` into a stage that is not built on its own.
+#[derive(Clone, Copy)]
+pub(super) struct RunVars<'a> {
+    pub scope: &'a Scope,
+    pub env_only: &'a HashSet<String>,
+}
+
+/// The RUN of instruction `index` (`ins` is the trigger for ONBUILD RUN). `vars` are
 /// the RUN's variables; `None` for an ONBUILD RUN, which runs in another build.
 pub(super) fn make_run(
     df: &Dockerfile,
@@ -115,12 +128,12 @@ pub(super) fn make_run(
     stage: Option<usize>,
     shell: &ShellState,
     mounts: Vec<Mount>,
-    scope: Option<&Scope>,
+    vars: Option<RunVars<'_>>,
 ) -> Run {
     let flags_text = ins.flags.iter().map(|f| f.raw.clone()).collect();
     let mut run = Run {
         index,
-        onbuild: scope.is_none(),
+        onbuild: vars.is_none(),
         exec_form: ins.json,
         stage,
         shell: shell.clone(),
@@ -134,8 +147,8 @@ pub(super) fn make_run(
     };
     if ins.json {
         // `["sh", "-c", "..."]` is a shell script after all.
-        if let (true, Some(scope)) = (exec_form(df, ins, index, &mut run), scope) {
-            resolve_variables(&mut run, scope, &df.source);
+        if let (true, Some(vars)) = (exec_form(df, ins, index, &mut run), vars) {
+            resolve_variables(&mut run, vars, &df.source);
         }
         return run;
     }
@@ -157,8 +170,8 @@ pub(super) fn make_run(
     if !ins.heredocs.is_empty() {
         add_heredoc_scripts(&mut run, ins, &ins.heredocs);
     }
-    if let Some(scope) = scope {
-        resolve_variables(&mut run, scope, &df.source);
+    if let Some(vars) = vars {
+        resolve_variables(&mut run, vars, &df.source);
     }
     run
 }
@@ -166,7 +179,7 @@ pub(super) fn make_run(
 /// The variables a command sees: the script's own assignments before it, then the
 /// RUN's ARGs and ENVs.
 struct CommandEnv<'a> {
-    scope: &'a Scope,
+    vars: RunVars<'a>,
     shell: &'a [ShellAssignment],
     before: usize,
 }
@@ -181,14 +194,18 @@ impl Env for CommandEnv<'_> {
         {
             // Set by the script: its value, or unknown.
             Some(a) => a.value.as_deref(),
-            None => self.scope.get(name),
+            // Set only by the ENV of a stage this one is not built on: empty here.
+            None if !self.vars.scope.is_declared(name) && self.vars.env_only.contains(name) => {
+                Some("")
+            }
+            None => self.vars.scope.get(name),
         }
     }
 }
 
 /// Replaces the arguments that use only known variables by their values (split on
 /// whitespace where the expansion is unquoted, as the shell does).
-fn resolve_variables(run: &mut Run, scope: &Scope, source: &str) {
+fn resolve_variables(run: &mut Run, vars: RunVars<'_>, source: &str) {
     let lexer = Lexer::default();
     for rs in &mut run.scripts {
         let script = &mut rs.script;
@@ -197,7 +214,7 @@ fn resolve_variables(run: &mut Run, scope: &Scope, source: &str) {
                 continue;
             }
             let env = CommandEnv {
-                scope,
+                vars,
                 shell: &script.assignments,
                 before: cmd.range.start,
             };

@@ -171,8 +171,8 @@ pub static DL3009_META: RuleMeta = RuleMeta {
     summary: "Remove /var/lib/apt/lists after `apt-get update`.",
     docs: r#"## What it does
 
-Flags a RUN that runs `apt-get update` without removing `/var/lib/apt/lists` in the same
-RUN, when its layer ends up in the image: in the final stage, in a stage the final one
+Flags a RUN that runs `apt-get update` (or `apt update`, `aptitude update`) without
+removing `/var/lib/apt/lists` in the same RUN, when its layer ends up in the image: in the final stage, in a stage the final one
 is built `FROM`, or in an `ONBUILD` trigger.
 
 ## Why is this bad?
@@ -206,6 +206,11 @@ RUN --mount=type=cache,target=/var/lib/apt/lists \
 - Build stages that only feed `COPY --from` are not reported: their layers are not in
   the image.
 - The cleanup must actually remove `/var/lib/apt/lists`; hadolint accepts any `rm -rf`.
+- hadolint pull request #1249 (not merged) makes `DL3009` "Use BuildKit cache mounts for
+  apt": it reports every `apt-get update` without cache mounts, in every stage, even one
+  that removes the lists. bosun keeps the layer-size check: `rm -rf
+  /var/lib/apt/lists/*` in the same RUN keeps the lists out of the layer as well as a
+  cache or tmpfs mount does, and both are accepted.
 
 ## Fix safety
 
@@ -253,6 +258,11 @@ fn image_stages(f: &Model) -> Vec<bool> {
     out
 }
 
+/// The apt front ends that fetch the package lists (`update`) into `/var/lib/apt/lists`.
+fn is_apt(c: &Cmd) -> bool {
+    c.is("apt-get") || c.is("apt") || c.is("aptitude")
+}
+
 fn check_dl3009(ctx: &mut Context<'_>) {
     let df = ctx.dockerfile;
     let f = ctx.model();
@@ -265,7 +275,7 @@ fn check_dl3009(ctx: &mut Context<'_>) {
         }
         let Some(update) = run
             .commands()
-            .find(|c| (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["update"]).is_some())
+            .find(|c| is_apt(c) && subcommand_is(c, &["update"]).is_some())
         else {
             continue;
         };
@@ -284,11 +294,11 @@ fn check_dl3009(ctx: &mut Context<'_>) {
                     .and_then(|s| s.script.code_end)
                     .unwrap_or_else(|| ins.args.range().end);
                 let later_needs_lists = f.runs().iter().skip(ri + 1).any(|r| {
-                    r.commands().any(|c| {
-                        (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["install"]).is_some()
-                    }) && !r.commands().any(|c| {
-                        (c.is("apt-get") || c.is("apt")) && subcommand_is(c, &["update"]).is_some()
-                    })
+                    r.commands()
+                        .any(|c| is_apt(c) && subcommand_is(c, &["install"]).is_some())
+                        && !r
+                            .commands()
+                            .any(|c| is_apt(c) && subcommand_is(c, &["update"]).is_some())
                 });
                 let edit = vec![Edit::insert(end, " && rm -rf /var/lib/apt/lists/*")];
                 let title = "Append `&& rm -rf /var/lib/apt/lists/*`";
@@ -676,8 +686,13 @@ RUN apk add --no-cache curl=8.9.1-r0
 
 ## Differences from hadolint
 
-Removing `/var/cache/apk` in the same RUN is accepted too: the index does not reach the
-layer.
+- Removing `/var/cache/apk` in the same RUN is accepted too: the index does not reach the
+  layer.
+- hadolint pull request #1249 (not merged) makes `DL3019` "Use BuildKit cache mount for
+  apk": it reports every apk install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `--no-cache` (or removing `/var/cache/apk`) in the
+  same RUN keeps the cache out of the layer as well as a cache or tmpfs mount does, and
+  both are accepted.
 
 ## Fix safety
 
@@ -853,8 +868,13 @@ RUN yum install -y httpd-2.4.6 && yum clean all
 
 ## Differences from hadolint
 
-A cache or tmpfs mount on `/var/cache/yum` keeps the cache out of the layer and is
-accepted; the clean must come after the install.
+- A cache or tmpfs mount on `/var/cache/yum` keeps the cache out of the layer and is
+  accepted; the clean must come after the install.
+- hadolint pull request #1249 (not merged) makes `DL3032` "Use BuildKit cache mount for
+  yum": it reports every yum install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `yum clean all` (or removing `/var/cache/yum`) in
+  the same RUN keeps the cache out of the layer as well as a cache or tmpfs mount does,
+  and both are accepted.
 
 ## References
 
@@ -876,7 +896,9 @@ fn check_dl3032(ctx: &mut Context<'_>) {
                     c.is("yum")
                         && subcommand_is(c, &["install", "groupinstall", "localinstall"]).is_some()
                 },
-                |c| c.is("yum") && subcommand_is(c, &["clean"]).is_some(),
+                // `yum clean` alone does nothing and `metadata` or `packages` leave the
+                // other half of the cache: only `all` empties it.
+                |c| c.is("yum") && subcommand_is(c, &["clean"]).is_some() && c.has_arg("all"),
                 &["/var/cache/yum"],
             )
         },
@@ -975,7 +997,10 @@ fn rpm_unpinned(
 fn check_dl3033(ctx: &mut Context<'_>) {
     let f = ctx.model();
     per_command(ctx, &DL3033, &f, |_, cmd| {
-        rpm_unpinned(cmd, &["yum"], |p| p.contains('-'))
+        // `name-version`; an empty version (`git-core-${V}` where `V` is empty) is no pin.
+        rpm_unpinned(cmd, &["yum"], |p| {
+            p.rsplit_once('-').is_some_and(|(_, v)| !v.is_empty())
+        })
     });
 }
 
@@ -1121,6 +1146,13 @@ RUN zypper install -y curl=8.6.0
 FROM opensuse/leap:15.6
 RUN zypper install -y curl=8.6.0 && zypper clean
 ```
+
+## Differences from hadolint
+
+- hadolint pull request #1249 (not merged) makes `DL3036` "Use BuildKit cache mount for
+  zypper": it reports every zypper install without a cache mount, even one that cleans
+  up. bosun keeps the layer-size check: `zypper clean` in the same RUN keeps the cache
+  out of the layer as well as a cache or tmpfs mount does, and both are accepted.
 
 ## References
 
@@ -1316,8 +1348,13 @@ RUN dnf install -y httpd-2.4.62 && dnf clean all
 
 ## Differences from hadolint
 
-Cache or tmpfs mounts on `/var/cache/dnf` and `/var/cache/yum` are accepted (hadolint
-accepts only `/var/cache/libdnf5`).
+- Cache or tmpfs mounts on `/var/cache/dnf` and `/var/cache/yum` are accepted (hadolint
+  accepts only `/var/cache/libdnf5`).
+- hadolint pull request #1249 (not merged) makes `DL3040` "Use BuildKit cache mount for
+  dnf": it reports every dnf install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `dnf clean all` (or removing the dnf cache) in the
+  same RUN keeps the cache out of the layer as well as a cache or tmpfs mount does, and
+  both are accepted.
 
 ## References
 
@@ -1628,8 +1665,13 @@ RUN --mount=type=cache,target=/root/.cache/pip pip install requests==2.32.3
 
 ## Differences from hadolint
 
-Any cache or tmpfs mount whose target covers pip's cache directory is accepted, and
-`pipx`/`pipenv` are not reported.
+- Any cache or tmpfs mount whose target covers pip's cache directory is accepted, and
+  `pipx`/`pipenv` are not reported.
+- hadolint pull request #1249 (not merged) makes `DL3042` "Use BuildKit cache mount for
+  pip": it reports every pip install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `--no-cache-dir` (or `PIP_NO_CACHE_DIR`) in the same
+  RUN keeps the cache out of the layer as well as a cache or tmpfs mount does, and both
+  are accepted.
 
 ## Fix safety
 
@@ -1971,6 +2013,13 @@ FROM node:20
 RUN yarn install --frozen-lockfile && yarn cache clean
 ```
 
+## Differences from hadolint
+
+- hadolint pull request #1249 (not merged) makes `DL3060` "Use BuildKit cache mount for
+  yarn": it reports every yarn install without a cache mount, even one that cleans up.
+  bosun keeps the layer-size check: `yarn cache clean` in the same RUN keeps the cache
+  out of the layer as well as a cache or tmpfs mount does, and both are accepted.
+
 ## References
 
 - hadolint `DL3060`
@@ -2219,6 +2268,17 @@ mod tests {
         // A pinned value is clean.
         let src = "FROM debian:12\nARG CURL=curl=7.88.1\nRUN apt-get install -y \"$CURL\"\n";
         assert!(messages(src).is_empty());
+    }
+
+    #[test]
+    fn yum_clean_must_be_all_and_aptitude_update_fetches_lists() {
+        // `yum clean` alone and with another target leave the cache; `all` or removing
+        // /var/cache/yum does not.
+        let src = "FROM c\nRUN yum install -y a-1 && yum clean\nRUN yum install -y b-1 && yum clean metadata\nRUN yum install -y c-1 && yum clean all\nRUN yum install -y d-1 && rm -rf /var/cache/yum/*\n";
+        assert_eq!(lines(&DL3032, src), vec![2, 3]);
+        // aptitude fetches the lists like apt-get; removing them in the same RUN is clean.
+        let src = "FROM d\nRUN aptitude update && aptitude install -y a=1\nRUN aptitude update && aptitude install -y b=1 && rm -rf /var/lib/apt/lists/*\n";
+        assert_eq!(lines(&DL3009, src), vec![2]);
     }
 
     #[test]
