@@ -19,11 +19,13 @@ export SYFT_CHECK_FOR_APP_UPDATE=false
 
 measure() { # name, command...: prints "name seconds kilobytes exit"
   local name=$1; shift
-  local rc=0
+  local rc=0 t0 t1
+  # Wall time in nanoseconds (GNU time's is in hundredths: a small image takes less).
+  t0=$(date +%s%N)
   /usr/bin/time -v -o "$T/$name.time" "$@" >"$T/$name.out" 2>"$T/$name.err" || rc=$?
+  t1=$(date +%s%N)
   local wall kb
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$T/$name.time" |
-    awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  wall=$(echo "($t1 - $t0) / 1000000000" | bc -l)
   kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$T/$name.time")
   echo "$name $wall $kb $rc"
 }
@@ -40,10 +42,10 @@ read -r _ sw skb src <<<"$S"
 read -r _ tw tkb trc <<<"$TV"
 count() { jq '[.components[]? | select(.type != "operating-system")] | length' "$T/$1.out" 2>/dev/null || echo "?"; }
 printf '%-6s %10s %12s %6s %s\n' tool wall_s peak_MB exit components
-printf '%-6s %10.2f %12.1f %6s %s\n' bosun "$bw" "$(echo "$bkb/1024" | bc -l)" "$brc" "$(count bosun)"
-printf '%-6s %10.2f %12.1f %6s %s   (--verify: every layer byte hashed)\n' bosun "$vw" "$(echo "$vkb/1024" | bc -l)" "$vrc" "$(count bosunv)"
-printf '%-6s %10.2f %12.1f %6s %s\n' syft "$sw" "$(echo "$skb/1024" | bc -l)" "$src" "$(count syft)"
-printf '%-6s %10.2f %12.1f %6s %s\n' trivy "$tw" "$(echo "$tkb/1024" | bc -l)" "$trc" "$(count trivy)"
+printf '%-6s %10.3f %12.1f %6s %s\n' bosun "$bw" "$(echo "$bkb/1024" | bc -l)" "$brc" "$(count bosun)"
+printf '%-6s %10.3f %12.1f %6s %s   (--verify: every layer byte hashed)\n' bosun "$vw" "$(echo "$vkb/1024" | bc -l)" "$vrc" "$(count bosunv)"
+printf '%-6s %10.3f %12.1f %6s %s\n' syft "$sw" "$(echo "$skb/1024" | bc -l)" "$src" "$(count syft)"
+printf '%-6s %10.3f %12.1f %6s %s\n' trivy "$tw" "$(echo "$tkb/1024" | bc -l)" "$trc" "$(count trivy)"
 fast=$(echo "if ($sw < $tw) $sw else $tw" | bc -l)
 printf 'speed-up over the faster peer: %.1fx (--verify: %.1fx)   peak memory: %.2fx of syft, %.2fx of trivy\n' \
   "$(echo "$fast/$bw" | bc -l)" "$(echo "$fast/$vw" | bc -l)" "$(echo "$bkb/$skb" | bc -l)" "$(echo "$bkb/$tkb" | bc -l)"
