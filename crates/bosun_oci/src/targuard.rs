@@ -96,10 +96,10 @@ impl<R> TarGuard<R> {
             self.pos += take as u64;
             data = rest;
             if self.header.len() == 512 {
-                let mut h = tar::Header::new_old();
-                h.as_mut_bytes().copy_from_slice(&self.header);
+                let mut block = [0u8; 512];
+                block.copy_from_slice(&self.header);
                 self.header.clear();
-                self.on_block(&h)?;
+                self.on_block(tar::Header::from_byte_slice(&block))?;
             }
         }
         Ok(())

@@ -160,28 +160,33 @@ pub fn wanted(cataloguers: &[Box<dyn Cataloguer>], file: &FileMeta<'_>) -> Optio
 
 impl LayerVisitor for SbomVisitor {
     fn wants(&self, e: &EntryMeta) -> Want {
-        let mut path = String::new();
-        if !file_meta(e, &mut path) {
-            return Want::No;
+        // Asked of every entry of every layer: the path buffer is reused per thread.
+        thread_local! {
+            static PATH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
         }
-        let f = FileMeta {
-            path: &path,
-            size: e.size,
-            mode: e.mode,
-        };
-        let mut max = None;
-        let mut random = true;
-        for c in &self.cataloguers {
-            if let Some(m) = c.wants(&f) {
-                max = Some(max.map_or(m, |x: u64| x.max(m)));
-                random &= c.random_access();
+        PATH.with_borrow_mut(|path| {
+            if !file_meta(e, path) {
+                return Want::No;
             }
-        }
-        match max {
-            Some(max_bytes) if random => Want::Random { max_bytes },
-            Some(max_bytes) => Want::Body { max_bytes },
-            None => Want::No,
-        }
+            let f = FileMeta {
+                path,
+                size: e.size,
+                mode: e.mode,
+            };
+            let mut max = None;
+            let mut random = true;
+            for c in &self.cataloguers {
+                if let Some(m) = c.wants(&f) {
+                    max = Some(max.map_or(m, |x: u64| x.max(m)));
+                    random &= c.random_access();
+                }
+            }
+            match max {
+                Some(max_bytes) if random => Want::Random { max_bytes },
+                Some(max_bytes) => Want::Body { max_bytes },
+                None => Want::No,
+            }
+        })
     }
 
     fn visit_random(
