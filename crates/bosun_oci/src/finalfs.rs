@@ -90,7 +90,17 @@ impl FinalFs {
                     kill(&mut paths, &p, Fate::Deleted { by_layer: l });
                 }
             }
+            // Paths no lower layer shipped are most of a layer: they are gathered, sorted
+            // and merged into the map in one linear pass (`BTreeMap::append`) instead of
+            // tens of thousands of single inserts. Deferring them changes nothing: only
+            // lower-layer paths are overwritten, deleted or taken along with a replaced
+            // directory.
+            let mut fresh: Vec<(String, bool)> = Vec::new();
             for (p, is_dir) in rec.entries {
+                if !paths.contains_key(&p) {
+                    fresh.push((p, is_dir));
+                    continue;
+                }
                 if let Some((prev_layer, prev_dir)) = paths.get(&p).and_then(|o| live(o)) {
                     if prev_layer < l && prev_dir && !is_dir {
                         // Unlinked and recreated: a replaced directory takes its
@@ -127,6 +137,23 @@ impl FinalFs {
                     fate: Fate::Present,
                 });
             }
+            // Stable sort, then the last of equal paths wins (a duplicate path inside one
+            // layer is invalid per spec; the last entry is what unpacking leaves).
+            fresh.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut merged: Vec<(String, Vec<Occurrence>)> = Vec::with_capacity(fresh.len());
+            for (p, is_dir) in fresh {
+                let occ = Occurrence {
+                    layer: l,
+                    is_dir,
+                    fate: Fate::Present,
+                };
+                match merged.last_mut() {
+                    Some((last, v)) if *last == p => *v = vec![occ],
+                    _ => merged.push((p, vec![occ])),
+                }
+            }
+            let mut new_paths: BTreeMap<String, Vec<Occurrence>> = merged.into_iter().collect();
+            paths.append(&mut new_paths);
         }
         FinalFs { paths }
     }
@@ -234,6 +261,36 @@ mod tests {
             deletes: deletes.iter().map(|s| s.to_string()).collect(),
             opaques: opaques.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn new_paths_merged_at_once_keep_every_rule() {
+        let fs = FinalFs::build(vec![
+            rec(&[("a", true), ("a/x", false), ("keep", false)], &[], &[]),
+            rec(
+                &[
+                    ("n", false),
+                    ("a", false), // a directory replaced by a file: a/x goes
+                    ("n", true),  // duplicate new path: the last wins
+                    ("a/y", false),
+                    ("keep", false),
+                    ("b/z", false),
+                ],
+                &[],
+                &[],
+            ),
+        ]);
+        let occ = |p: &str| fs.history(p).to_vec();
+        assert_eq!(fs.fate("a/x", 0), Some(Fate::Deleted { by_layer: 1 }));
+        assert_eq!(fs.fate("a", 0), Some(Fate::Overwritten { by_layer: 1 }));
+        assert_eq!(fs.present_layer("a"), Some(1));
+        assert_eq!(fs.fate("keep", 0), Some(Fate::Overwritten { by_layer: 1 }));
+        assert_eq!(occ("n").len(), 1);
+        assert!(occ("n")[0].is_dir);
+        assert_eq!(fs.present_layer("a/y"), Some(1));
+        assert_eq!(fs.present_layer("b/z"), Some(1));
+        let all: Vec<&str> = fs.iter().map(|(p, _)| p).collect();
+        assert_eq!(all, ["a", "a/x", "a/y", "b/z", "keep", "n"]);
     }
 
     #[test]
