@@ -7,21 +7,7 @@
 
 use bosun_lint::{BuildContext, LintInput, LintOptions, Linter};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
-            out.push(p);
-        }
-    }
-}
+use std::path::Path;
 
 const SNAPSHOT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -33,9 +19,7 @@ fn per_rule_counts_on_the_corpus_match_the_snapshot() {
     let Some(root) = bosun_testkit::corpus("dockerfiles/visible") else {
         return;
     };
-    let mut paths = Vec::new();
-    files(&root, &mut paths);
-    paths.sort();
+    let paths = bosun_testkit::files_under(&root);
     assert_eq!(
         paths.len(),
         2101,

@@ -6,25 +6,11 @@
 use bosun_diagnostics::Location;
 use bosun_lint::{BuildContext, LintInput, LintOptions, Linter};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 fn corpus() -> PathBuf {
     bosun_testkit::corpus("dockerfiles/visible").unwrap_or_default()
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
-            out.push(p);
-        }
-    }
 }
 
 #[test]
@@ -35,9 +21,7 @@ fn parity_dump() {
         bosun_testkit::skip(&format!("skipped: corpus not found at {}", root.display()));
         return;
     }
-    let mut paths = Vec::new();
-    files(&root, &mut paths);
-    paths.sort();
+    let paths = bosun_testkit::files_under(&root);
     let texts: Vec<(String, String)> = paths
         .iter()
         .filter_map(|p| {

@@ -5,21 +5,6 @@
 use bosun_diagnostics::FixAvailability;
 use bosun_lint::fix::{fix_source, FixOptions};
 use bosun_lint::{BuildContext, LintInput, LintOptions, Linter};
-use std::path::{Path, PathBuf};
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
-            out.push(p);
-        }
-    }
-}
 
 #[test]
 fn hadolint_fixes_keep_files_parseable_and_converge() {
@@ -37,9 +22,7 @@ fn hadolint_fixes_keep_files_parseable_and_converge() {
         select: codes.clone(),
         ..Default::default()
     });
-    let mut paths = Vec::new();
-    files(root, &mut paths);
-    paths.sort();
+    let paths = bosun_testkit::files_under(root);
     let build = BuildContext::default();
     let opts = FixOptions {
         unsafe_fixes: true,

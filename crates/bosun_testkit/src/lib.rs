@@ -109,6 +109,28 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     missing(&format!("tool `{name}` is not installed (see .ci/run)"))
 }
 
+/// Every file under `dir`, recursively, sorted, without the corpus's `SOURCES.tsv`
+/// listings: the Dockerfiles of `corpus("dockerfiles/visible")`.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
