@@ -6,30 +6,13 @@
 use crate::context::BuildContext;
 use crate::runner::{LintInput, LintOptions, Linter};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.file_name().is_some_and(|n| n != "SOURCES.tsv") {
-            out.push(p);
-        }
-    }
-}
 
 #[test]
 fn security_rules_on_the_corpus() {
     let Some(dir) = bosun_testkit::corpus("dockerfiles/visible") else {
         return;
     };
-    let mut paths = Vec::new();
-    files(&dir, &mut paths);
-    paths.sort();
+    let paths = bosun_testkit::files_under(&dir);
     let codes: Vec<String> = super::RULES
         .iter()
         .map(|r| r.meta.code.to_string())
