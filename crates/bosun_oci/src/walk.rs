@@ -257,8 +257,10 @@ pub struct WalkOptions {
     /// seek over the bodies of entries no visitor wants instead of reading and hashing
     /// them. Their digests are then not verified ([`LayerStats::digest_verified`] and
     /// [`LayerStats::diff_id_verified`] are false); truncation, the tar limits and every
-    /// entry header are still checked. Compressed and registry layers are always read
-    /// whole and verified. Off by default: whatever signs, gates or promotes verifies.
+    /// entry header are still checked. Local compressed layers are read whole and their
+    /// blob digest is checked, but not their diff ID (a second hash of the whole
+    /// uncompressed stream). Registry layers are always verified both ways. Off by
+    /// default: whatever signs, gates or promotes verifies.
     pub skip_unwanted_bodies: bool,
 }
 
@@ -291,7 +293,7 @@ pub struct LayerStats {
     /// and layers walked with [`WalkOptions::skip_unwanted_bodies`]).
     pub digest_verified: bool,
     /// True when the uncompressed content was hashed and matched the config's diff ID
-    /// (always, except layers walked with [`WalkOptions::skip_unwanted_bodies`]).
+    /// (always, except local layers walked with [`WalkOptions::skip_unwanted_bodies`]).
     pub diff_id_verified: bool,
 }
 
@@ -379,7 +381,8 @@ const CANCELLED: &str = "walk cancelled after another layer failed";
 /// (per layer, and for the whole image through `image_total`).
 struct DiffReader<R> {
     inner: R,
-    hasher: Hasher,
+    /// `None` when the diff ID is not checked (see `walk_one`).
+    hasher: Option<Hasher>,
     read: u64,
     limit: u64,
     label: String,
@@ -407,7 +410,9 @@ impl<R: Read> Read for DiffReader<R> {
                 limit: self.limit,
             }));
         }
-        self.hasher.update(&buf[..n]);
+        if let Some(h) = &mut self.hasher {
+            h.update(&buf[..n]);
+        }
         Ok(n)
     }
 }
@@ -496,11 +501,18 @@ pub(crate) fn walk_one(
             limit: limits.max_layer_bytes,
         });
     }
+    // A compressed layer of a local archive walked under `skip_unwanted_bodies`: its
+    // blob digest (from the manifest) is checked, so the diff ID, a second hash of the
+    // whole uncompressed stream, is skipped like the bodies of plain local layers.
+    let mut local_compressed = false;
     let raw: Box<dyn Read + Send> = match raw {
         LayerBlob::Stream(r) => r,
         LayerBlob::Local(mut r) => match local_compression(&mut r) {
             Ok(Compression::None) => return walk_local(r, w),
-            Ok(_) => Box::new(LocalAsStream(r)),
+            Ok(_) => {
+                local_compressed = true;
+                Box::new(LocalAsStream(r))
+            }
             Err(e) => return Err(layer_err(format!("read failed: {e}"), Some(e))),
         },
     };
@@ -552,7 +564,8 @@ pub(crate) fn walk_one(
     let diff_alg = layer.diff_id.algorithm()?;
     let diff = DiffReader {
         inner: decoder,
-        hasher: Hasher::new(diff_alg),
+        hasher: (!(local_compressed && check.verify_digest && layer.digest != layer.diff_id))
+            .then(|| Hasher::new(diff_alg)),
         read: 0,
         limit: limits.uncompressed_cap(layer.size),
         label: label.clone(),
@@ -606,7 +619,7 @@ pub(crate) fn walk_one(
         return Err(layer_err(reason, Some(e)));
     }
     let uncompressed = diff.read;
-    let got = diff.hasher.clone().finish();
+    let got = diff.hasher.clone().map(Hasher::finish);
     let mut src = diff.inner.into_source();
     // Trailing bytes after the compressed stream still count towards the blob digest.
     let res = io::copy(&mut src, &mut io::sink());
@@ -616,12 +629,14 @@ pub(crate) fn walk_one(
     if let Err(e) = res {
         return Err(layer_err(format!("read failed: {e}"), Some(e)));
     }
-    if got != layer.diff_id {
-        return Err(Error::DigestMismatch {
-            blob: format!("{label} (uncompressed content, diff ID)"),
-            expected: layer.diff_id.to_string(),
-            actual: got.to_string(),
-        });
+    if let Some(got) = &got {
+        if got != &layer.diff_id {
+            return Err(Error::DigestMismatch {
+                blob: format!("{label} (uncompressed content, diff ID)"),
+                expected: layer.diff_id.to_string(),
+                actual: got.to_string(),
+            });
+        }
     }
     let (_, verified) = src.into_inner().into_inner();
     let stats = LayerStats {
@@ -631,7 +646,7 @@ pub(crate) fn walk_one(
         uncompressed_bytes: uncompressed,
         entries,
         digest_verified: check.verify_digest,
-        diff_id_verified: true,
+        diff_id_verified: got.is_some(),
     };
     Ok((stats, rec))
 }

@@ -244,7 +244,14 @@ pub fn catalog_image(
         kind: "image".into(),
         name: name.to_string(),
         digest: Some(image.id().to_string()),
-        layers_verified: Some(summary.layers.iter().all(|l| l.diff_id_verified)),
+        // Content is verified when either hash anchored it: the blob digest (from the
+        // manifest) or the diff ID (from the config).
+        layers_verified: Some(
+            summary
+                .layers
+                .iter()
+                .all(|l| l.digest_verified || l.diff_id_verified),
+        ),
     };
     let inv = visitor.finish(target, &fs);
     summary.final_fs = Some(fs);
