@@ -90,6 +90,14 @@ impl<R> TarGuard<R> {
                 data = rest;
                 continue;
             }
+            if self.header.is_empty() && data.len() >= 512 {
+                // A whole header in the data read: no copy.
+                let (block, rest) = data.split_at(512);
+                self.pos += BLOCK;
+                data = rest;
+                self.on_block(tar::Header::from_byte_slice(block))?;
+                continue;
+            }
             let take = (512 - self.header.len()).min(data.len());
             let (chunk, rest) = data.split_at(take);
             self.header.extend_from_slice(chunk);
@@ -157,10 +165,15 @@ impl<R> TarGuard<R> {
             // `ignore_zeros` is off: the crate stops at the first zero block.
             return self.stop();
         }
-        // The checksum as the crate computes it (the field counts as eight spaces).
-        let mut expected = h.clone();
-        expected.set_cksum();
-        if h.cksum().ok() != expected.cksum().ok() {
+        // The checksum as the crate computes it (`Archive::next_entry`: the sum of the
+        // bytes, the field itself counting as eight spaces), not through `set_cksum`,
+        // which formats the sum as octal text only for it to be parsed back.
+        let b = h.as_bytes();
+        let sum = b[..148]
+            .iter()
+            .chain(&b[156..])
+            .fold(8 * 32, |a, &x| a + u32::from(x));
+        if h.cksum().ok() != Some(sum) {
             return self.stop(); // the crate fails here
         }
         let et = h.entry_type();
