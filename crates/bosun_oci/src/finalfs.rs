@@ -18,6 +18,13 @@ pub(crate) struct LayerRecord {
 }
 
 impl LayerRecord {
+    /// Sorts the entries by path (stable: of a path repeated in the layer, the last
+    /// stays last). Called by the thread that walked the layer, so that building the
+    /// view, which runs after every layer is done, finds them sorted.
+    pub(crate) fn sort(&mut self) {
+        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+
     pub(crate) fn push(&mut self, meta: &EntryMeta) {
         match &meta.whiteout {
             Some(Whiteout::Delete { target }) => self.deletes.push(target.clone()),
@@ -137,8 +144,9 @@ impl FinalFs {
                     fate: Fate::Present,
                 });
             }
-            // Stable sort, then the last of equal paths wins (a duplicate path inside one
-            // layer is invalid per spec; the last entry is what unpacking leaves).
+            // Stable sort (linear: the walking thread sorted the layer's entries), then the
+            // last of equal paths wins (a duplicate path inside one layer is invalid per
+            // spec; the last entry is what unpacking leaves).
             fresh.sort_by(|a, b| a.0.cmp(&b.0));
             let mut merged: Vec<(String, Vec<Occurrence>)> = Vec::with_capacity(fresh.len());
             for (p, is_dir) in fresh {

@@ -912,15 +912,18 @@ fn walk_entries<R: Read>(
 }
 
 fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMeta {
-    let raw = entry.path_bytes().into_owned();
-    let (path, path_flags) = paths::clean_path(&raw);
-    let trimmed = raw
-        .strip_prefix(b"./")
-        .or_else(|| raw.strip_prefix(b"/"))
-        .unwrap_or(&raw);
-    let trimmed = trimmed.strip_suffix(b"/").unwrap_or(trimmed);
-    let raw_path = (trimmed != path.as_bytes() && !raw.is_empty() && raw.as_slice() != b".")
-        .then(|| String::from_utf8_lossy(&raw).into_owned());
+    let (path, path_flags, raw_path) = {
+        let raw = entry.path_bytes();
+        let (path, path_flags) = paths::clean_path(&raw);
+        let trimmed = raw
+            .strip_prefix(b"./")
+            .or_else(|| raw.strip_prefix(b"/"))
+            .unwrap_or(&raw);
+        let trimmed = trimmed.strip_suffix(b"/").unwrap_or(trimmed);
+        let raw_path = (trimmed != path.as_bytes() && !raw.is_empty() && &raw[..] != b".")
+            .then(|| String::from_utf8_lossy(&raw).into_owned());
+        (path, path_flags, raw_path)
+    };
     let header = entry.header();
     let et = header.entry_type();
     let link = || {
@@ -1081,9 +1084,13 @@ pub(crate) fn walk_layers(
             p.layer_done(layer.index);
         }
         match res {
-            Ok((stats, rec)) => {
+            Ok((stats, mut rec)) => {
                 for v in visitors {
                     v.layer_done(layer, &stats);
+                }
+                // Sorted here, on the layer's own thread (see `LayerRecord::sort`).
+                if let Some(r) = rec.as_mut() {
+                    r.sort();
                 }
                 Ok((stats, rec))
             }
