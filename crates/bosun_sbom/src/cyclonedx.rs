@@ -11,6 +11,7 @@ use crate::ids::{inventory_uuid, package_ids};
 use crate::licenses::is_expression;
 use crate::{rfc3339, DocInfo, Inventory, Package, PackageType};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The property on the image component that says whether every layer was hashed
 /// ([`crate::Target::layers_verified`]).
@@ -63,68 +64,84 @@ struct Component<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    licenses: Vec<serde_json::Value>,
+    licenses: Vec<LicenseChoice<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     purl: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    properties: Vec<Property>,
+    properties: Vec<Property<'a>>,
 }
 
+/// Borrowed where the package holds the text: thousands of components are written.
 #[derive(Serialize)]
-struct Property {
-    name: String,
-    value: String,
+struct Property<'a> {
+    name: Cow<'a, str>,
+    value: Cow<'a, str>,
 }
 
-fn prop(name: impl Into<String>, value: impl Into<String>) -> Property {
+fn prop<'a>(name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) -> Property<'a> {
     Property {
         name: name.into(),
         value: value.into(),
     }
 }
 
+#[derive(Serialize)]
+#[serde(untagged)]
+enum LicenseChoice<'a> {
+    Expression { expression: Cow<'a, str> },
+    License { license: LicenseName<'a> },
+}
+
+#[derive(Serialize)]
+struct LicenseName<'a> {
+    name: &'a str,
+}
+
 /// CycloneDX wants either one expression or a list of named/identified licences.
-fn licenses(p: &Package) -> Vec<serde_json::Value> {
-    use serde_json::json;
+fn licenses(p: &Package) -> Vec<LicenseChoice<'_>> {
     if p.licenses.is_empty() {
         return Vec::new();
     }
     if p.licenses.iter().all(|l| is_expression(l)) {
-        let expr = if p.licenses.len() == 1 {
-            p.licenses[0].clone()
+        let expression = if p.licenses.len() == 1 {
+            Cow::Borrowed(p.licenses[0].as_str())
         } else {
-            p.licenses
-                .iter()
-                .map(|l| format!("({l})"))
-                .collect::<Vec<_>>()
-                .join(" AND ")
+            Cow::Owned(
+                p.licenses
+                    .iter()
+                    .map(|l| format!("({l})"))
+                    .collect::<Vec<_>>()
+                    .join(" AND "),
+            )
         };
-        return vec![json!({ "expression": expr })];
+        return vec![LicenseChoice::Expression { expression }];
     }
     p.licenses
         .iter()
-        .map(|l| json!({ "license": { "name": l } }))
+        .map(|l| LicenseChoice::License {
+            license: LicenseName { name: l },
+        })
         .collect()
 }
 
 fn component<'a>(p: &'a Package, id: String) -> Component<'a> {
     let mut properties = vec![
         prop("bosun:package:type", p.kind.purl_type()),
-        prop("bosun:found-by", &p.found_by),
+        prop("bosun:found-by", p.found_by.as_str()),
     ];
     if let Some(a) = &p.arch {
-        properties.push(prop("bosun:arch", a));
+        properties.push(prop("bosun:arch", a.as_str()));
     }
     if let Some(s) = &p.source_name {
-        properties.push(prop("bosun:source-name", s));
+        properties.push(prop("bosun:source-name", s.as_str()));
     }
     if let Some(s) = &p.source_version {
-        properties.push(prop("bosun:source-version", s));
+        properties.push(prop("bosun:source-version", s.as_str()));
     }
     for (i, l) in p.locations.iter().enumerate() {
-        properties.push(prop(format!("bosun:location:{i}:path"), &l.path));
+        properties.push(prop(format!("bosun:location:{i}:path"), l.path.as_str()));
         if let Some(d) = &l.layer_digest {
-            properties.push(prop(format!("bosun:location:{i}:layer-digest"), d));
+            properties.push(prop(format!("bosun:location:{i}:layer-digest"), d.as_str()));
         }
         if let Some(x) = l.layer_index {
             properties.push(prop(

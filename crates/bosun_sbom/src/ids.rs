@@ -34,10 +34,11 @@ fn short_hash(p: &Package) -> String {
         h.update(part.as_bytes());
         h.update([0]);
     }
-    h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    h.finalize()[..8].iter().fold(String::new(), |mut s, b| {
+        use std::fmt::Write;
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// One ID per package, in package order: `<type>-<name>-<16 hex of a content hash>`.
@@ -69,6 +70,7 @@ pub(crate) fn inventory_uuid(inv: &Inventory, created: u64, salt: &str) -> Strin
     let mut h = Sha256::new();
     h.update(salt.as_bytes());
     h.update(created.to_le_bytes());
-    h.update(serde_json::to_vec(inv).unwrap_or_default());
+    // Serialized straight into the hash: no copy of the document is held.
+    let _ = serde_json::to_writer(&mut h, inv);
     crate::content_uuid(&h.finalize())
 }

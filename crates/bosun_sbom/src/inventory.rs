@@ -19,7 +19,7 @@ use crate::purl;
 use crate::Warning;
 use bosun_oci::{Fate, FinalFs};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// What the cataloguers found in one file of one layer (or of a directory).
 #[derive(Debug, Clone)]
@@ -84,6 +84,25 @@ type Key = (
     Option<String>,
 );
 
+/// [`Key`] borrowed: for comparing without copying five strings.
+type KeyRef<'a> = (
+    crate::PackageType,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+);
+
+fn key_ref(p: &Package) -> KeyRef<'_> {
+    (
+        p.kind,
+        p.namespace.as_deref(),
+        &p.name,
+        &p.version,
+        p.arch.as_deref(),
+    )
+}
+
 fn key(p: &Package) -> Key {
     (
         p.kind,
@@ -121,8 +140,11 @@ pub fn finalise(
                 distros.push((rank, d.clone()));
             }
         }
+        // The packages of each earlier copy, as sets (a dpkg status file lists hundreds,
+        // and each of the final copy's packages is looked up in them).
+        let mut earlier: BTreeMap<usize, HashSet<KeyRef<'_>>> = BTreeMap::new();
         for p in &last.packages {
-            let k = key(p);
+            let k = key_ref(p);
             // Walk back through overwritten copies that list the same package.
             let mut added = last;
             for &(layer, fate_deleted) in history.iter().rev() {
@@ -132,11 +154,16 @@ pub fn finalise(
                 if fate_deleted {
                     break;
                 }
-                match layers.get(&layer) {
-                    Some(f) if f.packages.iter().any(|q| key(q) == k) => added = f,
-                    _ => break,
+                let Some(f) = layers.get(&layer) else { break };
+                let listed = earlier
+                    .entry(layer)
+                    .or_insert_with(|| f.packages.iter().map(key_ref).collect());
+                if !listed.contains(&k) {
+                    break;
                 }
+                added = f;
             }
+            let k = key(p);
             let loc = Location {
                 path: path.clone(),
                 layer_digest: added.layer.as_ref().map(|l| l.1.clone()),
