@@ -97,17 +97,18 @@ impl FinalFs {
                     kill(&mut paths, &p, Fate::Deleted { by_layer: l });
                 }
             }
-            // Paths no lower layer shipped are most of a layer: they are gathered, sorted
-            // and merged into the map in one linear pass (`BTreeMap::append`) instead of
-            // tens of thousands of single inserts. Deferring them changes nothing: only
-            // lower-layer paths are overwritten, deleted or taken along with a replaced
-            // directory.
-            let mut fresh: Vec<(String, bool)> = Vec::new();
-            for (p, is_dir) in rec.entries {
-                if !paths.contains_key(&p) {
-                    fresh.push((p, is_dir));
-                    continue;
-                }
+            // Paths no lower layer shipped are most of a layer: they are merged into the
+            // map in one linear pass (`BTreeMap::append`) instead of tens of thousands of
+            // single inserts. Deferring them changes nothing: only lower-layer paths are
+            // overwritten, deleted or taken along with a replaced directory. The layer's
+            // entries are sorted (on the walking thread, `LayerRecord::sort`) and so are
+            // the map's keys, so one merge pass tells fresh paths from known ones instead
+            // of a tree lookup per entry (nothing adds or removes keys before `append`).
+            if !rec.entries.is_sorted_by(|a, b| a.0 <= b.0) {
+                rec.sort(); // a record that did not come through `walk_layers`
+            }
+            let (fresh, known) = split_fresh(&paths, rec.entries);
+            for (p, is_dir) in known {
                 if let Some((prev_layer, prev_dir)) = paths.get(&p).and_then(|o| live(o)) {
                     if prev_layer < l && prev_dir && !is_dir {
                         // Unlinked and recreated: a replaced directory takes its
@@ -144,10 +145,8 @@ impl FinalFs {
                     fate: Fate::Present,
                 });
             }
-            // Stable sort (linear: the walking thread sorted the layer's entries), then the
-            // last of equal paths wins (a duplicate path inside one layer is invalid per
-            // spec; the last entry is what unpacking leaves).
-            fresh.sort_by(|a, b| a.0.cmp(&b.0));
+            // Sorted already, stably: of equal paths the last wins (a duplicate path inside
+            // one layer is invalid per spec; the last entry is what unpacking leaves).
             let mut merged: Vec<(String, Vec<Occurrence>)> = Vec::with_capacity(fresh.len());
             for (p, is_dir) in fresh {
                 let occ = Occurrence {
@@ -217,6 +216,26 @@ impl FinalFs {
 }
 
 /// The live shipment of a path: (layer, is_dir) of its last occurrence, if present.
+/// A layer's entries: path, and whether it is a directory.
+type Entries = Vec<(String, bool)>;
+
+/// Splits `entries` (sorted by path) into the paths `paths` does not hold yet and those
+/// it does, each in entry order, by walking both in order.
+fn split_fresh(paths: &BTreeMap<String, Vec<Occurrence>>, entries: Entries) -> (Entries, Entries) {
+    let mut fresh = Vec::with_capacity(entries.len());
+    let mut known = Vec::new();
+    let mut keys = paths.keys().peekable();
+    for e in entries {
+        while keys.next_if(|k| k.as_str() < e.0.as_str()).is_some() {}
+        if keys.peek().is_some_and(|k| **k == e.0) {
+            known.push(e);
+        } else {
+            fresh.push(e);
+        }
+    }
+    (fresh, known)
+}
+
 fn live(occ: &[Occurrence]) -> Option<(usize, bool)> {
     occ.last()
         .filter(|o| o.fate == Fate::Present)
@@ -299,6 +318,41 @@ mod tests {
         assert_eq!(fs.present_layer("b/z"), Some(1));
         let all: Vec<&str> = fs.iter().map(|(p, _)| p).collect();
         assert_eq!(all, ["a", "a/x", "a/y", "b/z", "keep", "n"]);
+    }
+
+    #[test]
+    fn known_and_fresh_paths_interleaved_in_any_order() {
+        let fs = FinalFs::build(vec![
+            rec(&[("a", false), ("c", false), ("e", false)], &[], &[]),
+            rec(
+                &[
+                    ("e", true),
+                    ("b", false),
+                    ("c", false),
+                    ("c", true), // a known path twice in one layer: the last wins
+                    ("d", false),
+                    ("a", false),
+                ],
+                &[],
+                &[],
+            ),
+        ]);
+        for p in ["a", "c", "e"] {
+            assert_eq!(
+                fs.fate(p, 0),
+                Some(Fate::Overwritten { by_layer: 1 }),
+                "{p}"
+            );
+            assert_eq!(fs.history(p).len(), 2, "{p}");
+        }
+        assert!(fs.history("c")[1].is_dir);
+        assert!(fs.history("e")[1].is_dir);
+        for p in ["b", "d"] {
+            assert_eq!(fs.history(p).len(), 1, "{p}");
+            assert_eq!(fs.present_layer(p), Some(1), "{p}");
+        }
+        let all: Vec<&str> = fs.iter().map(|(p, _)| p).collect();
+        assert_eq!(all, ["a", "b", "c", "d", "e"]);
     }
 
     #[test]
