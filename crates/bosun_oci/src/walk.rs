@@ -573,13 +573,7 @@ pub(crate) fn walk_one(
         image_total,
         image_limit: limits.max_image_uncompressed_bytes,
     };
-    let guard = TarGuard::new(
-        diff,
-        limits.max_tar_header_bytes,
-        label.clone(),
-        slot.clone(),
-    );
-    let mut archive = tar::Archive::new(guard);
+    let mut archive = guarded(diff, limits, &label, &slot);
     let mut rec = record.then(LayerRecord::default);
     let mut entries = 0u64;
     let walked = archive.entries().and_then(|it| {
@@ -649,6 +643,21 @@ pub(crate) fn walk_one(
         diff_id_verified: got.is_some(),
     };
     Ok((stats, rec))
+}
+
+/// A tar reader over `inner` with the tar guard's limits (see [`TarGuard`]).
+fn guarded<R: Read>(
+    inner: R,
+    limits: &Limits,
+    label: &str,
+    slot: &ErrorSlot,
+) -> tar::Archive<TarGuard<R>> {
+    tar::Archive::new(TarGuard::new(
+        inner,
+        limits.max_tar_header_bytes,
+        label.to_string(),
+        slot.clone(),
+    ))
 }
 
 /// Reads the magic bytes of a local layer, then rewinds it.
@@ -739,13 +748,7 @@ fn walk_local(mut raw: Region, w: LayerWalk<'_>) -> Result<(LayerStats, Option<L
         pending: 0,
         cancel,
     };
-    let guard = TarGuard::new(
-        reader,
-        limits.max_tar_header_bytes,
-        label.clone(),
-        slot.clone(),
-    );
-    let mut archive = tar::Archive::new(guard);
+    let mut archive = guarded(reader, limits, &label, &slot);
     let mut rec = record.then(LayerRecord::default);
     let mut entries = 0u64;
     let walked = archive.entries_with_seek().and_then(|it| {

@@ -76,16 +76,9 @@ pub enum View<'a> {
     Image(&'a FinalFs),
 }
 
-type Key = (
-    crate::PackageType,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-);
-
-/// [`Key`] borrowed: for comparing without copying five strings.
-type KeyRef<'a> = (
+/// What makes two findings the same package (type, namespace, name, version, arch),
+/// borrowed from the findings: compared and kept without copying five strings.
+type Key<'a> = (
     crate::PackageType,
     Option<&'a str>,
     &'a str,
@@ -93,23 +86,13 @@ type KeyRef<'a> = (
     Option<&'a str>,
 );
 
-fn key_ref(p: &Package) -> KeyRef<'_> {
+fn key(p: &Package) -> Key<'_> {
     (
         p.kind,
         p.namespace.as_deref(),
         &p.name,
         &p.version,
         p.arch.as_deref(),
-    )
-}
-
-fn key(p: &Package) -> Key {
-    (
-        p.kind,
-        p.namespace.clone(),
-        p.name.clone(),
-        p.version.clone(),
-        p.arch.clone(),
     )
 }
 
@@ -127,7 +110,7 @@ pub fn finalise(
         by_path.entry(f.path.clone()).or_default().insert(idx, f);
     }
     let mut distros: Vec<(usize, Distro)> = Vec::new();
-    let mut merged: BTreeMap<Key, Package> = BTreeMap::new();
+    let mut merged: BTreeMap<Key<'_>, Package> = BTreeMap::new();
     for (path, layers) in &by_path {
         let Some((final_layer, history)) = present(view, path, layers) else {
             continue;
@@ -142,9 +125,9 @@ pub fn finalise(
         }
         // The packages of each earlier copy, as sets (a dpkg status file lists hundreds,
         // and each of the final copy's packages is looked up in them).
-        let mut earlier: BTreeMap<usize, HashSet<KeyRef<'_>>> = BTreeMap::new();
+        let mut earlier: BTreeMap<usize, HashSet<Key<'_>>> = BTreeMap::new();
         for p in &last.packages {
-            let k = key_ref(p);
+            let k = key(p);
             // Walk back through overwritten copies that list the same package.
             let mut added = last;
             for &(layer, fate_deleted) in history.iter().rev() {
@@ -157,13 +140,12 @@ pub fn finalise(
                 let Some(f) = layers.get(&layer) else { break };
                 let listed = earlier
                     .entry(layer)
-                    .or_insert_with(|| f.packages.iter().map(key_ref).collect());
+                    .or_insert_with(|| f.packages.iter().map(key).collect());
                 if !listed.contains(&k) {
                     break;
                 }
                 added = f;
             }
-            let k = key(p);
             let loc = Location {
                 path: path.clone(),
                 layer_digest: added.layer.as_ref().map(|l| l.1.clone()),
