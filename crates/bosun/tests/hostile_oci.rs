@@ -3,7 +3,7 @@
 //! loopback). Every case runs the binary as a child and asserts:
 //! - the exit code;
 //! - one clean error line (no raw control character) when it refuses;
-//! - peak memory of the child (`VmHWM` from `/proc/<pid>/status`, polled) under a ceiling;
+//! - peak memory of the child (its exact `ru_maxrss`, read by a probe parent) under a ceiling;
 //! - wall time under a bound;
 //! - nothing left in the child's `TMPDIR`, and nothing written in its working directory;
 //! - no secret in any output format.
@@ -23,6 +23,53 @@ use bosun_oci::{Compression, Digest};
 
 const SECRET: &str = "ghp_R4nd0mT0k3nV4lu3F0rT3st1ngXyZ0123456";
 const MIB: u64 = 1 << 20;
+
+const PROBE_ARGS: &str = "BOSUN_PEAK_PROBE_ARGS";
+const PROBE_OUT: &str = "BOSUN_PEAK_PROBE_STDOUT";
+const PROBE_ERR: &str = "BOSUN_PEAK_PROBE_STDERR";
+const PROBE_REPORT: &str = "BOSUN_PEAK_PROBE_REPORT";
+const PROBE_KILL_AFTER_MS: &str = "BOSUN_PEAK_PROBE_KILL_AFTER_MS";
+
+/// Run only as a child of `Case::run`: runs bosun with the arguments, output files and
+/// deadline from the environment, then writes `CODE PEAK_KIB` (or `timeout PEAK_KIB`)
+/// to the report file. Bosun is this process's only child, so the children's peak
+/// resident size is bosun's own.
+#[test]
+#[ignore = "probe run by Case::run"]
+fn peak_probe() {
+    use nix::sys::resource::{getrusage, UsageWho};
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} unset"));
+    let args = var(PROBE_ARGS);
+    let kill_after = Duration::from_millis(var(PROBE_KILL_AFTER_MS).parse().expect("ms"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bosun"))
+        .args(args.split('\u{1f}'))
+        .env_remove(PROBE_ARGS)
+        .env_remove(PROBE_OUT)
+        .env_remove(PROBE_ERR)
+        .env_remove(PROBE_REPORT)
+        .env_remove(PROBE_KILL_AFTER_MS)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(var(PROBE_OUT)).expect("stdout file"))
+        .stderr(std::fs::File::create(var(PROBE_ERR)).expect("stderr file"))
+        .spawn()
+        .expect("spawn bosun");
+    let start = Instant::now();
+    let code = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st.code().map_or("signal".to_string(), |c| c.to_string());
+        }
+        if start.elapsed() > kill_after {
+            let _ = child.kill();
+            let _ = child.wait();
+            break "timeout".to_string();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let peak = getrusage(UsageWho::RUSAGE_CHILDREN)
+        .expect("getrusage")
+        .max_rss();
+    std::fs::write(var(PROBE_REPORT), format!("{code} {peak}\n")).expect("report");
+}
 
 struct Outcome {
     code: Option<i32>,
@@ -49,12 +96,16 @@ impl Case {
     }
 
     /// Runs `bosun ARGS` with `TMPDIR` and the working directory inside the case,
-    /// polling its peak memory; kills it after `kill_after`.
+    /// through `peak_probe` (this test binary run again as a child), which waits for
+    /// bosun and reads its exact peak memory from `getrusage(RUSAGE_CHILDREN)`: bosun
+    /// is the probe's only child. (Polling `/proc/<pid>/status` missed a child that
+    /// exited before the first sample.) The probe kills bosun after `kill_after`.
     fn run(&self, args: &[&str], env: &[(&str, &str)], kill_after: Duration) -> Outcome {
         let out = self.path("stdout");
         let err = self.path("stderr");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bosun"));
-        cmd.args(args)
+        let report = self.path("probe-report");
+        let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
+        cmd.args(["--ignored", "--exact", "--nocapture", "peak_probe"])
             .current_dir(self.path("cwd"))
             .env("TMPDIR", self.path("tmp"))
             .env("CI", "true")
@@ -62,42 +113,38 @@ impl Case {
             .env_remove("DOCKER_CONFIG")
             .env_remove("REGISTRY_AUTH_FILE")
             .env_remove("XDG_RUNTIME_DIR")
+            .env(PROBE_ARGS, args.join("\u{1f}"))
+            .env(PROBE_OUT, &out)
+            .env(PROBE_ERR, &err)
+            .env(PROBE_REPORT, &report)
+            .env(PROBE_KILL_AFTER_MS, kill_after.as_millis().to_string())
             .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&out).expect("stdout file"))
-            .stderr(std::fs::File::create(&err).expect("stderr file"));
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         for (k, v) in env {
             cmd.env(k, v);
         }
         let start = Instant::now();
-        let mut child = cmd.spawn().expect("spawn bosun");
-        let status_file = format!("/proc/{}/status", child.id());
-        let mut peak = 0;
-        let status = loop {
-            if let Ok(s) = std::fs::read_to_string(&status_file) {
-                if let Some(kib) = s
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                {
-                    peak = peak.max(kib);
-                }
-            }
-            if let Some(st) = child.try_wait().expect("wait") {
-                break st;
-            }
-            if start.elapsed() > kill_after {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("bosun {args:?} still running after {kill_after:?}");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
+        let probe = cmd.output().expect("run the peak probe");
+        let wall = start.elapsed();
+        let text = std::fs::read_to_string(&report).unwrap_or_else(|e| {
+            panic!(
+                "peak probe wrote no report ({e}): {}{}",
+                String::from_utf8_lossy(&probe.stdout),
+                String::from_utf8_lossy(&probe.stderr)
+            )
+        });
+        std::fs::remove_file(&report).expect("remove the probe report");
+        let (code, peak) = text.trim().split_once(' ').expect("report: CODE PEAK");
+        if code == "timeout" {
+            panic!("bosun {args:?} still running after {kill_after:?}");
+        }
         Outcome {
-            code: status.code(),
+            code: code.parse().ok(),
             stdout: std::fs::read_to_string(&out).unwrap_or_default(),
             stderr: std::fs::read_to_string(&err).unwrap_or_default(),
-            peak_kib: peak,
-            wall: start.elapsed(),
+            peak_kib: peak.parse().expect("peak KiB"),
+            wall,
         }
     }
 
