@@ -104,6 +104,10 @@ const NO_VERSION: &str =
 
 fn parity(image: &str) {
     let Some(inv) = inventory(image) else { return };
+    parity_of(image, inv);
+}
+
+fn parity_of(image: &str, inv: &Inventory) {
     let ours: BTreeSet<(String, String)> = inv
         .packages
         .iter()
@@ -185,6 +189,73 @@ fn parity_nodeapp() {
 #[test]
 fn parity_goapp() {
     parity("goapp");
+}
+
+/// `tests/fixtures/layouts`: one file per place where both peers find packages that the
+/// four images above lack (an application's own `package.json` outside `node_modules`,
+/// an egg installed as a folder with `EGG-INFO/PKG-INFO`, a gemspec deeper below
+/// `specifications/`, the CBL-Mariner distroless rpm manifest), and places only syft
+/// reads (an upper-case `DIST-INFO`, a `.par` Java archive). The peers' lists come from
+/// the same files built into an image by `scripts/layouts-image.sh`; here the image is
+/// built in the test, so no fixture can be missing.
+#[test]
+fn parity_layouts() {
+    use bosun_oci::testing::{layer_tar, ImageSpec, TestEntry, TestLayer};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layouts");
+    let entries: Vec<TestEntry> = bosun_testkit::files_under(&root)
+        .iter()
+        .map(|f| {
+            let rel = f.strip_prefix(&root).unwrap().to_str().unwrap().to_string();
+            TestEntry::file(&rel, &std::fs::read(f).unwrap())
+        })
+        .collect();
+    assert_eq!(entries.len(), 11, "the fixture's files");
+    let dir = tempfile::tempdir().unwrap();
+    ImageSpec {
+        layers: vec![TestLayer {
+            tar: layer_tar(&entries),
+            compression: bosun_oci::Compression::Gzip,
+            created_by: "COPY root/ /".into(),
+        }],
+        ..ImageSpec::default()
+    }
+    .build()
+    .write_oci_dir(dir.path(), None)
+    .unwrap();
+    let image = Image::open(
+        &format!("oci:{}", dir.path().display()),
+        &OpenOptions::default(),
+    )
+    .unwrap();
+    let (inv, _) = catalog_image("layouts", &image, &WalkOptions::default(), &[]).unwrap();
+    parity_of("layouts", &inv);
+    let purls: Vec<&str> = inv.packages.iter().map(|p| p.purl.as_str()).collect();
+    assert_eq!(
+        purls,
+        [
+            "pkg:rpm/mariner/bash@5.1.8-6.cm2?arch=x86_64&distro=mariner-2.0",
+            "pkg:rpm/mariner/openssl-libs@1.1.1k-28.cm2?arch=x86_64&distro=mariner-2.0",
+            "pkg:pypi/bar@2.0",
+            "pkg:pypi/baz@3.0",
+            "pkg:pypi/foo@1.0",
+            "pkg:npm/myapp@1.2.3",
+            "pkg:npm/webthing@0.4.0",
+            "pkg:maven/org.ex/parlib@9.9",
+            "pkg:gem/deepgem@1.0.1",
+            "pkg:gem/json@2.6.1",
+        ]
+    );
+    let ssl = inv
+        .packages
+        .iter()
+        .find(|p| p.name == "openssl-libs")
+        .unwrap();
+    assert_eq!(ssl.source_name.as_deref(), Some("openssl"));
+    assert_eq!(
+        ssl.locations[0].path,
+        "/var/lib/rpmmanifest/container-manifest-2"
+    );
+    assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
 }
 
 /// The CycloneDX 1.6 and SPDX 2.3 schemas.

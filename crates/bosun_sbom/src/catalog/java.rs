@@ -1,4 +1,4 @@
-//! Java archives: `.jar`, `.war`, `.ear` (and Jenkins' `.jpi`/`.hpi`), with the
+//! Java archives: `.jar`, `.war`, `.ear` (and `.par`, `.sar`, `.nar`, `.kar`, `.lpkg`, Jenkins' `.jpi`/`.hpi`), with the
 //! archives nested inside them.
 //!
 //! Files: any file with one of those extensions, read up to 512 MiB.
@@ -37,7 +37,10 @@ pub const MAX_DEPTH: usize = 4;
 const MAX_TEXT: u64 = 1 << 20;
 /// Warnings listed for one archive (a crafted archive can have a problem per entry).
 const MAX_WARNINGS: usize = 20;
-const EXTENSIONS: [&str; 5] = [".jar", ".war", ".ear", ".jpi", ".hpi"];
+/// The archive suffixes syft reads (trivy reads the first four).
+const EXTENSIONS: [&str; 10] = [
+    ".jar", ".war", ".ear", ".par", ".sar", ".nar", ".jpi", ".hpi", ".kar", ".lpkg",
+];
 
 /// The Java archive cataloguer.
 pub fn java() -> Box<dyn Cataloguer> {
@@ -47,8 +50,11 @@ pub fn java() -> Box<dyn Cataloguer> {
 struct JavaArchive;
 
 fn is_archive_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    EXTENSIONS.iter().any(|e| lower.ends_with(e))
+    // Asked of every file of every layer: compared in place, not through a lowercased copy.
+    let name = name.as_bytes();
+    EXTENSIONS.iter().any(|e| {
+        name.len() >= e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+    })
 }
 
 impl Cataloguer for JavaArchive {

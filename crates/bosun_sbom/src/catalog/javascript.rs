@@ -1,5 +1,6 @@
-//! JavaScript: installed packages (`node_modules/**/package.json`, Debian's
-//! `/usr/share/nodejs` and `/usr/lib/nodejs`), and declared ones in lock files
+//! JavaScript: installed packages (every `package.json` that names a package and a
+//! version: `node_modules/**`, Debian's `/usr/share/nodejs` and `/usr/lib/nodejs`, and an
+//! application's own manifest such as `/app/package.json`), and declared ones in lock files
 //! (`package-lock.json` v1-v3, `yarn.lock` v1 and berry, `pnpm-lock.yaml`), which count
 //! only for directory targets (see [`Cataloguer::declared`]). Development dependencies
 //! marked in a lock file are left out, as syft and trivy do by default.
@@ -20,19 +21,13 @@ pub struct PnpmLock;
 
 const FOUND_BY: &str = "javascript";
 
-/// A `package.json` anywhere below a `node_modules` folder or Debian's node folders
-/// (`/usr/share/nodejs`, `/usr/lib/nodejs`): package roots, and the sub-packages that
-/// packages bundle in their own folders (syft reads the same set). Only files that
-/// name a package and a version count (see [`NpmInstalled::parse`]).
+/// Every `package.json`: package roots below `node_modules` and Debian's node folders,
+/// the sub-packages that packages bundle in their own folders, and an application's
+/// own manifest (`/app/package.json`), which syft and trivy both report as a package
+/// of the image. Only files that name a package and a version count (see
+/// [`NpmInstalled::parse`]).
 fn installed_manifest(path: &str) -> bool {
-    let Some(dir) = path.strip_suffix("/package.json") else {
-        return false;
-    };
-    let in_debian = ["/usr/share/nodejs/", "/usr/lib/nodejs/"]
-        .iter()
-        .any(|root| format!("{dir}/").starts_with(root) && dir.len() + 1 > root.len());
-    let in_modules = dir.split('/').rev().skip(1).any(|c| c == "node_modules");
-    (in_debian || in_modules) && !dir.ends_with("/node_modules")
+    path.ends_with("/package.json")
 }
 
 fn str_field<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
@@ -128,9 +123,9 @@ impl Cataloguer for NpmLock {
 
     fn wants(&self, file: &FileMeta<'_>) -> Option<u64> {
         let n = file.file_name();
-        (!super::has_component(file.path, "node_modules")
-            && (n == "package-lock.json" || n == "npm-shrinkwrap.json"))
-            .then_some(DB_FILE_CAP)
+        ((n == "package-lock.json" || n == "npm-shrinkwrap.json")
+            && !super::has_component(file.path, "node_modules"))
+        .then_some(DB_FILE_CAP)
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
@@ -369,14 +364,17 @@ mod tests {
             "/usr/lib/nodejs/@scope/x/package.json",
             "/usr/local/lib/node_modules/npm/package.json",
             "/app/node_modules/express/lib/package.json",
+            // An application's own manifest: syft 1.18 and trivy 0.59 both report it.
+            "/app/package.json",
+            "/usr/share/nodejs-docs/x/package.json",
         ] {
             assert!(installed_manifest(p), "{p}");
         }
         for p in [
-            "/app/package.json",
-            "/app/node_modules/package.json",
-            "/usr/share/nodejs/package.json",
-            "/usr/share/nodejs-docs/x/package.json",
+            "/app/package.json.bak",
+            "/app/package-lock.json",
+            "/app/mypackage.json",
+            "/package.json/x",
         ] {
             assert!(!installed_manifest(p), "{p}");
         }

@@ -1,6 +1,8 @@
-//! Installed Python distributions: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO`, and
-//! `*.egg-info` files, anywhere (system site-packages, Debian's dist-packages,
-//! virtualenvs). The metadata is RFC 822 headers up to the first blank line.
+//! Installed Python distributions: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO`,
+//! `*.egg-info` files, and eggs installed as folders (`foo-1.0-py3.11.egg/EGG-INFO/PKG-INFO`),
+//! anywhere (system site-packages, Debian's dist-packages, virtualenvs); the folder
+//! suffix is matched as syft matches it (`*dist-info`, `*DIST-INFO`, `*egg-info`,
+//! `*EGG-INFO`). The metadata is RFC 822 headers up to the first blank line.
 
 use super::{text, too_large, Cataloguer, FileMeta, Sink, SMALL_FILE_CAP};
 use crate::licenses;
@@ -14,8 +16,8 @@ fn wanted(path: &str) -> bool {
         return false;
     };
     match name {
-        "METADATA" => dir.ends_with(".dist-info"),
-        "PKG-INFO" => dir.ends_with(".egg-info"),
+        "METADATA" => dir.ends_with("dist-info") || dir.ends_with("DIST-INFO"),
+        "PKG-INFO" => dir.ends_with("egg-info") || dir.ends_with("EGG-INFO"),
         _ => name.ends_with(".egg-info"),
     }
 }
@@ -96,6 +98,27 @@ mod tests {
         let mut s = Sink::default();
         PythonInstalled.parse(&f, body.as_bytes(), false, &mut s);
         s
+    }
+
+    #[test]
+    fn metadata_folders_as_syft_matches_them() {
+        for p in [
+            "/usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA",
+            "/usr/lib/python3.11/site-packages/Bar-2.0.DIST-INFO/METADATA",
+            "/usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO",
+            "/usr/lib/python3.11/site-packages/foo-1.0-py3.11.egg/EGG-INFO/PKG-INFO",
+            "/usr/lib/python3/dist-packages/py-1.0.egg-info",
+        ] {
+            assert!(wanted(p), "{p}");
+        }
+        for p in [
+            "/usr/lib/python3/dist-packages/six-1.16.0.dist-info/RECORD",
+            "/usr/lib/python3/dist-packages/six/METADATA",
+            "/src/PKG-INFO",
+            "/usr/lib/python3/dist-packages/x.egg-info.bak",
+        ] {
+            assert!(!wanted(p), "{p}");
+        }
     }
 
     #[test]

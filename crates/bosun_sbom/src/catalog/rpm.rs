@@ -1,8 +1,12 @@
 //! RPM databases: `rpmdb.sqlite` (rpm ≥ 4.16, Fedora, RHEL 9), Berkeley DB `Packages`
-//! (RHEL ≤ 8, CentOS, Amazon Linux 2) and the `ndb` `Packages.db` (SUSE).
+//! (RHEL ≤ 8, CentOS, Amazon Linux 2) and the `ndb` `Packages.db` (SUSE); and the
+//! package manifest of CBL-Mariner and Azure Linux distroless images, which have no
+//! database (`/var/lib/rpmmanifest/container-manifest-2`: one line per package, the
+//! tab-separated output of `rpm -qa --qf '%{NAME}\t%{VERSION}-%{RELEASE}\t%{INSTALLTIME}
+//! \t%{BUILDTIME}\t%{VENDOR}\t%{EPOCH}\t%{SIZE}\t%{ARCH}\t%{EPOCHNUM}\t%{SOURCERPM}'`).
 //!
 //! Files: `Packages`, `Packages.db` and `rpmdb.sqlite` under `/var/lib/rpm`,
-//! `/usr/lib/sysimage/rpm` or `/usr/share/rpm`, read whole up to 512 MiB.
+//! `/usr/lib/sysimage/rpm` or `/usr/share/rpm`, and the manifest, read whole up to 512 MiB.
 //!
 //! Fields: name, `[epoch:]version-release`, arch, licence, and the source package
 //! (name and `version-release`) from `SOURCERPM`. The purl (`pkg:rpm/<distro>/name@
@@ -28,6 +32,7 @@ use crate::model::{Package, PackageType};
 const NAME: &str = "rpm-db";
 const MAX_DB: u64 = 512 << 20;
 const DIRS: [&str; 3] = ["/var/lib/rpm/", "/usr/lib/sysimage/rpm/", "/usr/share/rpm/"];
+const MANIFEST: &str = "/var/lib/rpmmanifest/container-manifest-2";
 
 /// The rpm database cataloguer.
 pub fn rpm() -> Box<dyn Cataloguer> {
@@ -44,13 +49,17 @@ impl Cataloguer for RpmDb {
     fn wants(&self, file: &FileMeta<'_>) -> Option<u64> {
         let name = file.file_name();
         let dir = &file.path[..file.path.len() - name.len()];
-        (matches!(name, "Packages" | "Packages.db" | "rpmdb.sqlite") && DIRS.contains(&dir))
-            .then_some(MAX_DB)
+        ((matches!(name, "Packages" | "Packages.db" | "rpmdb.sqlite") && DIRS.contains(&dir))
+            || file.path.ends_with(MANIFEST))
+        .then_some(MAX_DB)
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
         if too_large(file, truncated, "rpm database", MAX_DB, sink) {
             return;
+        }
+        if file.path.ends_with(MANIFEST) {
+            return manifest(file, body, sink);
         }
         let blobs = if body.starts_with(b"SQLite format 3\0") {
             sqlite_blobs(body)
@@ -179,16 +188,35 @@ fn package(h: &Header<'_>) -> Result<Option<Package>, String> {
     } else {
         format!("{version}-{release}")
     };
-    let full = match h.int32(TAG_EPOCH) {
+    Ok(Some(rpm_package(
+        name,
+        vr,
+        h.int32(TAG_EPOCH),
+        h.string(TAG_ARCH),
+        h.string(TAG_LICENSE),
+        h.string(TAG_SOURCERPM).as_deref(),
+    )))
+}
+
+/// One package from its fields, wherever they were read: `vr` is `version-release`.
+fn rpm_package(
+    name: String,
+    vr: String,
+    epoch: Option<u32>,
+    arch: Option<String>,
+    license: Option<String>,
+    source_rpm: Option<&str>,
+) -> Package {
+    let full = match epoch {
         Some(e) => format!("{e}:{vr}"),
         None => vr.clone(),
     };
     let mut p = Package::new(PackageType::Rpm, name, full, NAME);
-    p.arch = h.string(TAG_ARCH).filter(|a| !a.is_empty());
-    if let Some(l) = h.string(TAG_LICENSE).filter(|l| !l.is_empty()) {
+    p.arch = arch.filter(|a| !a.is_empty());
+    if let Some(l) = license.filter(|l| !l.is_empty()) {
         p.licenses.push(l);
     }
-    if let Some((sname, sver)) = h.string(TAG_SOURCERPM).as_deref().and_then(split_srpm) {
+    if let Some((sname, sver)) = source_rpm.and_then(split_srpm) {
         if sname != p.name {
             p.source_name = Some(sname.to_string());
         }
@@ -196,7 +224,47 @@ fn package(h: &Header<'_>) -> Result<Option<Package>, String> {
             p.source_version = Some(sver.to_string());
         }
     }
-    Ok(Some(p))
+    p
+}
+
+/// The distroless manifest: ten tab-separated fields per line (see the module docs).
+/// The epoch is `EPOCHNUM` unless `EPOCH` says `(none)`, as rpm itself prints it. A
+/// line of another shape is skipped, and counted in one warning.
+fn manifest(file: &FileMeta<'_>, body: &[u8], sink: &mut Sink) {
+    let text = String::from_utf8_lossy(body);
+    let mut bad = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let ok = f.len() == 10 && !f[0].is_empty() && f[1].contains('-');
+        if !ok {
+            bad.push(i + 1);
+            continue;
+        }
+        if f[0] == "gpg-pubkey" {
+            continue;
+        }
+        let epoch = (f[5] != "(none)").then(|| f[8].parse().ok()).flatten();
+        sink.package(rpm_package(
+            f[0].to_string(),
+            f[1].to_string(),
+            epoch,
+            Some(f[7].to_string()),
+            None,
+            Some(f[9]),
+        ));
+    }
+    if let Some(first) = bad.first() {
+        sink.warn(
+            file.path,
+            format!(
+                "{} line(s) of the rpm manifest are not ten tab-separated fields; first: line {first}",
+                bad.len()
+            ),
+        );
+    }
 }
 
 /// `bash-5.1.8-6.el9.src.rpm` -> (`bash`, `5.1.8-6.el9`).
@@ -450,6 +518,51 @@ mod tests {
             Some(("python-foo-bar", "1.0-1"))
         );
         assert_eq!(split_srpm("junk"), None);
+    }
+
+    #[test]
+    fn distroless_manifest_lines() {
+        let f = FileMeta {
+            path: "/var/lib/rpmmanifest/container-manifest-2",
+            size: 0,
+            mode: 0o644,
+        };
+        assert!(RpmDb.wants(&f).is_some());
+        let body = "bash\t5.1.8-6.cm2\t1700000000\t1690000000\tMicrosoft Corporation\t(none)\t1234\tx86_64\t0\tbash-5.1.8-6.cm2.src.rpm\n\
+                    \n\
+                    shadow-utils\t4.9-10.cm2\t1\t1\tMicrosoft Corporation\t2\t99\tx86_64\t2\tshadow-utils-4.9-10.cm2.src.rpm\n\
+                    libssl\t3.0.9-1.azl3\t1\t1\tMicrosoft Corporation\t(none)\t1\tx86_64\t0\topenssl-3.0.9-1.azl3.src.rpm\n\
+                    a truncated line\twith two fields\n\
+                    gpg-pubkey\t1-2\t1\t1\tv\t(none)\t0\t(none)\t0\t(none)\n";
+        let mut sink = Sink::default();
+        RpmDb.parse(&f, body.as_bytes(), false, &mut sink);
+        let got: Vec<_> = sink
+            .packages
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.version.as_str(),
+                    p.arch.as_deref(),
+                    p.source_name.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("bash", "5.1.8-6.cm2", Some("x86_64"), None),
+                ("shadow-utils", "2:4.9-10.cm2", Some("x86_64"), None),
+                ("libssl", "3.0.9-1.azl3", Some("x86_64"), Some("openssl")),
+            ]
+        );
+        assert_eq!(sink.warnings.len(), 1);
+        assert!(
+            sink.warnings[0].message.contains("1 line(s)")
+                && sink.warnings[0].message.contains("line 5"),
+            "{:?}",
+            sink.warnings
+        );
     }
 
     #[test]

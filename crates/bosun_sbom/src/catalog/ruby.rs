@@ -1,7 +1,8 @@
 //! Ruby gems: installed gem specifications.
 //!
-//! Files: `*.gemspec` directly in a `specifications/` folder, or in its `default/`
-//! subfolder (default gems), e.g. `/usr/lib/ruby/gems/3.1.0/specifications/`,
+//! Files: `*.gemspec` anywhere below a `specifications/` folder (syft's and trivy's
+//! rule; default gems sit in its `default/` subfolder), e.g.
+//! `/usr/lib/ruby/gems/3.1.0/specifications/`,
 //! `/usr/local/bundle/specifications/`, and Debian's
 //! `/usr/share/rubygems-integration/all/specifications/`; read up to 1 MiB.
 //!
@@ -36,13 +37,9 @@ impl Cataloguer for GemSpec {
     }
 
     fn wants(&self, file: &FileMeta<'_>) -> Option<u64> {
-        let mut parts = file.path.rsplit('/');
-        let name = parts.next()?;
-        let parent = parts.next()?;
-        let grand = parts.next().unwrap_or("");
-        let in_specs =
-            parent == "specifications" || (parent == "default" && grand == "specifications");
-        (name.ends_with(".gemspec") && in_specs).then_some(MAX_SPEC)
+        let (dir, name) = file.path.rsplit_once('/')?;
+        (name.ends_with(".gemspec") && dir.split('/').any(|c| c == "specifications"))
+            .then_some(MAX_SPEC)
     }
 
     fn parse(&self, file: &FileMeta<'_>, body: &[u8], truncated: bool, sink: &mut Sink) {
@@ -116,6 +113,35 @@ fn quoted(expr: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gemspecs_anywhere_below_a_specifications_folder() {
+        let wants = |path: &str| {
+            GemSpec
+                .wants(&FileMeta {
+                    path,
+                    size: 10,
+                    mode: 0o644,
+                })
+                .is_some()
+        };
+        for p in [
+            "/usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec",
+            "/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec",
+            "/usr/local/bundle/specifications/x/y/z-1.0.gemspec",
+            "/usr/share/rubygems-integration/all/specifications/rack-2.2.gemspec",
+        ] {
+            assert!(wants(p), "{p}");
+        }
+        for p in [
+            "/src/app/app.gemspec",
+            "/usr/lib/ruby/gems/3.1.0/specifications.gemspec",
+            "/specifications-old/x.gemspec",
+            "/usr/lib/ruby/gems/3.1.0/specifications/README",
+        ] {
+            assert!(!wants(p), "{p}");
+        }
+    }
 
     #[test]
     fn assignments_and_literals() {
