@@ -167,6 +167,11 @@ pub fn finalise(
     distros.sort_by_key(|d| d.0);
     let distro = distros.into_iter().next().map(|d| d.1);
     let mut packages: Vec<Package> = merged.into_values().collect();
+    // A runtime binary in the system folders of an image with OS packages is most likely
+    // one of theirs (Debian's python3.11): listed once, as the OS package.
+    if packages.iter().any(|p| p.kind.is_os()) {
+        packages.retain(|p| !crate::catalog::binary::owned_by_the_os(p));
+    }
     for p in &mut packages {
         p.locations
             .sort_by(|a, b| (a.layer_index, &a.path).cmp(&(b.layer_index, &b.path)));

@@ -29,6 +29,9 @@ pub enum PackageType {
     Composer,
     /// .NET package (`pkg:nuget`).
     NuGet,
+    /// A runtime identified by its files, installed without a package manager
+    /// (`pkg:generic`: a Python, Node.js or Go built into `/usr/local`, a JVM).
+    Binary,
 }
 
 impl PackageType {
@@ -46,6 +49,7 @@ impl PackageType {
             PackageType::Gem => "gem",
             PackageType::Composer => "composer",
             PackageType::NuGet => "nuget",
+            PackageType::Binary => "generic",
         }
     }
 
@@ -66,7 +70,9 @@ impl PackageType {
             PackageType::Gem => "RubyGems",
             PackageType::Composer => "Packagist",
             PackageType::NuGet => "NuGet",
-            PackageType::Deb | PackageType::Rpm | PackageType::Apk => return None,
+            PackageType::Deb | PackageType::Rpm | PackageType::Apk | PackageType::Binary => {
+                return None
+            }
         })
     }
 }

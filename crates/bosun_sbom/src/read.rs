@@ -32,6 +32,7 @@ fn kind_of(purl_type: &str) -> Option<PackageType> {
         "gem" => PackageType::Gem,
         "composer" => PackageType::Composer,
         "nuget" => PackageType::NuGet,
+        "generic" => PackageType::Binary,
         _ => return None,
     })
 }
@@ -91,6 +92,7 @@ fn kind_from_type_name(t: &str) -> Option<PackageType> {
         "java-archive" | "maven" => PackageType::Maven,
         "php-composer" | "composer" => PackageType::Composer,
         "dotnet" | "nuget" => PackageType::NuGet,
+        "binary" => PackageType::Binary,
         other => kind_of(other)?,
     })
 }

@@ -195,7 +195,8 @@ fn parity_goapp() {
 /// four images above lack (an application's own `package.json` outside `node_modules`,
 /// an egg installed as a folder with `EGG-INFO/PKG-INFO`, a gemspec deeper below
 /// `specifications/`, the CBL-Mariner distroless rpm manifest), and places only syft
-/// reads (an upper-case `DIST-INFO`, a `.par` Java archive). The peers' lists come from
+/// reads (an upper-case `DIST-INFO`, a `.par` Java archive, runtimes built into
+/// `/usr/local` and a JVM `release` file). The peers' lists come from
 /// the same files built into an image by `scripts/layouts-image.sh`; here the image is
 /// built in the test, so no fixture can be missing.
 #[test]
@@ -209,7 +210,7 @@ fn parity_layouts() {
             TestEntry::file(&rel, &std::fs::read(f).unwrap())
         })
         .collect();
-    assert_eq!(entries.len(), 11, "the fixture's files");
+    assert_eq!(entries.len(), 14, "the fixture's files");
     let dir = tempfile::tempdir().unwrap();
     ImageSpec {
         layers: vec![TestLayer {
@@ -243,6 +244,9 @@ fn parity_layouts() {
             "pkg:maven/org.ex/parlib@9.9",
             "pkg:gem/deepgem@1.0.1",
             "pkg:gem/json@2.6.1",
+            "pkg:generic/node@20.10.0",
+            "pkg:generic/oracle/openjdk@17.0.9%2B9",
+            "pkg:generic/python@3.12.1",
         ]
     );
     let ssl = inv

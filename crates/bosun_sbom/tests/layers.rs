@@ -162,3 +162,42 @@ fn a_later_os_release_and_a_deleted_database() {
     assert!(inv.packages.is_empty(), "{:?}", inv.packages);
     assert_eq!(inv.distro.as_ref().unwrap().id, "alpine");
 }
+
+/// A runtime binary in the system folders is the OS package's when the image has OS
+/// packages (Debian's `/usr/bin/python3.11`), and its own package when it has none (a
+/// BusyBox image); in `/usr/local` it is always its own.
+#[test]
+fn runtime_binaries_in_system_folders_belong_to_os_packages() {
+    let py = |v: &str| format!("\x7fELF\0\0\0{v}\0").into_bytes();
+    let with_os = catalog(vec![layer(vec![
+        TestEntry::file("etc/os-release", OS.as_bytes()),
+        TestEntry::file("var/lib/dpkg/status", LIBC.as_bytes()),
+        TestEntry::file("usr/bin/python3.11", &py("3.11.2")),
+        TestEntry::file("usr/local/bin/python3.12", &py("3.12.1")),
+    ])]);
+    let binaries: Vec<_> = with_os
+        .packages
+        .iter()
+        .filter(|p| p.kind == PackageType::Binary)
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.version.as_str(),
+                p.locations[0].path.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        binaries,
+        [("python", "3.12.1", "/usr/local/bin/python3.12")]
+    );
+    let no_os = catalog(vec![layer(vec![
+        TestEntry::file("bin/busybox", b"\x7fELF BusyBox v1.36.1 (2023-05-18)"),
+        TestEntry::file("usr/bin/python3.11", &py("3.11.2")),
+    ])]);
+    let purls: Vec<_> = no_os.packages.iter().map(|p| p.purl.as_str()).collect();
+    assert_eq!(
+        purls,
+        ["pkg:generic/busybox@1.36.1", "pkg:generic/python@3.11.2"]
+    );
+}

@@ -13,6 +13,7 @@
 use crate::model::{Distro, Package};
 
 pub mod apk;
+pub mod binary;
 pub mod dotnet;
 pub mod dpkg;
 pub mod go;
@@ -54,6 +55,7 @@ pub fn lang_cataloguers() -> Vec<Box<dyn Cataloguer>> {
         ruby::ruby(),
         php::php(),
         dotnet::dotnet(),
+        binary::binaries(),
     ]
 }
 
@@ -242,7 +244,7 @@ mod tests {
                 modules.push(m.to_string());
             }
         }
-        assert_eq!(modules.len(), 12, "{modules:?}");
+        assert_eq!(modules.len(), 13, "{modules:?}");
         let names: Vec<&str> = all_cataloguers().iter().map(|c| c.name()).collect();
         for n in [
             "os-release",
@@ -251,6 +253,7 @@ mod tests {
             "python",
             "javascript",
             "javascript-lock",
+            "binary-classifier",
         ] {
             assert!(names.contains(&n), "{n} missing from {names:?}");
         }
