@@ -196,7 +196,8 @@ fn parity_goapp() {
 /// an egg installed as a folder with `EGG-INFO/PKG-INFO`, a gemspec deeper below
 /// `specifications/`, the CBL-Mariner distroless rpm manifest), and places only syft
 /// reads (an upper-case `DIST-INFO`, a `.par` Java archive, runtimes built into
-/// `/usr/local` and a JVM `release` file). The peers' lists come from
+/// `/usr/local` and a JVM `release` file) or only trivy reads (a zipped egg, NuGet's
+/// `packages.lock.json` and `packages.config`). The peers' lists come from
 /// the same files built into an image by `scripts/layouts-image.sh`; here the image is
 /// built in the test, so no fixture can be missing.
 #[test]
@@ -210,7 +211,7 @@ fn parity_layouts() {
             TestEntry::file(&rel, &std::fs::read(f).unwrap())
         })
         .collect();
-    assert_eq!(entries.len(), 14, "the fixture's files");
+    assert_eq!(entries.len(), 17, "the fixture's files");
     let dir = tempfile::tempdir().unwrap();
     ImageSpec {
         layers: vec![TestLayer {
@@ -238,12 +239,17 @@ fn parity_layouts() {
             "pkg:rpm/mariner/openssl-libs@1.1.1k-28.cm2?arch=x86_64&distro=mariner-2.0",
             "pkg:pypi/bar@2.0",
             "pkg:pypi/baz@3.0",
+            "pkg:pypi/eggy@0.5",
             "pkg:pypi/foo@1.0",
             "pkg:npm/myapp@1.2.3",
             "pkg:npm/webthing@0.4.0",
             "pkg:maven/org.ex/parlib@9.9",
             "pkg:gem/deepgem@1.0.1",
             "pkg:gem/json@2.6.1",
+            "pkg:nuget/Newtonsoft.Json@13.0.1",
+            "pkg:nuget/Newtonsoft.Json@13.0.3",
+            "pkg:nuget/Serilog@3.1.1",
+            "pkg:nuget/jQuery@3.7.1",
             "pkg:generic/node@20.10.0",
             "pkg:generic/oracle/openjdk@17.0.9%2B9",
             "pkg:generic/python@3.12.1",

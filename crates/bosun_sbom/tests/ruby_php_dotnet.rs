@@ -201,3 +201,56 @@ fn dotnet_deps_json_lists_packages_not_projects() {
     assert_eq!((sink.packages.len(), sink.warnings.len()), (0, 1));
     assert_eq!(sink.warnings[0].path, path);
 }
+
+#[test]
+fn nuget_lock_file_and_packages_config() {
+    let cat = dotnet::nuget();
+    let lock = r#"{"version":1,"dependencies":{
+        "net8.0":{"Newtonsoft.Json":{"type":"Direct","requested":"[13.0.3, )","resolved":"13.0.3"},
+                  "Serilog":{"type":"Transitive","resolved":"3.1.1"},
+                  "MyLib":{"type":"Project"}},
+        "net6.0":{"Newtonsoft.Json":{"type":"Direct","resolved":"13.0.1"}}}}"#;
+    let sink = run(&*cat, "/src/App/packages.lock.json", lock.as_bytes(), 0o644);
+    assert_eq!(sink.warnings, []);
+    assert_eq!(
+        triples(&sink),
+        [
+            (
+                s("Newtonsoft.Json"),
+                s("13.0.1"),
+                s("pkg:nuget/Newtonsoft.Json@13.0.1")
+            ),
+            (
+                s("Newtonsoft.Json"),
+                s("13.0.3"),
+                s("pkg:nuget/Newtonsoft.Json@13.0.3")
+            ),
+            (s("Serilog"), s("3.1.1"), s("pkg:nuget/Serilog@3.1.1")),
+        ]
+    );
+    let config = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<packages>\n  \
+        <package id=\"jQuery\" version=\"3.7.1\" targetFramework=\"net48\" />\n  \
+        <package id=\"Microsoft.Web.Infrastructure\" version=\"2.0.0\" developmentDependency=\"true\" />\n  \
+        <package id=\"NoVersion\" />\n</packages>\n";
+    let sink = run(
+        &*cat,
+        "/inetpub/web/packages.config",
+        config.as_bytes(),
+        0o644,
+    );
+    assert_eq!(sink.warnings, []);
+    assert_eq!(
+        triples(&sink),
+        [(s("jQuery"), s("3.7.1"), s("pkg:nuget/jQuery@3.7.1"))]
+    );
+    for (path, bad) in [
+        ("/a/packages.lock.json", &b"{\"dependencies\": 3}"[..]),
+        ("/a/packages.config", b"<packages><package id=\"x\""),
+        ("/a/packages.config", b"\xff\xfe<"),
+    ] {
+        let sink = run(&*cat, path, bad, 0o644);
+        assert_eq!((sink.packages.len(), sink.warnings.len()), (0, 1), "{path}");
+        assert_eq!(sink.warnings[0].path, path);
+    }
+    assert!(!wants(&*cat, "/a/packages.json", 10, 0o644));
+}

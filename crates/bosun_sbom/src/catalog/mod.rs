@@ -55,6 +55,7 @@ pub fn lang_cataloguers() -> Vec<Box<dyn Cataloguer>> {
         ruby::ruby(),
         php::php(),
         dotnet::dotnet(),
+        dotnet::nuget(),
         binary::binaries(),
     ]
 }
