@@ -128,10 +128,13 @@ fn scan<'d, R: object::ReadRef<'d>>(
     };
     let Some(info) = info else {
         if truncated || (!has_sections && len > MAX_BINARY) {
+            // `len` is what the walk handed over: the file, or its first part when the
+            // file is larger than the walk's body limit (`truncated`).
             sink.warn(
                 file.path,
                 format!(
-                    "ELF binary larger than {MAX_BINARY} bytes; not searched for Go build info"
+                    "ELF binary larger than the {} bytes read; not searched for Go build info",
+                    if truncated { len } else { MAX_BINARY }
                 ),
             );
         }
@@ -242,9 +245,11 @@ fn emit(go_version: &str, modinfo: &str, path: &str, sink: &mut Sink) {
     let mut pkgs: Vec<Package> = Vec::new();
     let mut main = None;
     let mut ldflags_version = None;
+    let mut program = None;
     for line in modinfo.lines() {
         let mut f = line.split('\t');
         match (f.next(), f.next(), f.next()) {
+            (Some("path"), Some(p), _) => program = Some(p),
             (Some("build"), Some(setting), _) => {
                 if let Some(flags) = setting.strip_prefix("-ldflags=") {
                     ldflags_version = version_from_ldflags(flags);
@@ -270,6 +275,14 @@ fn emit(go_version: &str, modinfo: &str, path: &str, sink: &mut Sink) {
                 }
             }
             _ => {}
+        }
+    }
+    // A program of the standard library (the toolchain's own `go`, `gofmt`) has no
+    // module line: its package path stands for it, `(devel)` as syft lists it.
+    if main.is_none() {
+        if let Some(p) = program.filter(|p| p.starts_with("cmd/")) {
+            main = Some(0);
+            pkgs.insert(0, Package::new(PackageType::Go, p, "(devel)", NAME));
         }
     }
     // A local build's main module is `(devel)`; release builds often stamp the
