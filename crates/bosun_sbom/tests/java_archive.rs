@@ -203,3 +203,110 @@ fn many_bad_entries_give_a_bounded_number_of_warnings() {
         [(s("many"), s("1.0"), s("pkg:maven/many@1.0"))]
     );
 }
+
+/// A zip of (name, text) entries.
+fn text_zip(entries: &[(&str, &str)]) -> Vec<u8> {
+    let bytes: Vec<(&str, &[u8])> = entries.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    zip_of(&bytes)
+}
+
+/// Which pom.properties is the archive's own, and where its version comes from, as
+/// syft 1.18 decides on Debian's jars (`/usr/share/java`): the three shapes below are
+/// those of `wagon-http-shaded-3.5.3.jar`, `geronimo-annotation-1.3-spec.jar` and
+/// `atinject-jsr330-api-1.0.jar`, whose packages syft lists as asserted here.
+#[test]
+fn own_pom_and_version_as_syft_decides() {
+    let cat = java::java();
+    let pom = |g: &str, a: &str, v: &str| format!("groupId={g}\nartifactId={a}\nversion={v}\n");
+    // Shaded: the poms are the dependencies it bundles; `wagon-http` starts the file
+    // name but is not the archive, which comes from the file name.
+    let shaded = text_zip(&[
+        (
+            "META-INF/MANIFEST.MF",
+            "Manifest-Version: 1.0\nCreated-By: Maven JAR Plugin 3.3.0\n",
+        ),
+        (
+            "META-INF/maven/org.apache.maven.wagon/wagon-http/pom.properties",
+            &pom("org.apache.maven.wagon", "wagon-http", "3.5.3"),
+        ),
+        (
+            "META-INF/maven/commons-codec/commons-codec/pom.properties",
+            &pom("commons-codec", "commons-codec", "1.15"),
+        ),
+    ]);
+    let sink = run(
+        &*cat,
+        "/usr/share/java/wagon-http-shaded-3.5.3.jar",
+        &shaded,
+        0o644,
+    );
+    assert_eq!(
+        triples(&sink),
+        [
+            (
+                s("commons-codec"),
+                s("1.15"),
+                s("pkg:maven/commons-codec/commons-codec@1.15")
+            ),
+            (
+                s("wagon-http"),
+                s("3.5.3"),
+                s("pkg:maven/org.apache.maven.wagon/wagon-http@3.5.3")
+            ),
+            (
+                s("wagon-http-shaded"),
+                s("3.5.3"),
+                s("pkg:maven/wagon-http-shaded@3.5.3")
+            ),
+        ]
+    );
+    // The artifact ID extends the file name's artifact: the pom is the archive's own,
+    // and no second package comes from the manifest.
+    let spec = text_zip(&[
+        (
+            "META-INF/MANIFEST.MF",
+            "Manifest-Version: 1.0\nBundle-Version: 1.3.0\n",
+        ),
+        (
+            "META-INF/maven/org.apache.geronimo.specs/geronimo-annotation_1.3_spec/pom.properties",
+            &pom(
+                "org.apache.geronimo.specs",
+                "geronimo-annotation_1.3_spec",
+                "1.3",
+            ),
+        ),
+    ]);
+    let sink = run(
+        &*cat,
+        "/usr/share/java/geronimo-annotation-1.3-spec.jar",
+        &spec,
+        0o644,
+    );
+    assert_eq!(
+        triples(&sink),
+        [(
+            s("geronimo-annotation_1.3_spec"),
+            s("1.3"),
+            s("pkg:maven/org.apache.geronimo.specs/geronimo-annotation_1.3_spec@1.3")
+        )]
+    );
+    // No pom: the file name's version comes before the manifest's `Bundle-Version`.
+    let bundle = text_zip(&[(
+        "META-INF/MANIFEST.MF",
+        "Manifest-Version: 1.0\nBundle-SymbolicName: javax.inject\nBundle-Version: 1.0.0\n",
+    )]);
+    let sink = run(
+        &*cat,
+        "/usr/share/java/atinject-jsr330-api-1.0.jar",
+        &bundle,
+        0o644,
+    );
+    assert_eq!(
+        triples(&sink),
+        [(
+            s("atinject-jsr330-api"),
+            s("1.0"),
+            s("pkg:maven/atinject-jsr330-api@1.0")
+        )]
+    );
+}

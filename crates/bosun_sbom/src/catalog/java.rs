@@ -4,10 +4,12 @@
 //! Files: any file with one of those extensions, read up to 512 MiB.
 //!
 //! Fields: one package per `META-INF/maven/**/pom.properties` (group, artifact,
-//! version), and, when none of those is the archive itself (its artifact ID does not
-//! start the file name), one package for the archive from `META-INF/MANIFEST.MF`
-//! (name from the file name, else `Bundle-SymbolicName`/`Implementation-Title`;
-//! version from `Implementation-Version`/`Bundle-Version`, else the file name; group
+//! version), and, when none of those is the archive itself (its artifact ID neither
+//! extends nor ends the file name's artifact), one package for the archive from
+//! `META-INF/MANIFEST.MF` (name from the file name, else
+//! `Bundle-SymbolicName`/`Implementation-Title`; version from the file name, else
+//! `Implementation-Version`, `Specification-Version`, `Plugin-Version`, `Bundle-Version`
+//! (syft's order); group
 //! from `Implementation-Vendor-Id`; licence from `Bundle-License`). purl
 //! `pkg:maven/<group>/<artifact>@<version>` (no group segment when unknown).
 //!
@@ -215,7 +217,13 @@ impl Scan<'_> {
                 continue;
             };
             let g = pom.get("groupId").filter(|g| !g.is_empty());
-            if a == file_artifact || stem.starts_with(a.as_str()) {
+            // The archive's own pom.properties, by syft's rule: the artifact ID extends
+            // the file name's artifact (`geronimo-annotation_1.3_spec` for
+            // `geronimo-annotation-1.3-spec.jar`), or ends it. A shaded dependency whose
+            // ID merely starts the file name (`wagon-http` in `wagon-http-shaded`) is not.
+            if !file_artifact.is_empty()
+                && (a.starts_with(file_artifact) || file_artifact.ends_with(a.as_str()))
+            {
                 self_found = true;
             }
             if seen.insert((g.cloned(), a.clone(), v.clone())) {
@@ -234,9 +242,13 @@ impl Scan<'_> {
                         .map(|s| s.split(';').next().unwrap_or("").trim().to_string())
                 })
                 .or_else(|| get("Implementation-Title"));
-            let version = get("Implementation-Version")
-                .or_else(|| get("Bundle-Version"))
-                .or_else(|| file_version.map(str::to_string));
+            // syft's order: the file name's version, then the manifest's.
+            let version = file_version
+                .map(str::to_string)
+                .or_else(|| get("Implementation-Version"))
+                .or_else(|| get("Specification-Version"))
+                .or_else(|| get("Plugin-Version"))
+                .or_else(|| get("Bundle-Version"));
             if let (Some(name), Some(version)) = (name, version) {
                 let mut p = Package::new(PackageType::Maven, name, version, NAME);
                 p.namespace = get("Implementation-Vendor-Id");
