@@ -247,6 +247,11 @@ fn nuget_lock_file_and_packages_config() {
         ("/a/packages.lock.json", &b"{\"dependencies\": 3}"[..]),
         ("/a/packages.config", b"<packages><package id=\"x\""),
         ("/a/packages.config", b"\xff\xfe<"),
+        // Entity expansion (a billion laughs) needs a DTD, which is refused.
+        (
+            "/a/packages.config",
+            b"<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]><packages><package id=\"&c;\" version=\"1\"/></packages>",
+        ),
     ] {
         let sink = run(&*cat, path, bad, 0o644);
         assert_eq!((sink.packages.len(), sink.warnings.len()), (0, 1), "{path}");
