@@ -117,10 +117,6 @@ pub struct EntryMeta {
     pub uid: u64,
     /// Owner gid.
     pub gid: u64,
-    /// Owner user name, if the header has one.
-    pub uname: Option<String>,
-    /// Owner group name, if the header has one.
-    pub gname: Option<String>,
     /// Size in bytes of the body (0 for non-files).
     pub size: u64,
     /// Modification time (seconds since the epoch).
@@ -964,14 +960,6 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
     let uid = header.uid().unwrap_or(0);
     let gid = header.gid().unwrap_or(0);
     let mtime = header.mtime().unwrap_or(0);
-    let uname = header
-        .username_bytes()
-        .filter(|b| !b.is_empty())
-        .map(|b| String::from_utf8_lossy(b).into_owned());
-    let gname = header
-        .groupname_bytes()
-        .filter(|b| !b.is_empty())
-        .map(|b| String::from_utf8_lossy(b).into_owned());
     let size = if kind == EntryKind::File {
         entry.size()
     } else {
@@ -1014,8 +1002,6 @@ fn entry_meta<R: Read>(entry: &mut tar::Entry<'_, R>, position: u64) -> EntryMet
         mode,
         uid,
         gid,
-        uname,
-        gname,
         size,
         mtime,
         xattrs,
