@@ -37,6 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &[&v],
         &WalkOptions {
             final_fs: true,
+            final_fs_wanted_only: false,
             ..Default::default()
         },
     )?;

@@ -5,16 +5,29 @@
 //! applies them in layer order (opaque directories first, then explicit whiteouts, then
 //! the layer's own entries, as `layer.md` specifies), so the result is deterministic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::walk::{EntryKind, EntryMeta, Whiteout};
 
 /// What one layer contained, compactly: recorded during the walk.
 #[derive(Default, Debug, Clone)]
 pub(crate) struct LayerRecord {
-    entries: Vec<(String, bool)>,
+    /// Every entry's path, one after another: one growing string per layer instead of
+    /// an allocation per entry (a layer can hold hundreds of thousands).
+    arena: String,
+    entries: Vec<Span>,
     deletes: Vec<String>,
     opaques: Vec<String>,
+}
+
+/// One entry of a [`LayerRecord`]: its path in the arena.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    is_dir: bool,
+    /// Some visitor wanted the entry (see [`FinalFs::build`]'s `wanted_only`).
+    wanted: bool,
 }
 
 impl LayerRecord {
@@ -22,21 +35,53 @@ impl LayerRecord {
     /// stays last). Called by the thread that walked the layer, so that building the
     /// view, which runs after every layer is done, finds them sorted.
     pub(crate) fn sort(&mut self) {
-        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let arena = &self.arena;
+        self.entries
+            .sort_by(|a, b| arena[a.start..a.end].cmp(&arena[b.start..b.end]));
     }
 
-    pub(crate) fn push(&mut self, meta: &EntryMeta) {
+    /// Records one entry; `wanted` when a visitor asked for it.
+    pub(crate) fn push(&mut self, meta: &EntryMeta, wanted: bool) {
         match &meta.whiteout {
             Some(Whiteout::Delete { target }) => self.deletes.push(target.clone()),
             Some(Whiteout::Opaque { dir }) => self.opaques.push(dir.clone()),
             Some(Whiteout::Invalid) => {}
             None => {
                 if !meta.path.is_empty() {
-                    self.entries
-                        .push((meta.path.clone(), meta.kind == EntryKind::Dir));
+                    let start = self.arena.len();
+                    self.arena.push_str(&meta.path);
+                    self.entries.push(Span {
+                        start,
+                        end: self.arena.len(),
+                        is_dir: meta.kind == EntryKind::Dir,
+                        wanted,
+                    });
                 }
             }
         }
+    }
+
+    fn path(&self, s: &Span) -> &str {
+        &self.arena[s.start..s.end]
+    }
+
+    /// A record from its parts (tests; every entry wanted).
+    #[cfg(test)]
+    fn from_parts(entries: &[(&str, bool)], deletes: &[&str], opaques: &[&str]) -> LayerRecord {
+        let mut r = LayerRecord::default();
+        for (p, is_dir) in entries {
+            let start = r.arena.len();
+            r.arena.push_str(p);
+            r.entries.push(Span {
+                start,
+                end: r.arena.len(),
+                is_dir: *is_dir,
+                wanted: true,
+            });
+        }
+        r.deletes = deletes.iter().map(|s| s.to_string()).collect();
+        r.opaques = opaques.iter().map(|s| s.to_string()).collect();
+        r
     }
 }
 
@@ -77,11 +122,51 @@ pub struct FinalFs {
 }
 
 impl FinalFs {
-    pub(crate) fn build(layers: Vec<LayerRecord>) -> FinalFs {
+    /// The view over the layers' records, in layer order. With `wanted_only`, it holds
+    /// only the paths some visitor wanted and their parent folders (with every
+    /// whiteout): the fate of a path depends on its own shipments, the markers, and
+    /// its ancestors (a folder replaced by a file takes its children along), never on
+    /// its descendants, so those paths come out exactly as in the whole view, and a
+    /// consumer that looks up its own findings (the SBOM) skips building an entry per
+    /// path of the image.
+    pub(crate) fn build(layers: Vec<LayerRecord>, wanted_only: bool) -> FinalFs {
+        let keep: Option<HashSet<&str>> = wanted_only.then(|| {
+            let mut keep = HashSet::new();
+            for rec in &layers {
+                for s in rec.entries.iter().filter(|s| s.wanted) {
+                    let p = rec.path(s);
+                    keep.insert(p);
+                    for (i, b) in p.bytes().enumerate() {
+                        if b == b'/' {
+                            keep.insert(&p[..i]);
+                        }
+                    }
+                }
+            }
+            keep
+        });
+        let layers: Vec<(Entries, Vec<String>, Vec<String>)> = layers
+            .iter()
+            .map(|rec| {
+                let entries = rec
+                    .entries
+                    .iter()
+                    .map(|s| (rec.path(s), s.is_dir))
+                    .filter(|(p, _)| keep.as_ref().is_none_or(|k| k.contains(p)))
+                    .map(|(p, d)| (p.to_string(), d))
+                    .collect();
+                (entries, rec.deletes.clone(), rec.opaques.clone())
+            })
+            .collect();
         // One map: a path is live when its last occurrence is still `Present` (a later
         // shipment marks the earlier one overwritten, a deletion marks it deleted).
         let mut paths: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
-        for (l, mut rec) in layers.into_iter().enumerate() {
+        for (l, (entries, deletes, opaques)) in layers.into_iter().enumerate() {
+            let mut rec = Record {
+                entries,
+                deletes,
+                opaques,
+            };
             // A marker repeated in one layer changes nothing the first did not.
             for v in [&mut rec.opaques, &mut rec.deletes] {
                 v.sort_unstable();
@@ -105,7 +190,9 @@ impl FinalFs {
             // the map's keys, so one merge pass tells fresh paths from known ones instead
             // of a tree lookup per entry (nothing adds or removes keys before `append`).
             if !rec.entries.is_sorted_by(|a, b| a.0 <= b.0) {
-                rec.sort(); // a record that did not come through `walk_layers`
+                // A record that did not come through `walk_layers` (stable: the last of
+                // a repeated path stays last).
+                rec.entries.sort_by(|a, b| a.0.cmp(&b.0));
             }
             let (fresh, known) = split_fresh(&paths, rec.entries);
             for (p, is_dir) in known {
@@ -215,9 +302,15 @@ impl FinalFs {
     }
 }
 
-/// The live shipment of a path: (layer, is_dir) of its last occurrence, if present.
 /// A layer's entries: path, and whether it is a directory.
 type Entries = Vec<(String, bool)>;
+
+/// One layer's record as the build applies it.
+struct Record {
+    entries: Entries,
+    deletes: Vec<String>,
+    opaques: Vec<String>,
+}
 
 /// Splits `entries` (sorted by path) into the paths `paths` does not hold yet and those
 /// it does, each in entry order, by walking both in order.
@@ -236,6 +329,7 @@ fn split_fresh(paths: &BTreeMap<String, Vec<Occurrence>>, entries: Entries) -> (
     (fresh, known)
 }
 
+/// The live shipment of a path: (layer, is_dir) of its last occurrence, if present.
 fn live(occ: &[Occurrence]) -> Option<(usize, bool)> {
     occ.last()
         .filter(|o| o.fate == Fate::Present)
@@ -282,17 +376,17 @@ fn kill(paths: &mut BTreeMap<String, Vec<Occurrence>>, p: &str, fate: Fate) {
 mod tests {
     use super::*;
 
+    fn build_all(layers: Vec<LayerRecord>) -> FinalFs {
+        FinalFs::build(layers, false)
+    }
+
     fn rec(entries: &[(&str, bool)], deletes: &[&str], opaques: &[&str]) -> LayerRecord {
-        LayerRecord {
-            entries: entries.iter().map(|(p, d)| (p.to_string(), *d)).collect(),
-            deletes: deletes.iter().map(|s| s.to_string()).collect(),
-            opaques: opaques.iter().map(|s| s.to_string()).collect(),
-        }
+        LayerRecord::from_parts(entries, deletes, opaques)
     }
 
     #[test]
     fn new_paths_merged_at_once_keep_every_rule() {
-        let fs = FinalFs::build(vec![
+        let fs = build_all(vec![
             rec(&[("a", true), ("a/x", false), ("keep", false)], &[], &[]),
             rec(
                 &[
@@ -322,7 +416,7 @@ mod tests {
 
     #[test]
     fn known_and_fresh_paths_interleaved_in_any_order() {
-        let fs = FinalFs::build(vec![
+        let fs = build_all(vec![
             rec(&[("a", false), ("c", false), ("e", false)], &[], &[]),
             rec(
                 &[
@@ -357,7 +451,7 @@ mod tests {
 
     #[test]
     fn whiteouts_opaques_and_overwrites() {
-        let fs = FinalFs::build(vec![
+        let fs = build_all(vec![
             rec(
                 &[
                     ("root", true),
@@ -394,7 +488,7 @@ mod tests {
 
     #[test]
     fn replacing_a_directory_with_a_file_drops_its_children() {
-        let fs = FinalFs::build(vec![
+        let fs = build_all(vec![
             rec(&[("d", true), ("d/f", false)], &[], &[]),
             rec(&[("d", false)], &[], &[]),
         ]);
@@ -403,9 +497,64 @@ mod tests {
         assert_eq!(fs.present_layer("d"), Some(1));
     }
 
+    /// The view of only the wanted paths says, for each of them, exactly what the
+    /// whole view says: random layers over a small tree (so that files replace
+    /// folders, whiteouts hit ancestors, opaque folders and repeated paths occur),
+    /// random wanted flags.
+    #[test]
+    fn wanted_only_view_agrees_with_the_whole_view() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let names = ["a", "b", "c"];
+        for _ in 0..500 {
+            let layers = 1 + next(4) as usize;
+            let mut records = Vec::new();
+            let mut wanted_paths = Vec::new();
+            for _ in 0..layers {
+                let mut r = LayerRecord::default();
+                for _ in 0..next(12) {
+                    let depth = 1 + next(3) as usize;
+                    let path: Vec<&str> = (0..depth).map(|_| names[next(3) as usize]).collect();
+                    let path = path.join("/");
+                    match next(10) {
+                        0 => r.deletes.push(path),
+                        1 => r.opaques.push(path),
+                        _ => {
+                            let wanted = next(3) == 0;
+                            if wanted {
+                                wanted_paths.push(path.clone());
+                            }
+                            let start = r.arena.len();
+                            r.arena.push_str(&path);
+                            r.entries.push(Span {
+                                start,
+                                end: r.arena.len(),
+                                is_dir: next(2) == 0,
+                                wanted,
+                            });
+                        }
+                    }
+                }
+                r.sort();
+                records.push(r);
+            }
+            let whole = FinalFs::build(records.clone(), false);
+            let some = FinalFs::build(records.clone(), true);
+            for p in &wanted_paths {
+                assert_eq!(whole.history(p), some.history(p), "{p} in {records:?}");
+            }
+            assert!(some.len() <= whole.len());
+        }
+    }
+
     #[test]
     fn root_opaque_clears_everything_lower() {
-        let fs = FinalFs::build(vec![
+        let fs = build_all(vec![
             rec(&[("a", false), ("b", true), ("b/c", false)], &[], &[]),
             rec(&[("z", false)], &[], &[""]),
         ]);

@@ -245,8 +245,13 @@ pub trait Progress: Send + Sync {
 pub struct WalkOptions {
     /// Layers read at once; 0 = as many as CPUs (at most 8).
     pub threads: usize,
-    /// Compute the [`FinalFs`] (costs one path string per entry).
+    /// Compute the [`FinalFs`] (costs the bytes of every path, one string per layer).
     pub final_fs: bool,
+    /// With `final_fs`: the view holds only the paths some visitor wanted, and their
+    /// parent folders, each exactly as in the whole view (see [`FinalFs::build`]):
+    /// enough for a visitor that looks up its own findings, at a fraction of the cost
+    /// on an image of many small files.
+    pub final_fs_wanted_only: bool,
     /// Progress callback.
     pub progress: Option<Arc<dyn Progress>>,
     /// Local uncompressed layers (a `docker save` archive, an uncompressed layout blob):
@@ -835,9 +840,6 @@ fn walk_entries<R: Read>(
             return Err(io::Error::other(WalkError::PathTooLong(name_len)));
         }
         let meta = entry_meta(&mut entry, *count - 1);
-        if let Some(r) = rec.as_deref_mut() {
-            r.push(&meta);
-        }
         let mut max_body: Option<u64> = None;
         let mut any = false;
         let is_file = meta.kind == EntryKind::File && meta.whiteout.is_none();
@@ -857,6 +859,9 @@ fn walk_entries<R: Read>(
                     max_body = Some(max_body.map_or(max_bytes, |m: u64| m.max(max_bytes)));
                 }
             }
+        }
+        if let Some(r) = rec.as_deref_mut() {
+            r.push(&meta, any);
         }
         if !any {
             continue;
@@ -1170,7 +1175,9 @@ pub(crate) fn walk_layers(
     if let Some(e) = first_err {
         return Err(e);
     }
-    let final_fs = opts.final_fs.then(|| FinalFs::build(records));
+    let final_fs = opts
+        .final_fs
+        .then(|| FinalFs::build(records, opts.final_fs_wanted_only));
     Ok(WalkSummary {
         layers: stats,
         final_fs,

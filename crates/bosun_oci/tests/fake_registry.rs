@@ -26,6 +26,7 @@ fn bearer_flow_multi_platform_and_redirected_blobs() {
             &WalkOptions {
                 threads: 2,
                 final_fs: true,
+                final_fs_wanted_only: false,
                 ..Default::default()
             },
         )

@@ -116,6 +116,7 @@ fn walk_all(
         &WalkOptions {
             threads,
             final_fs: true,
+            final_fs_wanted_only: false,
             progress: None,
             skip_unwanted_bodies: false,
         },
@@ -664,6 +665,7 @@ fn progress_reports_every_byte() {
             &WalkOptions {
                 threads: 2,
                 final_fs: false,
+                final_fs_wanted_only: false,
                 progress: Some(p.clone()),
                 skip_unwanted_bodies: false,
             },
@@ -1078,6 +1080,7 @@ fn a_blob_named_by_many_layers_is_read_once() {
             &WalkOptions {
                 threads: 2,
                 final_fs: true,
+                final_fs_wanted_only: false,
                 progress: Some(p.clone()),
                 skip_unwanted_bodies: false,
             },

@@ -100,6 +100,7 @@ fn check_test_image(image: &Image) {
             &[&v],
             &WalkOptions {
                 final_fs: true,
+                final_fs_wanted_only: false,
                 ..Default::default()
             },
         )
@@ -411,6 +412,7 @@ fn podman_made_archives_of_the_bad_image_agree() {
                 &[],
                 &WalkOptions {
                     final_fs: true,
+                    final_fs_wanted_only: false,
                     ..Default::default()
                 },
             )

@@ -111,6 +111,7 @@ fn walk_max(
         &WalkOptions {
             threads: 2,
             final_fs: true,
+            final_fs_wanted_only: false,
             progress: None,
             skip_unwanted_bodies: skip,
         },

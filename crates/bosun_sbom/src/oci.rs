@@ -236,6 +236,8 @@ pub fn catalog_image(
         &visitors,
         &WalkOptions {
             final_fs: true,
+            // Finalisation looks up only the files the cataloguers read.
+            final_fs_wanted_only: true,
             ..opts.clone()
         },
     )?;
