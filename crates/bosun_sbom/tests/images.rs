@@ -5,6 +5,8 @@
 //!
 //! Each image is catalogued once per test binary.
 
+mod support;
+
 use bosun_oci::{Image, OpenOptions, WalkOptions};
 use bosun_sbom::oci::catalog_image;
 use bosun_sbom::{DocInfo, Inventory, PackageType};
@@ -202,7 +204,7 @@ fn parity_goapp() {
 /// built in the test, so no fixture can be missing.
 #[test]
 fn parity_layouts() {
-    use bosun_oci::testing::{layer_tar, ImageSpec, TestEntry, TestLayer};
+    use bosun_oci::testing::TestEntry;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layouts");
     let entries: Vec<TestEntry> = bosun_testkit::files_under(&root)
         .iter()
@@ -212,24 +214,7 @@ fn parity_layouts() {
         })
         .collect();
     assert_eq!(entries.len(), 17, "the fixture's files");
-    let dir = tempfile::tempdir().unwrap();
-    ImageSpec {
-        layers: vec![TestLayer {
-            tar: layer_tar(&entries),
-            compression: bosun_oci::Compression::Gzip,
-            created_by: "COPY root/ /".into(),
-        }],
-        ..ImageSpec::default()
-    }
-    .build()
-    .write_oci_dir(dir.path(), None)
-    .unwrap();
-    let image = Image::open(
-        &format!("oci:{}", dir.path().display()),
-        &OpenOptions::default(),
-    )
-    .unwrap();
-    let (inv, _) = catalog_image("layouts", &image, &WalkOptions::default(), &[]).unwrap();
+    let inv = support::catalog_layers(vec![support::layer(&entries, bosun_oci::Compression::Gzip)]);
     parity_of("layouts", &inv);
     let purls: Vec<&str> = inv.packages.iter().map(|p| p.purl.as_str()).collect();
     assert_eq!(

@@ -2,9 +2,10 @@
 //! database decides presence, the earliest layer with the same package added it,
 //! deleted packages are gone, bad files are warnings naming the file.
 
-use bosun_oci::testing::{layer_tar, ImageSpec, TestEntry, TestLayer};
-use bosun_oci::{Compression, Image, OpenOptions, WalkOptions};
-use bosun_sbom::oci::catalog_image;
+mod support;
+
+use bosun_oci::testing::{TestEntry, TestLayer};
+use bosun_oci::Compression;
 use bosun_sbom::{Inventory, PackageType};
 
 const OS: &str = "ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n";
@@ -14,26 +15,11 @@ const SSL: &str = "Package: libssl3\nStatus: install ok installed\nArchitecture:
 const SITE: &str = "usr/lib/python3/dist-packages";
 
 fn layer(entries: Vec<TestEntry>) -> TestLayer {
-    TestLayer {
-        tar: layer_tar(&entries),
-        compression: Compression::Gzip,
-        created_by: "test".into(),
-    }
+    support::layer(&entries, Compression::Gzip)
 }
 
 fn catalog(layers: Vec<TestLayer>) -> Inventory {
-    let dir = tempfile::tempdir().unwrap();
-    let built = ImageSpec {
-        layers,
-        ..ImageSpec::default()
-    }
-    .build();
-    built.write_oci_dir(dir.path(), None).unwrap();
-    let src = format!("oci:{}", dir.path().display());
-    let image = Image::open(&src, &OpenOptions::default()).unwrap();
-    catalog_image("test", &image, &WalkOptions::default(), &[])
-        .unwrap()
-        .0
+    support::catalog_layers(layers)
 }
 
 fn find<'a>(inv: &'a Inventory, name: &str) -> Option<&'a bosun_sbom::Package> {

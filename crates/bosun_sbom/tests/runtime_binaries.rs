@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bosun_oci::testing::{layer_tar, ImageSpec, TestEntry, TestLayer};
-use bosun_oci::{Compression, Image, OpenOptions, WalkOptions};
-use bosun_sbom::oci::catalog_image;
+mod support;
+
+use bosun_oci::testing::TestEntry;
+use bosun_oci::Compression;
 use bosun_sbom::PackageType;
 
 /// The real file behind a tool on `PATH` (Debian's `/usr/bin/go` is a link).
@@ -73,24 +74,7 @@ fn real_runtimes_in_usr_local_and_opt() {
         file("usr/local/bin/php", &php),
         file("opt/java/openjdk/release", &release),
     ];
-    let dir = tempfile::tempdir().unwrap();
-    ImageSpec {
-        layers: vec![TestLayer {
-            tar: layer_tar(&entries),
-            compression: Compression::None,
-            created_by: "COPY runtimes".into(),
-        }],
-        ..ImageSpec::default()
-    }
-    .build()
-    .write_oci_dir(dir.path(), None)
-    .unwrap();
-    let image = Image::open(
-        &format!("oci:{}", dir.path().display()),
-        &OpenOptions::default(),
-    )
-    .unwrap();
-    let (inv, _) = catalog_image("runtimes", &image, &WalkOptions::default(), &[]).unwrap();
+    let inv = support::catalog_layers(vec![support::layer(&entries, Compression::None)]);
     let mut got: Vec<(String, String)> = inv
         .packages
         .iter()

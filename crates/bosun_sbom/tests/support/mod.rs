@@ -1,12 +1,43 @@
 //! Helpers shared by the cataloguer tests: feeding a body to a cataloguer as the
-//! walker would, and running fixture-building tools.
+//! walker would, cataloguing an image built from test layers, and running
+//! fixture-building tools.
 
 #![allow(dead_code)]
 
 use std::path::Path;
 use std::process::Command;
 
-use bosun_sbom::{Cataloguer, FileMeta, Sink};
+use bosun_oci::testing::{layer_tar, ImageSpec, TestEntry, TestLayer};
+use bosun_oci::{Compression, Image, OpenOptions, WalkOptions};
+use bosun_sbom::oci::catalog_image;
+use bosun_sbom::{Cataloguer, FileMeta, Inventory, Sink};
+
+/// One test layer of these entries.
+pub fn layer(entries: &[TestEntry], compression: Compression) -> TestLayer {
+    TestLayer {
+        tar: layer_tar(entries),
+        compression,
+        created_by: "test".into(),
+    }
+}
+
+/// The inventory of an image of these layers, written as an OCI layout and walked
+/// as `bosun sbom` walks it.
+pub fn catalog_layers(layers: Vec<TestLayer>) -> Inventory {
+    let dir = tempfile::tempdir().unwrap();
+    ImageSpec {
+        layers,
+        ..ImageSpec::default()
+    }
+    .build()
+    .write_oci_dir(dir.path(), None)
+    .unwrap();
+    let src = format!("oci:{}", dir.path().display());
+    let image = Image::open(&src, &OpenOptions::default()).unwrap();
+    catalog_image("test", &image, &WalkOptions::default(), &[])
+        .unwrap()
+        .0
+}
 
 /// Offers `body` at `path` (mode `mode`) to `cat` as the walker would: asks `wants`
 /// (which must want it), caps the body and parses it.
