@@ -193,6 +193,22 @@ fn parity_goapp() {
     parity("goapp");
 }
 
+/// The `layouts` fixture built into a one-layer image and catalogued (see
+/// [`parity_layouts`]).
+fn layouts() -> Inventory {
+    use bosun_oci::testing::TestEntry;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layouts");
+    let entries: Vec<TestEntry> = bosun_testkit::files_under(&root)
+        .iter()
+        .map(|f| {
+            let rel = f.strip_prefix(&root).unwrap().to_str().unwrap().to_string();
+            TestEntry::file(&rel, &std::fs::read(f).unwrap())
+        })
+        .collect();
+    assert_eq!(entries.len(), 17, "the fixture's files");
+    support::catalog_layers(vec![support::layer(&entries, bosun_oci::Compression::Gzip)])
+}
+
 /// `tests/fixtures/layouts`: one file per place where both peers find packages that the
 /// four images above lack (an application's own `package.json` outside `node_modules`,
 /// an egg installed as a folder with `EGG-INFO/PKG-INFO`, a gemspec deeper below
@@ -204,17 +220,7 @@ fn parity_goapp() {
 /// built in the test, so no fixture can be missing.
 #[test]
 fn parity_layouts() {
-    use bosun_oci::testing::TestEntry;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layouts");
-    let entries: Vec<TestEntry> = bosun_testkit::files_under(&root)
-        .iter()
-        .map(|f| {
-            let rel = f.strip_prefix(&root).unwrap().to_str().unwrap().to_string();
-            TestEntry::file(&rel, &std::fs::read(f).unwrap())
-        })
-        .collect();
-    assert_eq!(entries.len(), 17, "the fixture's files");
-    let inv = support::catalog_layers(vec![support::layer(&entries, bosun_oci::Compression::Gzip)]);
+    let inv = layouts();
     parity_of("layouts", &inv);
     let purls: Vec<&str> = inv.packages.iter().map(|p| p.purl.as_str()).collect();
     assert_eq!(
@@ -274,8 +280,14 @@ fn cyclonedx_and_spdx_validate_on_every_test_image() {
     let Some((cdx, spdx)) = validators() else {
         return;
     };
-    for image in IMAGES {
-        let Some(inv) = inventory(image) else { return };
+    let layouts = layouts();
+    for image in ["layouts"].iter().chain(&IMAGES) {
+        let inv = if *image == "layouts" {
+            &layouts
+        } else {
+            let Some(inv) = inventory(image) else { return };
+            inv
+        };
         for (kind, bytes, validator) in [
             (
                 "cyclonedx",
