@@ -29,6 +29,12 @@ pub enum PackageType {
     Composer,
     /// .NET package (`pkg:nuget`).
     NuGet,
+    /// Arch Linux pacman (`pkg:alpm`).
+    Alpm,
+    /// R package (`pkg:cran`).
+    Cran,
+    /// Lua rock (`pkg:luarocks`).
+    LuaRocks,
     /// A runtime identified by its files, installed without a package manager
     /// (`pkg:generic`: a Python, Node.js or Go built into `/usr/local`, a JVM).
     Binary,
@@ -49,13 +55,19 @@ impl PackageType {
             PackageType::Gem => "gem",
             PackageType::Composer => "composer",
             PackageType::NuGet => "nuget",
+            PackageType::Alpm => "alpm",
+            PackageType::Cran => "cran",
+            PackageType::LuaRocks => "luarocks",
             PackageType::Binary => "generic",
         }
     }
 
     /// True for packages of the operating system's package manager.
     pub fn is_os(self) -> bool {
-        matches!(self, PackageType::Deb | PackageType::Rpm | PackageType::Apk)
+        matches!(
+            self,
+            PackageType::Deb | PackageType::Rpm | PackageType::Apk | PackageType::Alpm
+        )
     }
 
     /// The OSV ecosystem name for language packages (`PyPI`, `npm`, `Go`, ...); OS
@@ -70,9 +82,13 @@ impl PackageType {
             PackageType::Gem => "RubyGems",
             PackageType::Composer => "Packagist",
             PackageType::NuGet => "NuGet",
-            PackageType::Deb | PackageType::Rpm | PackageType::Apk | PackageType::Binary => {
-                return None
-            }
+            PackageType::Cran => "CRAN",
+            PackageType::Deb
+            | PackageType::Rpm
+            | PackageType::Apk
+            | PackageType::Alpm
+            | PackageType::LuaRocks
+            | PackageType::Binary => return None,
         })
     }
 }

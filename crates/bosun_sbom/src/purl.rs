@@ -37,6 +37,7 @@ fn os_namespace(kind: PackageType, distro: Option<&Distro>) -> String {
         Some(id) => id.to_string(),
         None => match kind {
             PackageType::Apk => "alpine".into(),
+            PackageType::Alpm => "arch".into(),
             PackageType::Rpm => "redhat".into(),
             _ => "debian".into(),
         },
@@ -70,7 +71,7 @@ fn build(p: &Package, distro: Option<&Distro>) -> Result<String, packageurl::Err
             Some((ns, n)) => (Some(ns.to_string()), n.to_string()),
             None => (None, p.name.clone()),
         },
-        PackageType::Deb | PackageType::Rpm | PackageType::Apk => {
+        PackageType::Deb | PackageType::Rpm | PackageType::Apk | PackageType::Alpm => {
             (Some(os_namespace(p.kind, distro)), p.name.clone())
         }
         _ => (p.namespace.clone(), p.name.clone()),

@@ -33,6 +33,9 @@ fn kind_of(purl_type: &str) -> Option<PackageType> {
         "composer" => PackageType::Composer,
         "nuget" => PackageType::NuGet,
         "generic" => PackageType::Binary,
+        "alpm" => PackageType::Alpm,
+        "cran" => PackageType::Cran,
+        "luarocks" => PackageType::LuaRocks,
         _ => return None,
     })
 }
@@ -93,6 +96,8 @@ fn kind_from_type_name(t: &str) -> Option<PackageType> {
         "php-composer" | "composer" => PackageType::Composer,
         "dotnet" | "nuget" => PackageType::NuGet,
         "binary" => PackageType::Binary,
+        "R-package" => PackageType::Cran,
+        "lua-rocks" => PackageType::LuaRocks,
         other => kind_of(other)?,
     })
 }

@@ -202,10 +202,15 @@ fn layouts() -> Inventory {
         .iter()
         .map(|f| {
             let rel = f.strip_prefix(&root).unwrap().to_str().unwrap().to_string();
+            // The test layer writes names into one 100-byte header field.
+            assert!(
+                rel.len() <= 100,
+                "fixture path too long for a test layer: {rel}"
+            );
             TestEntry::file(&rel, &std::fs::read(f).unwrap())
         })
         .collect();
-    assert_eq!(entries.len(), 17, "the fixture's files");
+    assert_eq!(entries.len(), 20, "the fixture's files");
     support::catalog_layers(vec![support::layer(&entries, bosun_oci::Compression::Gzip)])
 }
 
@@ -214,7 +219,8 @@ fn layouts() -> Inventory {
 /// an egg installed as a folder with `EGG-INFO/PKG-INFO`, a gemspec deeper below
 /// `specifications/`, the CBL-Mariner distroless rpm manifest), and places only syft
 /// reads (an upper-case `DIST-INFO`, a `.par` Java archive, runtimes built into
-/// `/usr/local` and a JVM `release` file) or only trivy reads (a zipped egg, NuGet's
+/// `/usr/local` and a JVM `release` file, an Arch Linux pacman entry, an R package, a
+/// Lua rock) or only trivy reads (a zipped egg, NuGet's
 /// `packages.lock.json` and `packages.config`). The peers' lists come from
 /// the same files built into an image by `scripts/layouts-image.sh`; here the image is
 /// built in the test, so no fixture can be missing.
@@ -241,6 +247,9 @@ fn parity_layouts() {
             "pkg:nuget/Newtonsoft.Json@13.0.3",
             "pkg:nuget/Serilog@3.1.1",
             "pkg:nuget/jQuery@3.7.1",
+            "pkg:alpm/mariner/glibc@2.38-3?arch=x86_64&distro=mariner-2.0",
+            "pkg:cran/jsonlite@1.8.8",
+            "pkg:luarocks/lua-resty-http@0.17.1-0",
             "pkg:generic/node@20.10.0",
             "pkg:generic/oracle/openjdk@17.0.9%2B9",
             "pkg:generic/python@3.12.1",

@@ -12,6 +12,7 @@
 
 use crate::model::{Distro, Package};
 
+pub mod alpm;
 pub mod apk;
 pub mod binary;
 pub mod dotnet;
@@ -20,9 +21,11 @@ pub mod go;
 pub mod java;
 pub mod javascript;
 mod lang_common;
+pub mod lua;
 pub mod os_release;
 pub mod php;
 pub mod python;
+pub mod r;
 pub mod rpm;
 pub mod ruby;
 pub mod rust;
@@ -33,11 +36,14 @@ pub fn all_cataloguers() -> Vec<Box<dyn Cataloguer>> {
         Box::new(os_release::OsRelease),
         Box::new(dpkg::Dpkg),
         Box::new(apk::Apk),
+        Box::new(alpm::Alpm),
         Box::new(python::PythonInstalled),
         Box::new(javascript::NpmInstalled),
         Box::new(javascript::NpmLock),
         Box::new(javascript::YarnLock),
         Box::new(javascript::PnpmLock),
+        Box::new(r::RDescription),
+        Box::new(lua::Rockspec),
     ];
     all.extend(lang_cataloguers());
     all
@@ -245,7 +251,7 @@ mod tests {
                 modules.push(m.to_string());
             }
         }
-        assert_eq!(modules.len(), 13, "{modules:?}");
+        assert_eq!(modules.len(), 16, "{modules:?}");
         let names: Vec<&str> = all_cataloguers().iter().map(|c| c.name()).collect();
         for n in [
             "os-release",
