@@ -8,7 +8,7 @@ use bosun_sbom::catalog::{all_cataloguers, Cataloguer};
 use bosun_sbom::FileMeta;
 use libfuzzer_sys::fuzz_target;
 
-const PATHS: [(&str, u32); 24] = [
+const PATHS: [(&str, u32); 27] = [
     ("/var/lib/dpkg/status", 0o644),
     ("/var/lib/dpkg/status.d/base", 0o644),
     ("/lib/apk/db/installed", 0o644),
@@ -33,6 +33,9 @@ const PATHS: [(&str, u32); 24] = [
     ("/usr/local/bin/python3.12", 0o755),
     ("/opt/java/openjdk/release", 0o644),
     ("/usr/local/bin/app", 0o755),
+    ("/var/lib/pacman/local/zlib-1.3-2/desc", 0o644),
+    ("/usr/lib/R/library/base/DESCRIPTION", 0o644),
+    ("/usr/local/lib/luarocks/rocks-5.1/a/1.0-1/a-1.0-1.rockspec", 0o644),
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -82,8 +82,10 @@ impl PackageType {
             PackageType::Gem => "RubyGems",
             PackageType::Composer => "Packagist",
             PackageType::NuGet => "NuGet",
-            PackageType::Cran => "CRAN",
+            // OSV has a `CRAN` ecosystem, but bosun has no CRAN version order yet: the
+            // packages count as not covered rather than as checked.
             PackageType::Deb
+            | PackageType::Cran
             | PackageType::Rpm
             | PackageType::Apk
             | PackageType::Alpm
