@@ -35,6 +35,8 @@ pub enum PackageType {
     Cran,
     /// Lua rock (`pkg:luarocks`).
     LuaRocks,
+    /// A Bitnami component or what it bundles (`pkg:bitnami`).
+    Bitnami,
     /// A runtime identified by its files, installed without a package manager
     /// (`pkg:generic`: a Python, Node.js or Go built into `/usr/local`, a JVM).
     Binary,
@@ -58,6 +60,7 @@ impl PackageType {
             PackageType::Alpm => "alpm",
             PackageType::Cran => "cran",
             PackageType::LuaRocks => "luarocks",
+            PackageType::Bitnami => "bitnami",
             PackageType::Binary => "generic",
         }
     }
@@ -90,6 +93,7 @@ impl PackageType {
             | PackageType::Apk
             | PackageType::Alpm
             | PackageType::LuaRocks
+            | PackageType::Bitnami
             | PackageType::Binary => return None,
         })
     }

@@ -36,6 +36,7 @@ fn kind_of(purl_type: &str) -> Option<PackageType> {
         "alpm" => PackageType::Alpm,
         "cran" => PackageType::Cran,
         "luarocks" => PackageType::LuaRocks,
+        "bitnami" => PackageType::Bitnami,
         _ => return None,
     })
 }

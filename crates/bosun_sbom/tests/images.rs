@@ -210,7 +210,7 @@ fn layouts() -> Inventory {
             TestEntry::file(&rel, &std::fs::read(f).unwrap())
         })
         .collect();
-    assert_eq!(entries.len(), 20, "the fixture's files");
+    assert_eq!(entries.len(), 21, "the fixture's files");
     support::catalog_layers(vec![support::layer(&entries, bosun_oci::Compression::Gzip)])
 }
 
@@ -221,7 +221,7 @@ fn layouts() -> Inventory {
 /// reads (an upper-case `DIST-INFO`, a `.par` Java archive, runtimes built into
 /// `/usr/local` and a JVM `release` file, an Arch Linux pacman entry, an R package, a
 /// Lua rock) or only trivy reads (a zipped egg, NuGet's
-/// `packages.lock.json` and `packages.config`). The peers' lists come from
+/// `packages.lock.json` and `packages.config`, a Bitnami component's SPDX document). The peers' lists come from
 /// the same files built into an image by `scripts/layouts-image.sh`; here the image is
 /// built in the test, so no fixture can be missing.
 #[test]
@@ -250,6 +250,9 @@ fn parity_layouts() {
             "pkg:alpm/mariner/glibc@2.38-3?arch=x86_64&distro=mariner-2.0",
             "pkg:cran/jsonlite@1.8.8",
             "pkg:luarocks/lua-resty-http@0.17.1-0",
+            "pkg:bitnami/geos@3.13.0",
+            "pkg:bitnami/nss_wrapper@1.1.16",
+            "pkg:bitnami/postgresql@17.2.0-8",
             "pkg:generic/node@20.10.0",
             "pkg:generic/oracle/openjdk@17.0.9%2B9",
             "pkg:generic/python@3.12.1",

@@ -15,6 +15,7 @@ use crate::model::{Distro, Package};
 pub mod alpm;
 pub mod apk;
 pub mod binary;
+pub mod bitnami;
 pub mod dotnet;
 pub mod dpkg;
 pub mod go;
@@ -44,6 +45,7 @@ pub fn all_cataloguers() -> Vec<Box<dyn Cataloguer>> {
         Box::new(javascript::PnpmLock),
         Box::new(r::RDescription),
         Box::new(lua::Rockspec),
+        Box::new(bitnami::BitnamiSpdx),
     ];
     all.extend(lang_cataloguers());
     all
@@ -251,7 +253,7 @@ mod tests {
                 modules.push(m.to_string());
             }
         }
-        assert_eq!(modules.len(), 16, "{modules:?}");
+        assert_eq!(modules.len(), 17, "{modules:?}");
         let names: Vec<&str> = all_cataloguers().iter().map(|c| c.name()).collect();
         for n in [
             "os-release",
