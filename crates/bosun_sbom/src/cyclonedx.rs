@@ -151,7 +151,8 @@ fn component<'a>(p: &'a Package, id: String) -> Component<'a> {
         }
     }
     let group = match p.kind {
-        PackageType::Maven | PackageType::Composer => p.namespace.as_deref(),
+        // A composer package's name already holds its vendor (`monolog/monolog`).
+        PackageType::Maven => p.namespace.as_deref(),
         _ => None,
     };
     Component {

@@ -67,6 +67,10 @@ fn build(p: &Package, distro: Option<&Distro>) -> Result<String, packageurl::Err
             Some((scope, n)) => (Some(scope.to_string()), n.to_string()),
             None => (None, p.name.clone()),
         },
+        PackageType::Composer => match p.name.split_once('/') {
+            Some((vendor, n)) => (Some(vendor.to_string()), n.to_string()),
+            None => (p.namespace.clone(), p.name.clone()),
+        },
         PackageType::Go => match p.name.rsplit_once('/') {
             Some((ns, n)) => (Some(ns.to_string()), n.to_string()),
             None => (None, p.name.clone()),

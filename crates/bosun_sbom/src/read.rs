@@ -47,7 +47,9 @@ pub fn from_purl(purl: &str, found_by: &str) -> Option<(Package, Option<Distro>)
     let u: packageurl::PackageUrl<'_> = purl.parse().ok()?;
     let kind = kind_of(u.ty())?;
     let name = match (kind, u.namespace()) {
-        (PackageType::Npm | PackageType::Go, Some(ns)) => format!("{ns}/{}", u.name()),
+        (PackageType::Npm | PackageType::Go | PackageType::Composer, Some(ns)) => {
+            format!("{ns}/{}", u.name())
+        }
         _ => u.name().to_string(),
     };
     let mut version = u.version().unwrap_or("").to_string();

@@ -85,7 +85,8 @@ pub fn query_for(pkg: &Package, distro: Option<&Distro>) -> Option<Query> {
     let eco = pkg.kind.osv_ecosystem()?;
     let name = match (pkg.kind, &pkg.namespace) {
         (PackageType::Maven, Some(g)) => format!("{g}:{}", pkg.name),
-        (PackageType::Composer, Some(v)) => format!("{v}/{}", pkg.name),
+        // Named `vendor/name` in full (an SBOM read back from elsewhere may split it).
+        (PackageType::Composer, Some(v)) if !pkg.name.contains('/') => format!("{v}/{}", pkg.name),
         _ => pkg.name.clone(),
     };
     let version = if pkg.kind == PackageType::Go {

@@ -62,6 +62,7 @@ pub fn lang_cataloguers() -> Vec<Box<dyn Cataloguer>> {
         java::java(),
         ruby::ruby(),
         php::php(),
+        php::composer_lock(),
         dotnet::dotnet(),
         dotnet::nuget(),
         binary::binaries(),
