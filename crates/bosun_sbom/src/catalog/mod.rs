@@ -19,6 +19,7 @@ pub mod bitnami;
 pub mod dotnet;
 pub mod dpkg;
 pub mod go;
+pub mod go_mod;
 pub mod java;
 pub mod javascript;
 mod lang_common;
@@ -26,9 +27,11 @@ pub mod lua;
 pub mod os_release;
 pub mod php;
 pub mod python;
+pub mod python_lock;
 pub mod r;
 pub mod rpm;
 pub mod ruby;
+pub mod ruby_lock;
 pub mod rust;
 
 /// Every cataloguer, in a stable order. The driver offers each file to all of them.
@@ -46,6 +49,9 @@ pub fn all_cataloguers() -> Vec<Box<dyn Cataloguer>> {
         Box::new(r::RDescription),
         Box::new(lua::Rockspec),
         Box::new(bitnami::BitnamiSpdx),
+        Box::new(python_lock::PythonLock),
+        Box::new(go_mod::GoMod),
+        Box::new(ruby_lock::GemfileLock),
     ];
     all.extend(lang_cataloguers());
     all
@@ -254,7 +260,7 @@ mod tests {
                 modules.push(m.to_string());
             }
         }
-        assert_eq!(modules.len(), 17, "{modules:?}");
+        assert_eq!(modules.len(), 20, "{modules:?}");
         let names: Vec<&str> = all_cataloguers().iter().map(|c| c.name()).collect();
         for n in [
             "os-release",
