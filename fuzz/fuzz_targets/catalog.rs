@@ -8,7 +8,7 @@ use bosun_sbom::catalog::{all_cataloguers, Cataloguer};
 use bosun_sbom::FileMeta;
 use libfuzzer_sys::fuzz_target;
 
-const PATHS: [(&str, u32); 28] = [
+const PATHS: [(&str, u32); 34] = [
     ("/var/lib/dpkg/status", 0o644),
     ("/var/lib/dpkg/status.d/base", 0o644),
     ("/lib/apk/db/installed", 0o644),
@@ -37,6 +37,12 @@ const PATHS: [(&str, u32); 28] = [
     ("/usr/lib/R/library/base/DESCRIPTION", 0o644),
     ("/usr/local/lib/luarocks/rocks-5.1/a/1.0-1/a-1.0-1.rockspec", 0o644),
     ("/opt/bitnami/a/.spdx-a.spdx", 0o644),
+    ("/src/requirements.txt", 0o644),
+    ("/src/Pipfile.lock", 0o644),
+    ("/src/poetry.lock", 0o644),
+    ("/src/go.mod", 0o644),
+    ("/src/Gemfile.lock", 0o644),
+    ("/src/composer.lock", 0o644),
 ];
 
 fuzz_target!(|data: &[u8]| {
