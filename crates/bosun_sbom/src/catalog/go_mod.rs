@@ -103,13 +103,7 @@ mod tests {
     #[test]
     fn requires_and_replacements() {
         let body = "module example.com/app\n\ngo 1.21\n\ntoolchain go1.21.5\n\nrequire (\n\tgithub.com/pkg/errors v0.9.1\n\tgolang.org/x/text v0.14.0 // indirect\n)\n\nrequire github.com/stretchr/testify v1.8.4\n\nreplace github.com/pkg/errors => github.com/pkg/errors v0.9.0\n\nreplace (\n\texample.com/local v1.0.0 => ../local\n)\n\nrequire example.com/local v1.0.0\n";
-        let f = FileMeta {
-            path: "/src/go.mod",
-            size: 10,
-            mode: 0o644,
-        };
-        let mut sink = Sink::default();
-        GoMod.parse(&f, body.as_bytes(), false, &mut sink);
+        let sink = crate::catalog::offer_to(&GoMod, "/src/go.mod", body.as_bytes());
         let got: Vec<_> = sink
             .packages
             .iter()

@@ -172,6 +172,25 @@ pub trait Cataloguer: Send + Sync {
     }
 }
 
+/// Test helper of the cataloguer modules: offers `body` at `path` (mode 0o644) to
+/// `cat` as the walker would, after checking that `cat` wants it.
+#[cfg(test)]
+pub(crate) fn offer_to(cat: &dyn Cataloguer, path: &str, body: &[u8]) -> Sink {
+    let f = FileMeta {
+        path,
+        size: body.len() as u64,
+        mode: 0o644,
+    };
+    assert!(
+        cat.wants(&f).is_some(),
+        "{} does not want {path}",
+        cat.name()
+    );
+    let mut sink = Sink::default();
+    cat.parse(&f, body, false, &mut sink);
+    sink
+}
+
 /// A file body with random access (see [`Cataloguer::parse_random`]).
 pub trait ReadSeek: std::io::Read + std::io::Seek {}
 impl<T: std::io::Read + std::io::Seek + ?Sized> ReadSeek for T {}

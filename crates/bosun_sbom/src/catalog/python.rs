@@ -133,15 +133,7 @@ mod tests {
     use super::*;
 
     fn run(path: &str, body: &str) -> Sink {
-        let f = FileMeta {
-            path,
-            size: body.len() as u64,
-            mode: 0o644,
-        };
-        assert!(PythonInstalled.wants(&f).is_some(), "{path}");
-        let mut s = Sink::default();
-        PythonInstalled.parse(&f, body.as_bytes(), false, &mut s);
-        s
+        crate::catalog::offer_to(&PythonInstalled, path, body.as_bytes())
     }
 
     #[test]

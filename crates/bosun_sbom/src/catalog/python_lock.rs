@@ -134,15 +134,7 @@ mod tests {
     use super::*;
 
     fn run(path: &str, body: &str) -> Sink {
-        let f = FileMeta {
-            path,
-            size: body.len() as u64,
-            mode: 0o644,
-        };
-        assert!(PythonLock.wants(&f).is_some(), "{path}");
-        let mut s = Sink::default();
-        PythonLock.parse(&f, body.as_bytes(), false, &mut s);
-        s
+        crate::catalog::offer_to(&PythonLock, path, body.as_bytes())
     }
 
     fn pairs(s: &Sink) -> Vec<(&str, &str)> {

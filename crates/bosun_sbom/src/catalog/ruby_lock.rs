@@ -75,13 +75,7 @@ mod tests {
     #[test]
     fn specs_of_every_source() {
         let body = "GIT\n  remote: https://github.com/x/y.git\n  specs:\n    ydep (0.1.0)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n    rack (3.0.8)\n    rails (7.1.2)\n      rack (>= 2.2.4)\n    nokogiri (1.15.5-x86_64-linux)\n      racc (~> 1.4)\n    racc (1.7.3)\n\nPLATFORMS\n  x86_64-linux\n\nDEPENDENCIES\n  rails\n  nokogiri (1.0)\n\nBUNDLED WITH\n   2.4.22\n";
-        let f = FileMeta {
-            path: "/src/Gemfile.lock",
-            size: 10,
-            mode: 0o644,
-        };
-        let mut sink = Sink::default();
-        GemfileLock.parse(&f, body.as_bytes(), false, &mut sink);
+        let sink = crate::catalog::offer_to(&GemfileLock, "/src/Gemfile.lock", body.as_bytes());
         let got: Vec<_> = sink
             .packages
             .iter()
