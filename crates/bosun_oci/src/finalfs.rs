@@ -145,28 +145,23 @@ impl FinalFs {
             }
             keep
         });
-        let layers: Vec<(Entries, Vec<String>, Vec<String>)> = layers
+        // Each layer's entries as owned paths (only the kept ones); the markers move.
+        let entries: Vec<Entries> = layers
             .iter()
             .map(|rec| {
-                let entries = rec
-                    .entries
+                rec.entries
                     .iter()
                     .map(|s| (rec.path(s), s.is_dir))
                     .filter(|(p, _)| keep.as_ref().is_none_or(|k| k.contains(p)))
                     .map(|(p, d)| (p.to_string(), d))
-                    .collect();
-                (entries, rec.deletes.clone(), rec.opaques.clone())
+                    .collect()
             })
             .collect();
+        drop(keep);
         // One map: a path is live when its last occurrence is still `Present` (a later
         // shipment marks the earlier one overwritten, a deletion marks it deleted).
         let mut paths: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
-        for (l, (entries, deletes, opaques)) in layers.into_iter().enumerate() {
-            let mut rec = Record {
-                entries,
-                deletes,
-                opaques,
-            };
+        for (l, (mut rec, mut entries)) in layers.into_iter().zip(entries).enumerate() {
             // A marker repeated in one layer changes nothing the first did not.
             for v in [&mut rec.opaques, &mut rec.deletes] {
                 v.sort_unstable();
@@ -189,12 +184,12 @@ impl FinalFs {
             // entries are sorted (on the walking thread, `LayerRecord::sort`) and so are
             // the map's keys, so one merge pass tells fresh paths from known ones instead
             // of a tree lookup per entry (nothing adds or removes keys before `append`).
-            if !rec.entries.is_sorted_by(|a, b| a.0 <= b.0) {
+            if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
                 // A record that did not come through `walk_layers` (stable: the last of
                 // a repeated path stays last).
-                rec.entries.sort_by(|a, b| a.0.cmp(&b.0));
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
             }
-            let (fresh, known) = split_fresh(&paths, rec.entries);
+            let (fresh, known) = split_fresh(&paths, entries);
             for (p, is_dir) in known {
                 if let Some((prev_layer, prev_dir)) = paths.get(&p).and_then(|o| live(o)) {
                     if prev_layer < l && prev_dir && !is_dir {
@@ -304,13 +299,6 @@ impl FinalFs {
 
 /// A layer's entries: path, and whether it is a directory.
 type Entries = Vec<(String, bool)>;
-
-/// One layer's record as the build applies it.
-struct Record {
-    entries: Entries,
-    deletes: Vec<String>,
-    opaques: Vec<String>,
-}
 
 /// Splits `entries` (sorted by path) into the paths `paths` does not hold yet and those
 /// it does, each in entry order, by walking both in order.

@@ -67,12 +67,19 @@ struct PoetryPackage {
     version: String,
 }
 
-fn kind(file: &FileMeta<'_>) -> Option<&'static str> {
+/// The three files read.
+enum Kind {
+    Requirements,
+    Pipfile,
+    Poetry,
+}
+
+fn kind(file: &FileMeta<'_>) -> Option<Kind> {
     let n = file.file_name();
     match n {
-        "Pipfile.lock" => Some("pipfile"),
-        "poetry.lock" => Some("poetry"),
-        _ if n.ends_with(".txt") && n.contains("requirements") => Some("requirements"),
+        "Pipfile.lock" => Some(Kind::Pipfile),
+        "poetry.lock" => Some(Kind::Poetry),
+        _ if n.ends_with(".txt") && n.contains("requirements") => Some(Kind::Requirements),
         _ => None,
     }
 }
@@ -96,12 +103,12 @@ impl Cataloguer for PythonLock {
             return;
         }
         let found: Result<Vec<(String, String)>, String> = match kind {
-            "requirements" => Ok(text(body)
+            Kind::Requirements => Ok(text(body)
                 .lines()
                 .filter_map(pinned)
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect()),
-            "pipfile" => serde_json::from_slice::<Pipfile>(body)
+            Kind::Pipfile => serde_json::from_slice::<Pipfile>(body)
                 .map_err(|e| format!("not a Pipfile.lock: {e}"))
                 .map(|p| {
                     p.default
@@ -112,7 +119,7 @@ impl Cataloguer for PythonLock {
                         })
                         .collect()
                 }),
-            _ => std::str::from_utf8(body)
+            Kind::Poetry => std::str::from_utf8(body)
                 .map_err(|e| e.to_string())
                 .and_then(|t| toml::from_str::<Poetry>(t).map_err(|e| e.message().to_string()))
                 .map_err(|e| format!("not a poetry.lock: {e}"))

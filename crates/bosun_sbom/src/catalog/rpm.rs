@@ -232,7 +232,8 @@ fn rpm_package(
 /// line of another shape is skipped, and counted in one warning.
 fn manifest(file: &FileMeta<'_>, body: &[u8], sink: &mut Sink) {
     let text = String::from_utf8_lossy(body);
-    let mut bad = Vec::new();
+    // (lines of another shape, the first of them)
+    let mut bad = (0usize, None);
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -240,7 +241,7 @@ fn manifest(file: &FileMeta<'_>, body: &[u8], sink: &mut Sink) {
         let f: Vec<&str> = line.split('\t').collect();
         let ok = f.len() == 10 && !f[0].is_empty() && f[1].contains('-');
         if !ok {
-            bad.push(i + 1);
+            bad = (bad.0 + 1, bad.1.or(Some(i + 1)));
             continue;
         }
         if f[0] == "gpg-pubkey" {
@@ -256,12 +257,11 @@ fn manifest(file: &FileMeta<'_>, body: &[u8], sink: &mut Sink) {
             Some(f[9]),
         ));
     }
-    if let Some(first) = bad.first() {
+    if let (n, Some(first)) = bad {
         sink.warn(
             file.path,
             format!(
-                "{} line(s) of the rpm manifest are not ten tab-separated fields; first: line {first}",
-                bad.len()
+                "{n} line(s) of the rpm manifest are not ten tab-separated fields; first: line {first}"
             ),
         );
     }
